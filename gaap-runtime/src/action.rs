@@ -1,0 +1,124 @@
+//! The contract between generated code and the client: what an action is, what its response
+//! and its errors look like.
+//!
+//! `gaap_api!` implements [`Action`] on each generated request type, [`ActionResponse`] on each
+//! response type and [`ApiError`] on each per-action error enum, so one generic client can send
+//! any action without knowing it.
+
+use std::fmt;
+
+use crate::validate::Validate;
+use crate::wire::{Flatten, FromJson};
+
+/// Whether an action takes the `Region` common parameter (`X-TC-Region` header or `Region`
+/// parameter), as its documentation states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionRule {
+    /// "本接口不需要传递此参数": the region is never sent, even when the client has one.
+    None,
+    /// The action needs a region; sending without one is an error caught before sending.
+    Required,
+    /// The region is sent when the client has one.
+    Optional,
+}
+
+/// Whether repeating an action can change its outcome, which decides what the client may retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idempotency {
+    /// The action only reads (`Describe*`, `Inquiry*`): repeating it is harmless.
+    ReadOnly,
+    /// The action has a `ClientToken` parameter: the server deduplicates requests that carry the
+    /// same token, so a retry with the same token is safe.
+    ClientToken,
+    /// Repeating the action may repeat its effect: a request whose fate is unknown is never
+    /// retried.
+    None,
+}
+
+impl Idempotency {
+    /// Whether a request whose fate is unknown (sent, but no answer) may be sent again.
+    pub fn retry_is_safe(self) -> bool {
+        !matches!(self, Idempotency::None)
+    }
+}
+
+/// A request of one API action. Implemented by every request type that `gaap_api!` generates.
+///
+/// The associated constants carry what the spec says of the action; the client reads them to
+/// address, sign, throttle and retry the request.
+pub trait Action: Validate + Flatten + FromJson + serde::Serialize + Send + Sync + 'static {
+    /// The typed successful response.
+    type Response: ActionResponse;
+    /// The typed error of this action: one variant per documented code and per common code.
+    type Error: ApiError;
+
+    /// The action name sent as `X-TC-Action` (`CreateTCPListeners`).
+    const ACTION: &'static str;
+    /// The API version sent as `X-TC-Version` (`2018-05-29`).
+    const VERSION: &'static str;
+    /// The service name, used in the TC3 credential scope (`gaap`).
+    const SERVICE: &'static str;
+    /// The documented endpoint host (`gaap.tencentcloudapi.com`).
+    const HOST: &'static str;
+    /// Whether the action takes a region.
+    const REGION: RegionRule;
+    /// The documented default rate limit of the action, in requests per second.
+    const RATE_LIMIT_PER_SECOND: Option<u32>;
+    /// What a retry of this action risks.
+    const IDEMPOTENCY: Idempotency;
+
+    /// The `ClientToken` parameter, for actions that have one; the client fills it with a fresh
+    /// UUID when it is empty so that every attempt of one call carries the same token.
+    fn client_token_mut(&mut self) -> Option<&mut Option<String>> {
+        None
+    }
+}
+
+/// A successful response of an action.
+pub trait ActionResponse: FromJson + Send + Sync + 'static {
+    /// The `RequestId` the server gave this call.
+    fn request_id(&self) -> &str;
+}
+
+/// What every API error carries besides its code: the server's message and the request id to
+/// quote when asking Tencent Cloud support about the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorMeta {
+    /// The error code exactly as the server sent it (`InvalidParameterValue.DuplicatedListenerPort`).
+    pub code: String,
+    /// The server's human-readable message.
+    pub message: String,
+    /// The request id of the failed call (empty if the server sent none).
+    pub request_id: String,
+}
+
+impl fmt::Display for ErrorMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if !self.request_id.is_empty() {
+            write!(f, " (RequestId: {})", self.request_id)?;
+        }
+        Ok(())
+    }
+}
+
+/// The typed error of one action, as generated from the spec's error codes and the common
+/// error codes of Tencent Cloud API 3.0.
+pub trait ApiError: std::error::Error + Send + Sync + 'static {
+    /// Maps an error the server returned to its variant; an undocumented code becomes the
+    /// `Unknown` variant, with the code kept.
+    fn from_meta(meta: ErrorMeta) -> Self;
+    /// The code, message and request id.
+    fn meta(&self) -> &ErrorMeta;
+    /// The error code (`InvalidParameterValue.DuplicatedListenerPort`).
+    fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The documented description of the code, or `None` for a code the spec does not know.
+    fn description(&self) -> Option<&'static str>;
+    /// Whether the code says the caller was throttled (`RequestLimitExceeded` and its subcodes).
+    fn is_throttling(&self) -> bool {
+        let code = self.code();
+        code == "RequestLimitExceeded" || code.starts_with("RequestLimitExceeded.")
+    }
+}

@@ -1,0 +1,1 @@
+//! Credentials: where the secret id, secret key and token come from.

@@ -1,0 +1,19 @@
+//! The wire formats of Tencent Cloud API 3.0 parameters.
+//!
+//! - JSON: requests are `serde::Serialize` (generated impls, PascalCase names, absent optionals
+//!   omitted); requests and responses are read back by [`FromJson`], which accepts integers
+//!   sent as strings, as the API itself does.
+//! - `.N` flattening ([`Flatten`]): arrays as `Ports.0`, objects as `A.B`, composed
+//!   (`RealServerBindSet.0.RealServerId`), for GET queries and form bodies; [`unflatten`] is its
+//!   inverse and reports malformed pairs as errors.
+
+mod decode;
+mod flatten;
+mod unflatten;
+
+pub use decode::{
+    DecodeError, DecodeErrorKind, FromJson, Mode, choice, deny_unknown, deserialize_via_json,
+    integer_value, object, optional_array_field, optional_field, required_field, string_value,
+};
+pub use flatten::{FlatParams, Flatten, flatten_field};
+pub use unflatten::unflatten;
