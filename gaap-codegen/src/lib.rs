@@ -1,1 +1,241 @@
-pub fn placeholder() {}
+//! The GAAP spec format and the generator behind `gaap_api!`, as an ordinary library.
+//!
+//! A spec goes through three stages, each in its own module:
+//!
+//! 1. [`spec`]: serde types that mirror the JSON file; parse errors carry the JSON path, line and
+//!    column.
+//! 2. [`check`](check_action): names, types, constraints and rules resolved into the
+//!    [`model`]; every problem is collected into one [`diag::Diagnostics`].
+//! 3. `expand`: one generator per artefact (struct, builder, validation, flattening, JSON,
+//!    enums, errors, the action impl), each a function from the model to a `TokenStream`.
+//!
+//! The proc-macro crate only resolves paths and calls [`expand_action`] or [`expand_types`];
+//! everything here runs, and is tested, without a compiler in the loop.
+
+pub mod diag;
+pub mod model;
+pub mod spec;
+
+mod check;
+mod expand;
+mod names;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+
+pub use check::{check_action, common_codes};
+use diag::Diagnostics;
+use spec::Spec;
+
+/// How to expand.
+#[derive(Clone)]
+pub struct Options {
+    /// The path of the runtime crate in the expansion (`$crate` from `gaap_runtime::gaap_api!`,
+    /// `::gaap_runtime` otherwise).
+    pub runtime: TokenStream,
+    /// The module holding the object types, when they are shared between actions
+    /// (`types = path`); `None` generates them inside the action's module.
+    pub shared_types: Option<syn::Path>,
+    /// Where compile errors point.
+    pub span: Span,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runtime: quote!(::gaap_runtime),
+            shared_types: None,
+            span: Span::call_site(),
+        }
+    }
+}
+
+/// Parses spec text; problems go to `diags`.
+pub fn parse_spec(text: &str, diags: &mut Diagnostics) -> Option<Spec> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec = match serde_path_to_error::deserialize::<_, Spec>(&mut de) {
+        Ok(spec) => spec,
+        Err(err) => {
+            let inner = err.inner();
+            let json_path = match err.path().to_string() {
+                p if p == "." => "$".to_owned(),
+                p => format!("$.{p}"),
+            };
+            let message = strip_position(&inner.to_string());
+            let message = if inner.is_syntax() || inner.is_eof() {
+                format!("invalid JSON: {message}")
+            } else {
+                message
+            };
+            diags.error_at((inner.line(), inner.column()), json_path, message);
+            return None;
+        }
+    };
+    if let Err(err) = de.end() {
+        diags.error_at(
+            (err.line(), err.column()),
+            "$",
+            format!("invalid JSON: {}", strip_position(&err.to_string())),
+        );
+        return None;
+    }
+    Some(spec)
+}
+
+/// serde_json appends " at line L column C"; the diagnostic prints the position itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Reads and parses a spec file; `diags` knows the path as the author wrote it, for messages.
+pub fn read_spec(path: &Path, diags: &mut Diagnostics) -> Option<Spec> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_spec(&text, diags),
+        Err(err) => {
+            diags.error(
+                "",
+                format!(
+                    "cannot read the spec file ({err}); the path is relative to the invoking \
+                     crate's CARGO_MANIFEST_DIR, resolved as {}",
+                    path.display()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// The code for one action from spec text, or every problem found.
+pub fn expand_action_str(
+    file: &str,
+    text: &str,
+    options: &Options,
+) -> Result<TokenStream, Diagnostics> {
+    let mut diags = Diagnostics::new(file);
+    let action = parse_spec(text, &mut diags).and_then(|spec| check_action(&spec, &mut diags));
+    match action {
+        Some(action) if diags.is_empty() => Ok(expand_checked(&action, options, None)),
+        _ => Err(diags),
+    }
+}
+
+/// The code for one action from a spec file: the generated module, or one `compile_error!`
+/// per problem. Includes the file's bytes so that editing it recompiles the invoking crate.
+pub fn expand_action(file: &str, path: &Path, options: &Options) -> TokenStream {
+    let mut diags = Diagnostics::new(file);
+    let action = read_spec(path, &mut diags).and_then(|spec| check_action(&spec, &mut diags));
+    match action {
+        Some(action) if diags.is_empty() => {
+            expand_checked(&action, options, Some(&path.to_string_lossy()))
+        }
+        _ => diags.to_compile_errors(options.span),
+    }
+}
+
+fn expand_checked(action: &model::Action, options: &Options, include: Option<&str>) -> TokenStream {
+    let types = match &options.shared_types {
+        Some(path) => {
+            let path = shared_types_from_action_module(path);
+            quote!(#path)
+        }
+        None => quote!(self::types),
+    };
+    let ctx = expand::Ctx {
+        rt: options.runtime.clone(),
+        types,
+    };
+    expand::action(action, &ctx, options.shared_types.is_some(), include)
+}
+
+/// The action's code lives one module below the invocation, so a relative `types = path` gets
+/// one more `super`.
+fn shared_types_from_action_module(path: &syn::Path) -> TokenStream {
+    let first = path.segments.first().map(|s| s.ident.to_string());
+    match first.as_deref() {
+        _ if path.leading_colon.is_some() => quote!(#path),
+        Some("crate") | Some("$crate") => quote!(#path),
+        Some("self") => {
+            let rest = path.segments.iter().skip(1);
+            quote!(super #(:: #rest)*)
+        }
+        _ => quote!(super::#path),
+    }
+}
+
+/// The object types and enums of several specs, generated once so that actions can share them.
+/// A type defined by several specs must be defined identically; differences are reported with
+/// both files. Enums reachable from any spec's response are open.
+pub fn expand_types(files: &[(String, std::path::PathBuf)], options: &Options) -> TokenStream {
+    let mut all = Diagnostics::new(files.first().map_or("", |(f, _)| f.as_str()));
+    let mut merged: Option<model::TypeSet> = None;
+    let mut defined_in: BTreeMap<String, (String, spec::TypeDef)> = BTreeMap::new();
+    let mut includes = TokenStream::new();
+    for (file, path) in files {
+        let mut diags = Diagnostics::new(file.clone());
+        let Some(spec) = read_spec(path, &mut diags) else {
+            all.extend(diags);
+            continue;
+        };
+        for (name, def) in &spec.types {
+            match defined_in.get(name) {
+                Some((first_file, first_def)) if first_def != def => diags.error(
+                    format!("$.types.{name}"),
+                    format!("`{name}` is also defined, differently, in {first_file}"),
+                ),
+                Some(_) => {}
+                None => {
+                    defined_in.insert(name.clone(), (file.clone(), def.clone()));
+                }
+            }
+        }
+        if let Some(set) = check::check_action(&spec, &mut diags).map(|a| a.types) {
+            merged = Some(match merged {
+                None => set,
+                Some(mut acc) => {
+                    merge_types(&mut acc, set);
+                    acc
+                }
+            });
+        }
+        all.extend(diags);
+        let path = path.to_string_lossy();
+        includes.extend(quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        ));
+    }
+    if !all.is_empty() {
+        return all.to_compile_errors(options.span);
+    }
+    let ctx = expand::Ctx {
+        rt: options.runtime.clone(),
+        types: quote!(self),
+    };
+    let body = merged
+        .map(|set| expand::types(&set, &ctx))
+        .unwrap_or_default();
+    quote! {
+        #includes
+        #body
+    }
+}
+
+/// Adds the types of `other` not yet in `acc`; an enum open in either is open.
+fn merge_types(acc: &mut model::TypeSet, other: model::TypeSet) {
+    for object in other.objects {
+        if !acc.objects.iter().any(|o| o.ident == object.ident) {
+            acc.objects.push(object);
+        }
+    }
+    for e in other.enums {
+        match acc.enums.iter_mut().find(|x| x.ident == e.ident) {
+            Some(existing) => existing.open |= e.open,
+            None => acc.enums.push(e),
+        }
+    }
+}

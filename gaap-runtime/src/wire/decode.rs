@@ -149,6 +149,27 @@ pub(crate) fn decode_root<T: FromJson>(value: &Value, mode: Mode) -> Result<T, D
     T::from_json(value, &Path::ROOT, mode)
 }
 
+/// Reads a request from its JSON body, strictly ([`Mode::Request`]).
+pub fn request_from_json<T: FromJson>(value: &Value) -> Result<T, DecodeError> {
+    decode_root(value, Mode::Request)
+}
+
+/// Reads a request from `.N`-flattened pairs, strictly ([`Mode::Request`]).
+pub fn request_from_flat<'a, T, I>(pairs: I) -> Result<T, DecodeError>
+where
+    T: FromJson,
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let value = super::unflatten(pairs)?;
+    decode_root(&value, Mode::Request)
+}
+
+/// Reads the inside of a successful response (`{"Response": {...}}`'s object), leniently
+/// ([`Mode::Response`]).
+pub fn response_from_json<T: FromJson>(value: &Value) -> Result<T, DecodeError> {
+    decode_root(value, Mode::Response)
+}
+
 /// The text of a JSON string.
 pub fn string_value<'v>(value: &'v Value, at: &Path<'_>) -> Result<&'v str, DecodeError> {
     value
@@ -319,10 +340,10 @@ pub fn deny_unknown(
     at: &Path<'_>,
     mode: Mode,
 ) -> Result<(), DecodeError> {
-    if mode == Mode::Request {
-        if let Some(name) = obj.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(DecodeError::new(&at.field(name), DecodeErrorKind::Unknown));
-        }
+    if mode == Mode::Request
+        && let Some(name) = obj.keys().find(|k| !known.contains(&k.as_str()))
+    {
+        return Err(DecodeError::new(&at.field(name), DecodeErrorKind::Unknown));
     }
     Ok(())
 }

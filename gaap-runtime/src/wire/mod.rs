@@ -13,7 +13,8 @@ mod unflatten;
 
 pub use decode::{
     DecodeError, DecodeErrorKind, FromJson, Mode, choice, deny_unknown, deserialize_via_json,
-    integer_value, object, optional_array_field, optional_field, required_field, string_value,
+    integer_value, object, optional_array_field, optional_field, request_from_flat,
+    request_from_json, required_field, response_from_json, string_value,
 };
 pub use flatten::{FlatParams, Flatten, flatten_field};
 pub use unflatten::unflatten;

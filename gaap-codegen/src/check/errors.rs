@@ -1,0 +1,159 @@
+//! Error codes: the action's own, merged with the common codes every action may return.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostics;
+use crate::model::ErrorCode;
+use crate::names;
+use crate::spec::ErrorSpec;
+
+/// The common error codes of Tencent Cloud API 3.0, copied from the public documentation (see
+/// `data/common-error-codes.json`, identical to the project's reference copy).
+const COMMON_ERROR_CODES: &str = include_str!("../../data/common-error-codes.json");
+
+#[derive(Deserialize)]
+struct CommonCodes {
+    codes: BTreeMap<String, String>,
+}
+
+/// The common codes and their descriptions, sorted by code.
+pub fn common_codes() -> Vec<(String, String)> {
+    // The file is part of this crate and covered by a unit test; an unreadable copy yields no
+    // common codes rather than a panic in a user's build.
+    serde_json::from_str::<CommonCodes>(COMMON_ERROR_CODES)
+        .map(|c| c.codes.into_iter().collect())
+        .unwrap_or_default()
+}
+
+fn valid_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.split('.').all(|segment| {
+            segment
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// The action's codes in spec order, then the common codes it does not list.
+pub fn check_errors(errors: &[ErrorSpec], diags: &mut Diagnostics) -> Vec<ErrorCode> {
+    let mut out: Vec<ErrorCode> = Vec::new();
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_ident: BTreeMap<String, String> = BTreeMap::new();
+    for (i, error) in errors.iter().enumerate() {
+        let at = format!("$.errors[{i}].code");
+        if !valid_code(&error.code) {
+            diags.error(
+                at,
+                format!(
+                    "`{}` is no error code: codes are dot-separated words of letters and digits \
+                     (`InvalidParameterValue.DuplicatedListenerPort`)",
+                    error.code
+                ),
+            );
+            continue;
+        }
+        if by_code.contains_key(&error.code) {
+            diags.error(at, format!("error code `{}` is listed twice", error.code));
+            continue;
+        }
+        let ident = match names::error_variant_ident(&error.code) {
+            Ok(ident) => ident,
+            Err(reason) => {
+                diags.error(at, reason);
+                continue;
+            }
+        };
+        if ident == "Unknown" {
+            diags.error(at, "`Unknown` is the variant for undocumented codes");
+            continue;
+        }
+        if let Some(other) = by_ident.insert(ident.to_string(), error.code.clone()) {
+            diags.error(
+                at,
+                format!("`{}` and `{other}` are both `{ident}` in Rust", error.code),
+            );
+            continue;
+        }
+        by_code.insert(error.code.clone(), out.len());
+        out.push(ErrorCode {
+            ident,
+            code: error.code.clone(),
+            description: error.description.clone(),
+            common: false,
+        });
+    }
+    for (code, description) in common_codes() {
+        if let Some(&i) = by_code.get(&code) {
+            out[i].common = true;
+            continue;
+        }
+        let Ok(ident) = names::error_variant_ident(&code) else {
+            continue;
+        };
+        if by_ident.contains_key(&ident.to_string()) {
+            continue;
+        }
+        out.push(ErrorCode {
+            ident,
+            code,
+            description,
+            common: true,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_codes_are_readable() {
+        let codes = common_codes();
+        assert_eq!(codes.len(), 38);
+        assert!(codes.iter().any(|(c, _)| c == "RequestLimitExceeded"));
+    }
+
+    #[test]
+    fn action_codes_come_first_and_common_ones_are_merged() {
+        let mut diags = Diagnostics::new("x.json");
+        let errors = vec![
+            ErrorSpec {
+                code: "InvalidParameterValue.DuplicatedListenerPort".into(),
+                description: "监听器端口已存在。".into(),
+            },
+            ErrorSpec {
+                code: "InternalError".into(),
+                description: "内部错误。".into(),
+            },
+        ];
+        let codes = check_errors(&errors, &mut diags);
+        assert!(diags.is_empty());
+        assert_eq!(
+            codes[0].code,
+            "InvalidParameterValue.DuplicatedListenerPort"
+        );
+        assert!(!codes[0].common);
+        assert!(codes[1].common, "InternalError is also a common code");
+        assert_eq!(codes[1].description, "内部错误。");
+        assert_eq!(codes.len(), 2 + 38 - 1);
+    }
+
+    #[test]
+    fn malformed_and_duplicate_codes_are_reported() {
+        let mut diags = Diagnostics::new("x.json");
+        let spec = |code: &str| ErrorSpec {
+            code: code.into(),
+            description: String::new(),
+        };
+        check_errors(&[spec("A..B"), spec("Foo"), spec("Foo")], &mut diags);
+        let paths: Vec<_> = diags.items().iter().map(|d| d.json_path.as_str()).collect();
+        assert_eq!(paths, ["$.errors[0].code", "$.errors[2].code"]);
+    }
+}

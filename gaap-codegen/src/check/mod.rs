@@ -1,0 +1,476 @@
+//! The second stage: from the spec as written to the checked model.
+//!
+//! Every problem is recorded in one [`Diagnostics`] and checking goes on, so that an author sees
+//! all problems of a file at once; a model is returned only when there is none.
+
+mod errors;
+mod members;
+mod rules;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use members::{CheckedMember, Scope, check_members};
+use rules::{RuleScope, check_rules};
+use types::{Named, NamedKind, check_enum, enum_base, primitive};
+
+pub use errors::common_codes;
+
+use crate::diag::Diagnostics;
+use crate::model::{
+    Action, Enum, Field, Idempotency, Region, Slot, Struct, StructRole, Ty, TypeHome, TypeSet,
+};
+use crate::names;
+use crate::spec::{FORMAT_VERSION, RegionSpec, Spec, TypeDef};
+
+/// Checks a whole spec. `None` when `diags` received a problem.
+pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
+    let before = diags.items().len();
+    check_header(spec, diags);
+    let module = names::snake_ident(&spec.action)
+        .map_err(|reason| diags.error("$.action", reason))
+        .ok();
+    let prefix = names::type_ident(&spec.action)
+        .map_err(|reason| diags.error("$.action", reason))
+        .ok();
+
+    let mut types = check_named_types(spec, diags);
+    let named = named_table(spec);
+    let lookup = |name: &str| named.get(name).cloned();
+
+    let action_scope = Scope {
+        owner: None,
+        named_home: TypeHome::TypesModule,
+        lookup: &lookup,
+    };
+    let request_members = check_members(&spec.request, "$.request", &action_scope, diags);
+    let response_members = check_members(&spec.response, "$.response", &action_scope, diags);
+    check_request_id(&response_members, spec, diags);
+
+    let mut action_enums: Vec<Enum> = Vec::new();
+    let mut enum_origin: BTreeMap<String, String> = BTreeMap::new();
+    for (path, list) in [
+        ("$.request", &request_members),
+        ("$.response", &response_members),
+    ] {
+        for (i, m) in list.iter().enumerate() {
+            if let Some(e) = &m.inline_enum {
+                let key = e.ident.to_string();
+                match action_enums.iter().find(|other| other.ident == e.ident) {
+                    Some(other) if other.base == e.base && other.variants == e.variants => {}
+                    Some(_) => diags.error(
+                        format!("{path}[{i}].enum"),
+                        format!(
+                            "the enum `{key}` is also generated for {} with other values; \
+                             give one of them an `enum_name`",
+                            enum_origin[&key]
+                        ),
+                    ),
+                    None => {
+                        enum_origin.insert(key, format!("{path}[{i}]"));
+                        action_enums.push(e.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    let request_fields: Vec<Field> = request_members.into_iter().map(|m| m.field).collect();
+    let response_fields: Vec<Field> = response_members.into_iter().map(|m| m.field).collect();
+    let idempotency = idempotency(&spec.action, &request_fields);
+    let find_enum = |ty: &Ty| find_enum(ty, &action_enums, &types.enums);
+    let (request_slots, request_rules) = check_rules(
+        request_fields,
+        &spec.rules,
+        "$.rules",
+        &RuleScope {
+            owner: None,
+            find_enum: &find_enum,
+        },
+        diags,
+    );
+
+    let errors = errors::check_errors(&spec.errors, diags);
+    let (module, prefix) = (module?, prefix?);
+    let request = Struct {
+        ident: names::type_ident(&format!("{prefix}Request")).ok()?,
+        wire: format!("{}Request", spec.action),
+        doc: spec.description.clone(),
+        role: StructRole::Request,
+        slots: request_slots,
+        rules: request_rules,
+    };
+    let response = Struct {
+        ident: names::type_ident(&format!("{prefix}Response")).ok()?,
+        wire: format!("{}Response", spec.action),
+        doc: format!("The successful response of {}.", spec.action),
+        role: StructRole::Response,
+        slots: response_fields.into_iter().map(Slot::Field).collect(),
+        rules: Vec::new(),
+    };
+    let builder = names::type_ident(&format!("{prefix}RequestBuilder")).ok()?;
+    let error = names::type_ident(&format!("{prefix}Error")).ok()?;
+
+    check_action_names(&request, &response, &builder, &error, &action_enums, diags);
+    mark_open(
+        &response,
+        &mut action_enums,
+        &mut types,
+        false,
+        &mut BTreeSet::new(),
+    );
+
+    if diags.items().len() != before {
+        return None;
+    }
+    Some(Action {
+        wire: spec.action.clone(),
+        module,
+        title: spec.title.clone(),
+        description: spec.description.clone(),
+        service: spec.service.clone(),
+        version: spec.version.clone(),
+        host: spec.host.clone(),
+        region: match spec.region {
+            RegionSpec::None => Region::None,
+            RegionSpec::Required => Region::Required,
+            RegionSpec::Optional => Region::Optional,
+        },
+        rate_limit: spec.rate_limit,
+        idempotency,
+        request,
+        builder,
+        response,
+        error,
+        enums: action_enums,
+        types,
+        errors,
+        example_queries: spec
+            .examples
+            .iter()
+            .filter_map(|e| e.query.clone())
+            .collect(),
+    })
+}
+
+fn check_header(spec: &Spec, diags: &mut Diagnostics) {
+    if spec.format != FORMAT_VERSION {
+        diags.error(
+            "$.format",
+            format!(
+                "spec format {} is not supported: this generator reads format {FORMAT_VERSION}",
+                spec.format
+            ),
+        );
+    }
+    for (key, value) in [
+        ("service", &spec.service),
+        ("version", &spec.version),
+        ("host", &spec.host),
+    ] {
+        if value.trim().is_empty() {
+            diags.error(format!("$.{key}"), format!("`{key}` must not be empty"));
+        }
+    }
+    if spec.rate_limit == Some(0) {
+        diags.error(
+            "$.rate_limit",
+            "a rate limit of 0 requests per second allows nothing",
+        );
+    }
+    if spec.host.contains('/') || spec.host.contains(' ') {
+        diags.error("$.host", "`host` is a host name, without scheme or path");
+    }
+}
+
+fn named_table(spec: &Spec) -> BTreeMap<String, Named> {
+    spec.types
+        .iter()
+        .filter_map(|(name, def)| {
+            let ident = names::type_ident(name).ok()?;
+            let kind = match (&def.members, &def.enum_values, &def.ty) {
+                (Some(_), None, None) => NamedKind::Object,
+                (None, Some(_), Some(ty)) => {
+                    enum_base(&primitive(ty)?)?;
+                    NamedKind::Enum
+                }
+                _ => return None,
+            };
+            Some((name.clone(), Named { ident, kind }))
+        })
+        .collect()
+}
+
+/// Checks the named types: object types with their members and rules, named enums.
+fn check_named_types(spec: &Spec, diags: &mut Diagnostics) -> TypeSet {
+    let named = named_table(spec);
+    let lookup = |name: &str| named.get(name).cloned();
+    let mut set = TypeSet::default();
+    let mut idents: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |ident: &str, what: String, at: &str, diags: &mut Diagnostics| {
+        if let Some(first) = idents.insert(ident.to_owned(), what.clone()) {
+            diags.error(at, format!("{what} and {first} are both `{ident}` in Rust"));
+        }
+    };
+
+    // Named enums first: object members' rules may compare with their values.
+    for (name, def) in &spec.types {
+        let at = format!("$.types.{name}");
+        let Some(ident) = type_def_ident(name, def, &at, diags) else {
+            continue;
+        };
+        if let (Some(values), Some(ty)) = (&def.enum_values, &def.ty) {
+            let Some(base) = primitive(ty).as_ref().and_then(enum_base) else {
+                diags.error(
+                    format!("{at}.type"),
+                    format!("an enumeration is of type string or an integer type, not `{ty}`"),
+                );
+                continue;
+            };
+            claim(&ident.to_string(), format!("type `{name}`"), &at, diags);
+            if let Some(e) = check_enum(ident, &def.doc, base, values, &format!("{at}.enum"), diags)
+            {
+                set.enums.push(e);
+            }
+        }
+    }
+    for (name, def) in &spec.types {
+        let at = format!("$.types.{name}");
+        let Some(members) = &def.members else {
+            continue;
+        };
+        let Ok(ident) = names::type_ident(name) else {
+            continue;
+        };
+        claim(&ident.to_string(), format!("type `{name}`"), &at, diags);
+        let scope = Scope {
+            owner: Some(name),
+            named_home: TypeHome::Local,
+            lookup: &lookup,
+        };
+        let checked: Vec<CheckedMember> =
+            check_members(members, &format!("{at}.members"), &scope, diags);
+        let mut inline: Vec<Enum> = Vec::new();
+        for (i, m) in checked.iter().enumerate() {
+            if let Some(e) = &m.inline_enum {
+                claim(
+                    &e.ident.to_string(),
+                    format!("the enum of {at}.members[{i}]"),
+                    &format!("{at}.members[{i}]"),
+                    diags,
+                );
+                inline.push(e.clone());
+            }
+        }
+        let fields: Vec<Field> = checked.into_iter().map(|m| m.field).collect();
+        let enums_for_rules: Vec<Enum> = set.enums.iter().chain(&inline).cloned().collect();
+        let find = |ty: &Ty| find_enum(ty, &enums_for_rules, &[]);
+        let (slots, rules) = check_rules(
+            fields,
+            &def.rules,
+            &format!("{at}.rules"),
+            &RuleScope {
+                owner: Some(name),
+                find_enum: &find,
+            },
+            diags,
+        );
+        let object = Struct {
+            ident,
+            wire: name.clone(),
+            doc: def.doc.clone(),
+            role: StructRole::Object,
+            slots,
+            rules,
+        };
+        for choice in object.choices() {
+            claim(
+                &choice.enum_ident.to_string(),
+                format!("the exactly-one-of enum of `{name}`"),
+                &format!("{at}.rules"),
+                diags,
+            );
+        }
+        set.enums.extend(inline);
+        set.objects.push(object);
+    }
+    check_recursion(&set, diags);
+    set
+}
+
+fn type_def_ident(
+    name: &str,
+    def: &TypeDef,
+    at: &str,
+    diags: &mut Diagnostics,
+) -> Option<proc_macro2::Ident> {
+    let ident = names::type_ident(name)
+        .map_err(|reason| diags.error(at, reason))
+        .ok()?;
+    match (&def.members, &def.enum_values, &def.ty) {
+        (Some(_), None, None) | (None, Some(_), Some(_)) => Some(ident),
+        (None, Some(_), None) => {
+            diags.error(
+                at,
+                "an enumeration needs its `type` (string or an integer type)",
+            );
+            None
+        }
+        _ => {
+            diags.error(
+                at,
+                "a type is either an object (`members`) or an enumeration (`type` and `enum`)",
+            );
+            None
+        }
+    }
+}
+
+/// An object type that holds itself without an array between would have infinite size.
+fn check_recursion(set: &TypeSet, diags: &mut Diagnostics) {
+    let by_name: BTreeMap<String, &Struct> = set
+        .objects
+        .iter()
+        .map(|o| (o.ident.to_string(), o))
+        .collect();
+    fn direct_objects(s: &Struct) -> Vec<String> {
+        s.all_fields()
+            .filter_map(|f| match &f.ty {
+                Ty::Object(r) => Some(r.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+    for object in &set.objects {
+        let start = object.ident.to_string();
+        let mut stack = direct_objects(object);
+        let mut seen = BTreeSet::new();
+        while let Some(next) = stack.pop() {
+            if next == start {
+                diags.error(
+                    format!("$.types.{}", object.wire),
+                    "the type contains itself without an array in between, which has no finite size",
+                );
+                break;
+            }
+            if seen.insert(next.clone())
+                && let Some(s) = by_name.get(&next)
+            {
+                stack.extend(direct_objects(s));
+            }
+        }
+    }
+}
+
+fn check_request_id(fields: &[CheckedMember], spec: &Spec, diags: &mut Diagnostics) {
+    match fields.iter().find(|m| m.field.wire == "RequestId") {
+        Some(m) if m.field.ty == Ty::String => {}
+        Some(_) => diags.error("$.response", "`RequestId` must be of type string"),
+        None if spec.response.iter().any(|m| m.name == "RequestId") => {}
+        None => diags.error(
+            "$.response",
+            "the response needs the `RequestId` field (type string) that every response carries",
+        ),
+    }
+}
+
+fn idempotency(action: &str, request: &[Field]) -> Idempotency {
+    if action.starts_with("Describe") || action.starts_with("Inquiry") {
+        Idempotency::ReadOnly
+    } else if request
+        .iter()
+        .any(|f| f.wire == "ClientToken" && f.ty == Ty::String)
+    {
+        Idempotency::ClientToken
+    } else {
+        Idempotency::None
+    }
+}
+
+/// The enum a field type refers to, among the enums of the field's own module (`local`) or of
+/// the types module (`named`).
+fn find_enum(ty: &Ty, local: &[Enum], named: &[Enum]) -> Option<Enum> {
+    let Ty::Enum(r) = ty.scalar() else {
+        return None;
+    };
+    let pool = match r.home {
+        TypeHome::Local => local,
+        TypeHome::TypesModule => named,
+    };
+    pool.iter().find(|e| e.ident == r.ident).cloned()
+}
+
+fn check_action_names(
+    request: &Struct,
+    response: &Struct,
+    builder: &proc_macro2::Ident,
+    error: &proc_macro2::Ident,
+    enums: &[Enum],
+    diags: &mut Diagnostics,
+) {
+    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+    for (ident, what) in [
+        (&request.ident, "the request type"),
+        (&response.ident, "the response type"),
+        (builder, "the request builder"),
+        (error, "the error type"),
+    ] {
+        taken.insert(ident.to_string(), what);
+    }
+    for e in enums {
+        if let Some(what) = taken.get(&e.ident.to_string()) {
+            diags.error(
+                "$.request",
+                format!(
+                    "the enum `{}` has the name of {what}; give it an `enum_name`",
+                    e.ident
+                ),
+            );
+        }
+    }
+    for e in enums {
+        taken.insert(e.ident.to_string(), "an enum of a member");
+    }
+    for choice in request.choices() {
+        if let Some(what) = taken.get(&choice.enum_ident.to_string()) {
+            diags.error(
+                "$.rules",
+                format!(
+                    "the exactly-one-of enum `{}` has the name of {what}; give the rule another `name`",
+                    choice.enum_ident
+                ),
+            );
+        }
+    }
+}
+
+/// Marks the enums reachable from a response as open (with an `Unknown` variant).
+fn mark_open(
+    s: &Struct,
+    action_enums: &mut [Enum],
+    types: &mut TypeSet,
+    in_types_module: bool,
+    visited: &mut BTreeSet<String>,
+) {
+    let fields: Vec<Field> = s.all_fields().cloned().collect();
+    for field in fields {
+        match field.ty.scalar() {
+            Ty::Enum(r) => {
+                let pool: &mut [Enum] = if r.home == TypeHome::Local && !in_types_module {
+                    action_enums
+                } else {
+                    &mut types.enums
+                };
+                if let Some(e) = pool.iter_mut().find(|e| e.ident == r.ident) {
+                    e.open = true;
+                }
+            }
+            Ty::Object(r) if visited.insert(r.ident.to_string()) => {
+                if let Some(object) = types.objects.iter().find(|o| o.ident == r.ident).cloned() {
+                    mark_open(&object, action_enums, types, true, visited);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The per-action error enum: one variant per documented code and per common code, `Unknown`
+//! for any other, each holding the code, message and request id.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Ctx, doc, lit};
+use crate::model::Action;
+
+pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let ident = &action.error;
+    let variants: Vec<_> = action.errors.iter().map(|e| &e.ident).collect();
+    let codes: Vec<_> = action.errors.iter().map(|e| lit(&e.code)).collect();
+    let descriptions: Vec<_> = action.errors.iter().map(|e| lit(&e.description)).collect();
+    let variant_defs = action.errors.iter().map(|e| {
+        let name = &e.ident;
+        let origin = if e.common {
+            " (common to every action)"
+        } else {
+            ""
+        };
+        let text = if e.description.is_empty() {
+            format!("`{}`{origin}.", e.code)
+        } else {
+            format!("`{}`{origin}: {}", e.code, e.description)
+        };
+        let variant_doc = doc(&text);
+        quote! { #variant_doc #name(#rt::ErrorMeta), }
+    });
+    let enum_doc = doc(&format!(
+        "An error `{}` returned: one variant per code its documentation lists and per common \
+         code of Tencent Cloud API 3.0, and `Unknown` for any other code. Every variant keeps the \
+         code, the server's message and the request id.",
+        action.wire
+    ));
+    let unknown_doc = doc(&format!(
+        "A code the spec of `{}` does not document; `code()` returns it.",
+        action.wire
+    ));
+    quote! {
+        #enum_doc
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #(#variant_defs)*
+            #unknown_doc
+            Unknown(#rt::ErrorMeta),
+        }
+
+        impl #ident {
+            /// Every code with its own variant.
+            pub const CODES: &'static [&'static str] = &[#(#codes),*];
+
+            /// The variant of an error the server returned.
+            pub fn from_meta(meta: #rt::ErrorMeta) -> Self {
+                let variant: fn(#rt::ErrorMeta) -> Self = match meta.code.as_str() {
+                    #(#codes => Self::#variants,)*
+                    _ => Self::Unknown,
+                };
+                variant(meta)
+            }
+
+            /// The variant of a code, with a message and request id.
+            pub fn from_code(
+                code: impl ::core::convert::Into<::std::string::String>,
+                message: impl ::core::convert::Into<::std::string::String>,
+                request_id: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                Self::from_meta(#rt::ErrorMeta {
+                    code: code.into(),
+                    message: message.into(),
+                    request_id: request_id.into(),
+                })
+            }
+
+            /// The code, message and request id.
+            pub fn meta(&self) -> &#rt::ErrorMeta {
+                match self {
+                    #(Self::#variants(__meta))|* | Self::Unknown(__meta) => __meta,
+                }
+            }
+
+            /// The error code as the server sent it.
+            pub fn code(&self) -> &str {
+                &self.meta().code
+            }
+
+            /// The server's message.
+            pub fn message(&self) -> &str {
+                &self.meta().message
+            }
+
+            /// The request id to quote to Tencent Cloud support.
+            pub fn request_id(&self) -> &str {
+                &self.meta().request_id
+            }
+
+            /// The documented description of the code; `None` for `Unknown`.
+            pub fn description(&self) -> ::core::option::Option<&'static str> {
+                match self {
+                    #(Self::#variants(_) => ::core::option::Option::Some(#descriptions),)*
+                    Self::Unknown(_) => ::core::option::Option::None,
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.meta(), f)?;
+                match self.description() {
+                    ::core::option::Option::Some(__d) if !__d.is_empty() => ::core::write!(f, " [{}]", __d),
+                    _ => ::core::result::Result::Ok(()),
+                }
+            }
+        }
+
+        #[automatically_derived]
+        impl ::std::error::Error for #ident {}
+
+        #[automatically_derived]
+        impl #rt::ApiError for #ident {
+            fn from_meta(meta: #rt::ErrorMeta) -> Self {
+                Self::from_meta(meta)
+            }
+            fn meta(&self) -> &#rt::ErrorMeta {
+                self.meta()
+            }
+            fn description(&self) -> ::core::option::Option<&'static str> {
+                self.description()
+            }
+        }
+    }
+}

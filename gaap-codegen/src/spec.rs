@@ -1,0 +1,264 @@
+//! The spec file format, as serde types that mirror the JSON exactly.
+//!
+//! This is the first stage of the pipeline: it only says what a file contains. Whether the
+//! contents make sense (types exist, ranges are ordered, rules name real parameters) is the
+//! business of [`crate::check`]. The format is documented for spec authors in `specs/README.md`;
+//! keep the two in step. Unknown fields are rejected so that a typo (`requried`) is an error
+//! instead of a silently ignored constraint.
+//!
+//! The types also serialize, in the same shape, so that tools (the importer) can write specs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Number, Value};
+
+/// The version of the spec format this generator reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One API action: a whole spec file.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The spec format version; must be [`FORMAT_VERSION`].
+    pub format: u32,
+    /// The service's short name, used in the TC3 credential scope (`gaap`).
+    pub service: String,
+    /// The API version (`2018-05-29`).
+    pub version: String,
+    /// The action name as sent in `X-TC-Action` (`CreateTCPListeners`).
+    pub action: String,
+    /// The action's title in the documentation (`创建TCP监听器`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// What the action does.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The documented endpoint host (`gaap.tencentcloudapi.com`).
+    pub host: String,
+    /// Whether the action takes the `Region` common parameter.
+    pub region: RegionSpec,
+    /// The documented default rate limit, in requests per second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<u32>,
+    /// Where the facts of this file come from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// Request parameters, in documented order.
+    pub request: Vec<Member>,
+    /// Cross-field rules over the request parameters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleSpec>,
+    /// Response fields, `RequestId` included.
+    pub response: Vec<Member>,
+    /// Named types (objects and enumerations) the parameters and fields refer to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, TypeDef>,
+    /// The error codes the action may return, besides the common ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorSpec>,
+    /// Documented example calls.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+}
+
+/// Whether an action takes a region.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionSpec {
+    /// "本接口不需要传递此参数": never sent.
+    None,
+    /// Must be sent.
+    Required,
+    /// Sent when the caller has one.
+    Optional,
+}
+
+/// A request parameter, a response field or a member of an object type.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The wire name (`DelayLoop`).
+    pub name: String,
+    /// `string`, `bool`, `float`, `int8`..`int64`, `uint8`..`uint64`, the name of a type under
+    /// `types`, any of them followed by `[]` for an array.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// In a request: must be sent. In a response: always present.
+    #[serde(default)]
+    pub required: bool,
+    /// Documentation, copied from the API description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The value is secret (a private key): it is redacted from `Debug` output.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
+    /// Inclusive bounds of a number, or of each element of an array of numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<Bounds>,
+    /// Bounds of a string's length in characters, or of each string of an array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<LengthBounds>,
+    /// Bounds of an array's number of elements, and whether elements must be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Items>,
+    /// The documented values of an enumerated string or integer: generates a Rust enum.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<Vec<EnumValue>>,
+    /// The Rust name of the generated enum, when the member's own name would not do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enum_name: Option<String>,
+    /// An example value, as documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Inclusive numeric bounds; either may be absent.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Number>,
+}
+
+/// Inclusive length bounds; either may be absent.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LengthBounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+}
+
+/// Constraints on an array as a whole.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Items {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+}
+
+/// One documented value of an enumeration.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The value on the wire: a string, or an integer for integer parameters.
+    pub value: Value,
+    /// The Rust variant name; defaults to the value in UpperCamelCase, and is required when that
+    /// is no identifier (integers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the value means.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+}
+
+/// A named type: an object (with `members`) or an enumeration (with `type` and `enum`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The members of an object type, in documented order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Member>>,
+    /// Cross-field rules over the members of an object type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleSpec>,
+    /// The wire type of an enumeration (`string` or an integer type).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<String>,
+    /// The values of an enumeration.
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<Vec<EnumValue>>,
+}
+
+/// A cross-field rule. Exactly one of the rule keys is given.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Exactly one of these parameters must be set. In a request or object type this becomes a
+    /// Rust enum with one variant per parameter, so the type system enforces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exactly_one_of: Option<Vec<String>>,
+    /// At most one of these parameters may be set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most_one_of: Option<Vec<String>>,
+    /// At least one of these parameters must be set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least_one_of: Option<Vec<String>>,
+    /// `[A, B]`: when both are set, A < B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub less_than: Option<Vec<String>>,
+    /// `[A, B]`: when both are set, A <= B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub less_or_equal: Option<Vec<String>>,
+    /// The condition of a conditional rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// What must hold when the condition does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Condition>,
+    /// The Rust name of the enum generated for `exactly_one_of`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The sentence of the documentation that states the rule.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+}
+
+/// A test on one parameter: exactly one of `equals`, `not_equals`, `present` is given.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub param: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_equals: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+}
+
+/// An error code the action may return.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// A documented example call.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// The request as a flattened query string (`Action=...&Ports.0=90`), as GET examples give it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The request as a JSON body, as POST examples give it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// The response, `{"Response": {...}}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Value>,
+    /// Parameter paths that `validate()` reports for this example, when the documented example
+    /// itself breaks a documented rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
