@@ -102,7 +102,7 @@ impl Diagnostics {
             .iter()
             .map(|d| {
                 let message = d.to_string();
-                quote_spanned!(span=> ::core::compile_error! { #message };)
+                quote_spanned!(span=> ::core::compile_error!(#message);)
             })
             .collect()
     }

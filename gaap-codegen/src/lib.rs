@@ -60,7 +60,9 @@ pub fn parse_spec(text: &str, diags: &mut Diagnostics) -> Option<Spec> {
         Ok(spec) => spec,
         Err(err) => {
             let inner = err.inner();
+            // A syntax error has no meaningful path; its line and column say where.
             let json_path = match err.path().to_string() {
+                _ if inner.is_syntax() || inner.is_eof() => String::new(),
                 p if p == "." => "$".to_owned(),
                 p => format!("$.{p}"),
             };

@@ -86,6 +86,11 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
         &RuleScope {
             owner: None,
             find_enum: &find_enum,
+            declared: &spec
+                .request
+                .iter()
+                .map(|m| m.name.clone())
+                .collect::<Vec<_>>(),
         },
         diags,
     );
@@ -272,6 +277,7 @@ fn check_named_types(spec: &Spec, diags: &mut Diagnostics) -> TypeSet {
             &RuleScope {
                 owner: Some(name),
                 find_enum: &find,
+                declared: &members.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
             },
             diags,
         );

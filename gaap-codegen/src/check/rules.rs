@@ -20,6 +20,22 @@ pub struct RuleScope<'a> {
     pub owner: Option<&'a str>,
     /// The enum a field's type refers to.
     pub find_enum: &'a dyn Fn(&Ty) -> Option<Enum>,
+    /// Every member name the spec declares, including members that failed their own checks:
+    /// a rule naming one of those is not reported again.
+    pub declared: &'a [String],
+}
+
+impl RuleScope<'_> {
+    /// Reports a rule naming `name` unless the name is declared (its member's own problem was
+    /// reported already).
+    fn unknown_param(&self, at: String, name: &str, diags: &mut Diagnostics) {
+        if !self.declared.iter().any(|d| d == name) {
+            diags.error(
+                at,
+                format!("the rule names `{name}`, which is not a parameter here"),
+            );
+        }
+    }
 }
 
 /// Groups the fields into slots and checks the remaining rules.
@@ -100,10 +116,7 @@ pub fn check_rules(
                 for (j, name) in names.iter().enumerate() {
                     match params.get(name) {
                         Some(p) => out.push(p.clone()),
-                        None => diags.error(
-                            format!("{at}.{key}[{j}]"),
-                            format!("the rule names `{name}`, which is not a parameter here"),
-                        ),
+                        None => scope.unknown_param(format!("{at}.{key}[{j}]"), name, diags),
                     }
                 }
                 (out.len() == names.len()).then_some(out)
@@ -123,7 +136,7 @@ pub fn check_rules(
                 .as_ref()
                 .map(|n| ("less_or_equal", n, true)))
         {
-            check_comparison(key, names, &by_wire, &at, diags).and_then(|float| {
+            check_comparison(key, names, &by_wire, &at, scope, diags).and_then(|float| {
                 let refs = resolve(key, names, diags)?;
                 let [lhs, rhs]: [ParamRef; 2] = refs.try_into().ok()?;
                 Some(RuleKind::LessThan {
@@ -204,10 +217,7 @@ fn check_choice(
     for (j, name) in params.iter().enumerate() {
         let path = format!("{at}.exactly_one_of[{j}]");
         let Some(field) = fields.iter().find(|f| &f.wire == name) else {
-            diags.error(
-                path,
-                format!("the rule names `{name}`, which is not a parameter here"),
-            );
+            scope.unknown_param(path, name, diags);
             continue;
         };
         if field.presence == Presence::Required {
@@ -268,6 +278,7 @@ fn check_comparison(
     names: &[String],
     fields: &BTreeMap<&str, &Field>,
     at: &str,
+    scope: &RuleScope<'_>,
     diags: &mut Diagnostics,
 ) -> Option<bool> {
     if names.len() != 2 {
@@ -280,10 +291,7 @@ fn check_comparison(
     let mut kinds = Vec::new();
     for (j, name) in names.iter().enumerate() {
         let Some(field) = fields.get(name.as_str()) else {
-            diags.error(
-                format!("{at}.{key}[{j}]"),
-                format!("the rule names `{name}`, which is not a parameter here"),
-            );
+            scope.unknown_param(format!("{at}.{key}[{j}]"), name, diags);
             return None;
         };
         match &field.ty {
@@ -317,13 +325,7 @@ fn check_condition(
     diags: &mut Diagnostics,
 ) -> Option<(ParamRef, Test)> {
     let Some(param) = params.get(&condition.param) else {
-        diags.error(
-            format!("{at}.param"),
-            format!(
-                "the rule names `{}`, which is not a parameter here",
-                condition.param
-            ),
-        );
+        scope.unknown_param(format!("{at}.param"), &condition.param, diags);
         return None;
     };
     let field = fields.get(condition.param.as_str())?;

@@ -43,8 +43,11 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
             Slot::Field(f) => optionals.push(f),
             Slot::Choice(c) => {
                 let enum_ident = &c.enum_ident;
+                // Named after its parameters, so that compile errors say which they are.
+                let wires: Vec<&str> = c.variants.iter().map(|v| v.field.wire.as_str()).collect();
                 states.push(State {
-                    param: c.enum_ident.clone(),
+                    param: crate::names::type_ident(&wires.join("Or"))
+                        .unwrap_or_else(|_| format_ident!("P{}", states.len())),
                     member: &c.field_ident,
                     value_ty: quote!(self::#enum_ident),
                     label: c
@@ -58,6 +61,16 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
         }
     }
 
+    // Type parameters must differ; a clash (a parameter literally named `ProxyIdOrGroupId`)
+    // falls back to a positional name rather than failing to compile.
+    for i in 0..states.len() {
+        if states[..i]
+            .iter()
+            .any(|earlier| earlier.param == states[i].param)
+        {
+            states[i].param = format_ident!("P{}", i);
+        }
+    }
     let params: Vec<&Ident> = states.iter().map(|s| &s.param).collect();
     let markers = states.iter().map(|s| {
         let param = &s.param;
@@ -172,7 +185,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                 }
             }
             Slot::Choice(c) => {
-                let param = &c.enum_ident;
+                let param = &states[state_index].param;
                 let enum_ident = &c.enum_ident;
                 let ret = with_set(state_index);
                 let group_setter = &c.field_ident;

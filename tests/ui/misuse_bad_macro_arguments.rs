@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/valid.json", shared = crate::types);
+
+fn main() {}

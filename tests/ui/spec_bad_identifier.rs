@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/bad_identifier.json");
+
+fn main() {}

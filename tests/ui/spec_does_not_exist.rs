@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/does_not_exist.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/enum_value_type.json");
+
+fn main() {}

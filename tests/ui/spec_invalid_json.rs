@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/invalid_json.json");
+
+fn main() {}

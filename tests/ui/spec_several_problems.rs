@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/several_problems.json");
+
+fn main() {}
