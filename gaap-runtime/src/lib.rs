@@ -10,6 +10,7 @@ pub mod builder;
 pub mod credentials;
 pub mod path;
 pub mod signing;
+pub(crate) mod tls;
 pub mod validate;
 pub mod wire;
 

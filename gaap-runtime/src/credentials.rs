@@ -1,1 +1,0 @@
-//! Credentials: where the secret id, secret key and token come from.
