@@ -53,6 +53,15 @@ impl Default for Options {
     }
 }
 
+/// The Rust names `gaap_api!` gives an action: its module and its request type
+/// (`CreateTCPListeners` → `create_tcp_listeners`, `CreateTcpListenersRequest`). For tools that
+/// refer to generated code, such as build scripts that list every action.
+pub fn action_rust_names(action: &str) -> Option<(String, String)> {
+    let module = names::snake_ident(action).ok()?;
+    let request = names::type_ident(&format!("{action}Request")).ok()?;
+    Some((module.to_string(), request.to_string()))
+}
+
 /// Parses spec text; problems go to `diags`.
 pub fn parse_spec(text: &str, diags: &mut Diagnostics) -> Option<Spec> {
     let mut de = serde_json::Deserializer::from_str(text);

@@ -105,6 +105,9 @@ impl fmt::Display for ErrorMeta {
 /// The typed error of one action, as generated from the spec's error codes and the common
 /// error codes of Tencent Cloud API 3.0.
 pub trait ApiError: std::error::Error + Send + Sync + 'static {
+    /// Every code with its own variant: the action's documented codes, then the common ones.
+    const CODES: &'static [&'static str];
+
     /// Maps an error the server returned to its variant; an undocumented code becomes the
     /// `Unknown` variant, with the code kept.
     fn from_meta(meta: ErrorMeta) -> Self;
@@ -121,4 +124,14 @@ pub trait ApiError: std::error::Error + Send + Sync + 'static {
         let code = self.code();
         code == "RequestLimitExceeded" || code.starts_with("RequestLimitExceeded.")
     }
+}
+
+/// Code that works on any action, chosen by name at run time: the root crate's registry calls
+/// [`visit`](ActionVisitor::visit) with the request type of the named action, so a caller can
+/// decode, validate or answer a request without a `match` over every action.
+pub trait ActionVisitor {
+    /// What the visit produces.
+    type Output;
+    /// Called with the request type of the action.
+    fn visit<A: Action>(self) -> Self::Output;
 }

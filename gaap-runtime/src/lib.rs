@@ -14,7 +14,9 @@ pub(crate) mod tls;
 pub mod validate;
 pub mod wire;
 
-pub use action::{Action, ActionResponse, ApiError, ErrorMeta, Idempotency, RegionRule};
+pub use action::{
+    Action, ActionResponse, ActionVisitor, ApiError, ErrorMeta, Idempotency, RegionRule,
+};
 pub use path::Path;
 pub use validate::{Rule, Validate, ValidationErrors, Violation};
 pub use wire::{DecodeError, FlatParams, Flatten, FromJson};

@@ -121,6 +121,7 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
 
         #[automatically_derived]
         impl #rt::ApiError for #ident {
+            const CODES: &'static [&'static str] = #ident::CODES;
             fn from_meta(meta: #rt::ErrorMeta) -> Self {
                 Self::from_meta(meta)
             }
