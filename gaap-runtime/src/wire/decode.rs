@@ -319,10 +319,10 @@ pub fn deny_unknown(
     at: &Path<'_>,
     mode: Mode,
 ) -> Result<(), DecodeError> {
-    if mode == Mode::Request {
-        if let Some(name) = obj.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(DecodeError::new(&at.field(name), DecodeErrorKind::Unknown));
-        }
+    if mode == Mode::Request
+        && let Some(name) = obj.keys().find(|k| !known.contains(&k.as_str()))
+    {
+        return Err(DecodeError::new(&at.field(name), DecodeErrorKind::Unknown));
     }
     Ok(())
 }
