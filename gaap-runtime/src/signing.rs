@@ -1,1 +1,0 @@
-//! Request signing: TC3-HMAC-SHA256 and the legacy HmacSHA1/HmacSHA256 methods.

@@ -1,0 +1,422 @@
+//! TC3-HMAC-SHA256: the canonical request, the string to sign, the derived signing key and its
+//! cache, and the `Authorization` header value.
+
+use std::fmt;
+use std::sync::{PoisonError, RwLock};
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
+
+use super::SigningError;
+
+/// The algorithm name that opens the string to sign and the `Authorization` header.
+pub const TC3_ALGORITHM: &str = "TC3-HMAC-SHA256";
+
+/// The headers TC3 signs, in canonical form. The official SDKs sign these two only, so a request
+/// signed here is indistinguishable from one of theirs.
+pub const TC3_SIGNED_HEADERS: &str = "content-type;host";
+
+/// The last unix second whose UTC date still has four year digits (9999-12-31T23:59:59Z).
+const LAST_SIGNABLE_TIMESTAMP: i64 = 253_402_300_799;
+
+/// What TC3 signs of one HTTP request.
+///
+/// Every field must be the exact bytes sent: the server rebuilds the canonical request from what
+/// it receives, and any difference (another query order, a `charset` added to the content type,
+/// a re-serialized body) fails with `AuthFailure.SignatureFailure`.
+#[derive(Clone, Copy)]
+pub struct Tc3Request<'a> {
+    /// The HTTP method, upper case, as sent: `POST` or `GET`.
+    pub method: &'a str,
+    /// The `Host` header, as sent: `gaap.tencentcloudapi.com`.
+    pub host: &'a str,
+    /// The canonical URI: the request path, `/` for every Tencent Cloud API endpoint.
+    pub path: &'a str,
+    /// The canonical query string: for GET, the query exactly as sent and in the order sent
+    /// (URL-encoded, without the `?`); for POST, empty.
+    pub query: &'a str,
+    /// The `Content-Type` header, as sent: `application/json` for a JSON POST (the official SDKs
+    /// send no charset), `application/x-www-form-urlencoded` for GET.
+    pub content_type: &'a str,
+    /// The request body, as sent; empty for GET.
+    pub payload: &'a [u8],
+    /// The request time in unix seconds, sent as `X-TC-Timestamp`. Its UTC date goes in the
+    /// credential scope. The server rejects signatures more than five minutes old.
+    pub timestamp: i64,
+    /// The service name of the credential scope: `gaap`.
+    pub service: &'a str,
+}
+
+/// Shows the payload's length only: a body can carry secrets of its own (a certificate's
+/// private key, say), and this type is likely to be logged when a signature is debugged.
+impl fmt::Debug for Tc3Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tc3Request")
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("content_type", &self.content_type)
+            .field("payload_len", &self.payload.len())
+            .field("timestamp", &self.timestamp)
+            .field("service", &self.service)
+            .finish()
+    }
+}
+
+/// A TC3 signature with the intermediate strings that produced it, so that a mismatch with the
+/// server (which answers `AuthFailure.SignatureFailure` and nothing more) can be located.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tc3Signature {
+    /// The canonical request: method, URI, query, canonical headers, signed headers and the
+    /// hex SHA-256 of the payload, separated by newlines.
+    pub canonical_request: String,
+    /// `TC3-HMAC-SHA256`, the timestamp, the credential scope and the hex SHA-256 of the
+    /// canonical request, separated by newlines.
+    pub string_to_sign: String,
+    /// `{date}/{service}/tc3_request`, the date being the UTC date of the timestamp.
+    pub credential_scope: String,
+    /// The signature, 64 lower-case hex digits.
+    pub signature: String,
+    /// The value of the `Authorization` header.
+    pub authorization: String,
+}
+
+/// Signs `request` with TC3-HMAC-SHA256, deriving the signing key afresh.
+///
+/// A client that signs many requests should use a [`Tc3Signer`], which derives the key once per
+/// day. The result is the same.
+///
+/// # Errors
+///
+/// [`SigningError::TimestampOutOfRange`] when the timestamp is before 1970 or after 9999 (UTC).
+pub fn sign_tc3(
+    request: &Tc3Request<'_>,
+    secret_id: &str,
+    secret_key: &str,
+) -> Result<Tc3Signature, SigningError> {
+    let date = utc_date(request.timestamp)?;
+    let date_text = date_text(date);
+    let signing_mac = derive_signing_mac(secret_key, &date_text, request.service);
+    Ok(finish_signature(
+        request,
+        secret_id,
+        &date_text,
+        signing_mac,
+    ))
+}
+
+/// Signs TC3 requests, keeping the derived signing keys it has computed.
+///
+/// The signing key depends only on the secret key, the date and the service, so deriving it
+/// (four HMACs) once per day rather than once per request saves about a third of the cost of a
+/// signature. The signer is `Send + Sync`: share one (in an `Arc`, or inside the client) across
+/// tasks. It holds no secret key, and its `Debug` output shows only how many keys it holds.
+pub struct Tc3Signer {
+    // A handful of entries, scanned linearly: a client signs for one service with one secret
+    // key, so in practice one entry is live, plus the previous day's around midnight and the
+    // previous credentials while temporary ones rotate.
+    cached_keys: RwLock<Vec<CachedKey>>,
+}
+
+/// How many derived keys a [`Tc3Signer`] keeps; the oldest is dropped first.
+const CACHE_CAPACITY: usize = 4;
+
+struct CachedKey {
+    date: Date,
+    service: Box<str>,
+    // The cache must not serve a key derived from another secret key (credentials rotate), yet
+    // keeping a copy of the secret key would add one more place for it to leak from (a heap
+    // dump, a careless `Debug`). A SHA-256 of the secret key identifies it without revealing it:
+    // SHA-256 is preimage resistant and secret keys are long random strings. Hashing costs one
+    // compression per signature, far less than the four HMACs of a derivation.
+    secret_key_sha256: [u8; 32],
+    // The HMAC already keyed with the derived signing key, so a signature also skips the two
+    // compressions of the key's inner and outer pads. The derived key is by design only good
+    // for one service on one day.
+    signing_mac: Hmac<Sha256>,
+}
+
+impl Tc3Signer {
+    /// A signer with no cached key.
+    pub fn new() -> Self {
+        Tc3Signer {
+            cached_keys: RwLock::new(Vec::with_capacity(CACHE_CAPACITY)),
+        }
+    }
+
+    /// Signs `request` as [`sign_tc3`] does, deriving the signing key only when this signer has
+    /// not yet derived it for this secret key, date and service.
+    ///
+    /// # Errors
+    ///
+    /// [`SigningError::TimestampOutOfRange`] when the timestamp is before 1970 or after 9999
+    /// (UTC).
+    pub fn sign(
+        &self,
+        request: &Tc3Request<'_>,
+        secret_id: &str,
+        secret_key: &str,
+    ) -> Result<Tc3Signature, SigningError> {
+        let date = utc_date(request.timestamp)?;
+        let date_text = date_text(date);
+        let secret_key_sha256: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
+        let is_wanted = |entry: &CachedKey| {
+            entry.date == date
+                && *entry.service == *request.service
+                && entry.secret_key_sha256 == secret_key_sha256
+        };
+
+        // Entries are inserted whole and never modified, so a lock poisoned by a panicking
+        // thread still guards a consistent list: recover it rather than fail every later call.
+        let cached = self
+            .cached_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|entry| is_wanted(entry))
+            .map(|entry| entry.signing_mac.clone());
+
+        let signing_mac = match cached {
+            Some(signing_mac) => signing_mac,
+            None => {
+                let signing_mac = derive_signing_mac(secret_key, &date_text, request.service);
+                let mut cached_keys = self
+                    .cached_keys
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // Another task may have derived the same key meanwhile.
+                if !cached_keys.iter().any(is_wanted) {
+                    if cached_keys.len() == CACHE_CAPACITY {
+                        cached_keys.remove(0);
+                    }
+                    cached_keys.push(CachedKey {
+                        date,
+                        service: request.service.into(),
+                        secret_key_sha256,
+                        signing_mac: signing_mac.clone(),
+                    });
+                }
+                signing_mac
+            }
+        };
+        Ok(finish_signature(
+            request,
+            secret_id,
+            &date_text,
+            signing_mac,
+        ))
+    }
+}
+
+impl Default for Tc3Signer {
+    fn default() -> Self {
+        Tc3Signer::new()
+    }
+}
+
+impl fmt::Debug for Tc3Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached_keys = self
+            .cached_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
+        f.debug_struct("Tc3Signer")
+            .field("cached_keys", &cached_keys)
+            .finish()
+    }
+}
+
+/// The UTC date of `timestamp`, refused outside the years 1970 to 9999 so that it always has
+/// the four-digit `YYYY-MM-DD` form the credential scope needs.
+fn utc_date(timestamp: i64) -> Result<Date, SigningError> {
+    if !(0..=LAST_SIGNABLE_TIMESTAMP).contains(&timestamp) {
+        return Err(SigningError::TimestampOutOfRange(timestamp));
+    }
+    OffsetDateTime::from_unix_timestamp(timestamp)
+        .map(OffsetDateTime::date)
+        .map_err(|_| SigningError::TimestampOutOfRange(timestamp))
+}
+
+fn date_text(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+fn derive_signing_mac(secret_key: &str, date_text: &str, service: &str) -> Hmac<Sha256> {
+    let prefixed_secret_key = [b"TC3", secret_key.as_bytes()].concat();
+    let secret_date = hmac_sha256(&prefixed_secret_key, date_text.as_bytes());
+    let secret_service = hmac_sha256(&secret_date, service.as_bytes());
+    let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
+    keyed_hmac(&secret_signing)
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    keyed_hmac(key)
+        .chain_update(message)
+        .finalize()
+        .into_bytes()
+        .into()
+}
+
+fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
+    // `new_from_slice` is fallible only for MACs with fixed key sizes; HMAC pads or hashes any
+    // key, and the hmac crate's own `new` relies on the same fact.
+    Hmac::new_from_slice(key).expect("HMAC accepts keys of any length")
+}
+
+fn finish_signature(
+    request: &Tc3Request<'_>,
+    secret_id: &str,
+    date_text: &str,
+    signing_mac: Hmac<Sha256>,
+) -> Tc3Signature {
+    let hashed_payload = LowerHex::of(&Sha256::digest(request.payload).into());
+    let canonical_request = [
+        request.method,
+        "\n",
+        request.path,
+        "\n",
+        request.query,
+        "\ncontent-type:",
+        request.content_type,
+        "\nhost:",
+        request.host,
+        "\n\n",
+        TC3_SIGNED_HEADERS,
+        "\n",
+        hashed_payload.as_str(),
+    ]
+    .concat();
+    let credential_scope = [date_text, "/", request.service, "/tc3_request"].concat();
+    let string_to_sign = [
+        TC3_ALGORITHM,
+        "\n",
+        &request.timestamp.to_string(),
+        "\n",
+        &credential_scope,
+        "\n",
+        LowerHex::of(&Sha256::digest(canonical_request.as_bytes()).into()).as_str(),
+    ]
+    .concat();
+    let signature = LowerHex::of(
+        &signing_mac
+            .chain_update(string_to_sign.as_bytes())
+            .finalize()
+            .into_bytes()
+            .into(),
+    )
+    .as_str()
+    .to_owned();
+    let authorization = [
+        TC3_ALGORITHM,
+        " Credential=",
+        secret_id,
+        "/",
+        &credential_scope,
+        ", SignedHeaders=",
+        TC3_SIGNED_HEADERS,
+        ", Signature=",
+        &signature,
+    ]
+    .concat();
+    Tc3Signature {
+        canonical_request,
+        string_to_sign,
+        credential_scope,
+        signature,
+        authorization,
+    }
+}
+
+/// The lower-case hex form of a SHA-256 output, built on the stack: `hex::encode` collects its
+/// `String` one `char` at a time, which measured ten times slower (~250 ns against ~20 ns) and,
+/// three times per signature, cost more than all the hashing.
+struct LowerHex([u8; 64]);
+
+impl LowerHex {
+    fn of(digest: &[u8; 32]) -> Self {
+        let mut digits = [0; 64];
+        hex::encode_to_slice(digest, &mut digits).expect("32 bytes make 64 hex digits");
+        LowerHex(digits)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(timestamp: i64) -> Tc3Request<'static> {
+        Tc3Request {
+            method: "POST",
+            host: "gaap.tencentcloudapi.com",
+            path: "/",
+            query: "",
+            content_type: "application/json",
+            payload: b"{}",
+            timestamp,
+            service: "gaap",
+        }
+    }
+
+    #[test]
+    fn credential_scope_uses_the_utc_date_of_the_timestamp() {
+        let cases = [
+            (0, "1970-01-01"),
+            (1_551_139_199, "2019-02-25"),
+            (1_551_139_200, "2019-02-26"),
+            (LAST_SIGNABLE_TIMESTAMP, "9999-12-31"),
+        ];
+        for (timestamp, date) in cases {
+            let signed = sign_tc3(&request(timestamp), "id", "key").unwrap();
+            assert_eq!(signed.credential_scope, format!("{date}/gaap/tc3_request"));
+        }
+    }
+
+    #[test]
+    fn timestamps_without_a_four_digit_year_are_refused() {
+        let signer = Tc3Signer::new();
+        for timestamp in [i64::MIN, -1, LAST_SIGNABLE_TIMESTAMP + 1, i64::MAX] {
+            let expected = Err(SigningError::TimestampOutOfRange(timestamp));
+            assert_eq!(sign_tc3(&request(timestamp), "id", "key"), expected);
+            assert_eq!(signer.sign(&request(timestamp), "id", "key"), expected);
+        }
+    }
+
+    #[test]
+    fn cache_keeps_a_bounded_number_of_keys_and_tells_secret_keys_apart() {
+        let signer = Tc3Signer::new();
+        for day in 0..10 {
+            let req = request(day * 86_400);
+            assert_eq!(signer.sign(&req, "id", "key"), sign_tc3(&req, "id", "key"));
+        }
+        assert_eq!(format!("{signer:?}"), "Tc3Signer { cached_keys: 4 }");
+        let req = request(9 * 86_400);
+        let other = signer.sign(&req, "id", "another key").unwrap();
+        assert_eq!(Ok(other.clone()), sign_tc3(&req, "id", "another key"));
+        assert_ne!(Ok(other), signer.sign(&req, "id", "key"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_payload() {
+        let shown = format!("{:?}", request(0));
+        assert!(shown.contains("payload_len: 2"), "{shown}");
+        assert!(!shown.contains("{}"), "{shown}");
+    }
+
+    #[test]
+    fn signer_is_shareable_across_tasks() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Tc3Signer>();
+    }
+}
