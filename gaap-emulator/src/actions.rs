@@ -363,6 +363,40 @@ mod tests {
     }
 
     #[test]
+    fn actions_not_emulated_are_read_and_checked_then_refused() {
+        // Any action of the SDK without a handler goes this way; CreateTCPListeners stands in
+        // for one here.
+        let state = std::sync::RwLock::new(State::default());
+        let cx = Context {
+            action: "CreateTCPListeners",
+            state: &state,
+            now_seconds: 0,
+            request_id: "r",
+        };
+        let params = |value: serde_json::Value| Parameters::Json(value);
+        let valid = serde_json::json!({
+            "ListenerName": "a", "Ports": [80], "Scheduler": "rr", "HealthCheck": 1,
+            "RealServerType": "IP", "ProxyId": "link-bjkpdum1"
+        });
+        let err = run(Handler::NotEmulated, &params(valid), &cx).unwrap_err();
+        assert_eq!(err.code, code::UNSUPPORTED_OPERATION);
+        assert!(
+            err.message
+                .contains("does not carry out CreateTCPListeners"),
+            "{}",
+            err.message
+        );
+        let err = run(
+            Handler::NotEmulated,
+            &params(serde_json::json!({"X": 1})),
+            &cx,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, code::UNKNOWN_PARAMETER);
+        assert_eq!(state.read().unwrap().listener_count(), 0);
+    }
+
+    #[test]
     fn decode_errors_map_to_the_common_codes() {
         let flat = |pairs: &[(&str, &str)]| {
             Parameters::Flat(std::borrow::Cow::Owned(

@@ -2,38 +2,8 @@
 //! that exist, the rate limits, the clock.
 //!
 //! [`Config::builtin`] is what the emulator has out of the box. A JSON file (the binary's
-//! `--config`, or [`Config::from_file`]) adds to it or replaces it:
-//!
-//! ```json
-//! {
-//!   "builtin": true,
-//!   "credentials": [
-//!     { "secret_id": "AKIDmy0wn0EXAMPLE", "secret_key": "my-own-secret-key" },
-//!     { "secret_id": "AKIDtmp0EXAMPLE", "secret_key": "tmp-secret-key", "token": "session-token" }
-//!   ],
-//!   "proxies": [
-//!     { "id": "link-m9w1a7ok", "status": "RUNNING", "listener_quota": 5, "reserved_ports": [22] },
-//!     { "id": "link-bjkpdum1", "status": "CLOSED" }
-//!   ],
-//!   "groups": [{ "id": "lg-5anbbou5", "status": "CREATING" }],
-//!   "throttling": "documented",
-//!   "listen": "127.0.0.1:9000"
-//! }
-//! ```
-//!
-//! Every key is optional; unknown keys are errors.
-//! - `builtin` (default `true`): start from [`Config::builtin`]; `false` starts empty. An entry of
-//!   the file with the id (or secret id) of a built-in one replaces it.
-//! - `credentials`: `secret_id`, `secret_key`, and `token` for temporary credentials. A key with a
-//!   token accepts only requests that carry that token (`X-TC-Token` or `Token`); a key without
-//!   one refuses requests that carry a token. Either mismatch is `AuthFailure.TokenFailure`.
-//! - `proxies`, `groups`: `id`, `status` (default `RUNNING`; one of the documented statuses,
-//!   [`PROXY_STATUSES`] and [`GROUP_STATUSES`]), `listener_quota` (default
-//!   [`DEFAULT_LISTENER_QUOTA`]), `reserved_ports` (default none: ports the proxy refuses with
-//!   `InvalidParameterValue.InvalidListenerPort`).
-//! - `throttling`: `"documented"` (each action's documented rate limit, per secret id), `"off"`, or
-//!   a number of requests per second applied to every action.
-//! - `listen`: the address to listen on (the binary's `--listen` wins over it).
+//! `--config`, or [`Config::from_file`]) adds to it or replaces it; the format is documented on
+//! [`Config::from_json`] and in the crate's README.
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -260,7 +230,7 @@ impl Config {
         }
     }
 
-    /// Reads a JSON config file (format in the [module documentation](self)).
+    /// Reads a JSON config file: see [`Config::from_json`] for the format.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|source| Error::ReadConfig {
@@ -273,7 +243,36 @@ impl Config {
         })
     }
 
-    /// Reads a JSON config (format in the [module documentation](self)).
+    /// Reads a JSON config:
+    ///
+    /// ```json
+    /// {
+    ///   "builtin": true,
+    ///   "credentials": [
+    ///     { "secret_id": "AKIDmy0wn0EXAMPLE", "secret_key": "my-own-secret-key" },
+    ///     { "secret_id": "AKIDtmp0EXAMPLE", "secret_key": "tmp-key", "token": "session-token" }
+    ///   ],
+    ///   "proxies": [
+    ///     { "id": "link-m9w1a7ok", "status": "RUNNING", "listener_quota": 5, "reserved_ports": [22] },
+    ///     { "id": "link-bjkpdum1", "status": "CLOSED" }
+    ///   ],
+    ///   "groups": [{ "id": "lg-5anbbou5", "status": "CREATING" }],
+    ///   "throttling": "documented",
+    ///   "listen": "127.0.0.1:9000"
+    /// }
+    /// ```
+    ///
+    /// Every key is optional; an unknown key is an error.
+    /// - `builtin` (default `true`): start from [`Config::builtin`]; `false` starts empty. An
+    ///   entry with the id (or secret id) of a built-in one replaces it.
+    /// - `credentials`: `secret_id`, `secret_key`, and `token` for temporary credentials (see
+    ///   [`Credential::token`]).
+    /// - `proxies`, `groups`: `id`, `status` (default `RUNNING`; one of [`PROXY_STATUSES`] or
+    ///   [`GROUP_STATUSES`]), `listener_quota` (default [`DEFAULT_LISTENER_QUOTA`]),
+    ///   `reserved_ports` (default none).
+    /// - `throttling`: `"documented"`, `"off"`, or a number of requests per second for every
+    ///   action (see [`Throttling`]).
+    /// - `listen`: the address (the binary's `--listen` wins over it).
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let file: FileConfig =
             serde_json::from_str(text).map_err(|err| Error::Config(err.to_string()))?;

@@ -12,7 +12,7 @@ use gaap_emulator::{Config, EXAMPLE_SECRET_ID, Emulator, parse_throttling};
 ///
 /// Out of the box it accepts the documentation's example key pair and has the proxy
 /// link-bjkpdum1 (running), other running and not running proxies and groups; --config adds keys
-/// and fixtures (JSON; format in the crate documentation of gaap_emulator::config).
+/// and fixtures (JSON; the format is in gaap-emulator/README.md).
 #[derive(Parser, Debug)]
 #[command(name = "gaap-emulator", version)]
 struct Args {
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             tracing::Level::INFO
         })
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,

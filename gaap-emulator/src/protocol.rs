@@ -529,6 +529,47 @@ fn signature_failure() -> ApiError {
 mod tests {
     use super::*;
 
+    /// The worked example of the TC3 documentation (CVM DescribeInstances, with a charset in the
+    /// content type) verifies with the service of its credential scope; a GAAP endpoint would
+    /// refuse it only for the scope.
+    #[test]
+    fn the_documentation_example_verifies() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../gaap-runtime/tests/data/signing-vectors.json"
+        );
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let vector = &file["vectors"][0];
+        assert_eq!(vector["name"], "tc3-official-documentation-example");
+        let mut headers = HeaderMap::new();
+        for (name, key) in [
+            (HOST, "host"),
+            (CONTENT_TYPE, "content_type"),
+            (AUTHORIZATION, "authorization"),
+        ] {
+            headers.insert(name, vector[key].as_str().unwrap().parse().unwrap());
+        }
+        let uri: http::Uri = "/".parse().unwrap();
+        let body = vector["body"].as_str().unwrap().as_bytes();
+        let received = Received::new(&Method::POST, &uri, &headers, body);
+        let credential = Credential::new(
+            vector["secret_id"].as_str().unwrap(),
+            vector["secret_key"].as_str().unwrap(),
+        );
+        let lookup = |id: &str| (id == credential.secret_id).then_some(&credential);
+        let timestamp = vector["timestamp"].as_i64().unwrap();
+        let signer = Tc3Signer::new();
+        let ok = received.authenticate(timestamp, "cvm", lookup, &signer);
+        assert_eq!(
+            ok.map(|c| c.secret_id.as_str()),
+            Ok(credential.secret_id.as_str())
+        );
+        let wrong_scope = received.authenticate(timestamp, "gaap", lookup, &signer);
+        assert_eq!(wrong_scope.unwrap_err().code, code::SIGNATURE_FAILURE);
+        let next_day = received.authenticate(timestamp + 86_400, "cvm", lookup, &signer);
+        assert_eq!(next_day.unwrap_err().code, code::SIGNATURE_FAILURE);
+    }
+
     #[test]
     fn authorization_headers_parse_or_say_what_is_wrong() {
         let good = "TC3-HMAC-SHA256 Credential=AKIDx/2019-02-25/gaap/tc3_request, SignedHeaders=content-type;host, Signature=2d96ec87d44727d85f36d8399c4ddb7f4163dc90a3867706a1492d89cc27148b";
