@@ -40,7 +40,8 @@
 //! 7. the action itself. Every action of the SDK is known and goes through all of the above;
 //!    the three listener actions are carried out, the others answer `UnsupportedOperation`.
 //!
-//! Faults are picked as soon as the action name is read, before step 2.
+//! An injected [`Fault`] comes before all of these: the rule is picked as soon as the body is
+//! read, by the action name when the request has one.
 //!
 //! # Design
 //!

@@ -334,3 +334,39 @@ async fn headers_the_python_sdk_adds_are_accepted() {
         .await
         .ok();
 }
+
+#[tokio::test]
+async fn http2_with_prior_knowledge_works_too() {
+    let emulator = Emulator::start().await.unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .tls_certs_only([])
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let raw = Call::json("CreateTCPListeners", create_body("link-bjkpdum1", &[80])).tc3(&emulator);
+    let mut request = h2
+        .post(format!("{}/", emulator.endpoint()))
+        .body(raw.body.clone());
+    for (name, value) in &raw.headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.version(), reqwest::Version::HTTP_2);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("\"ListenerIds\":[\"listener-"), "{text}");
+    assert_eq!(emulator.listener_count(), 1);
+}
+
+#[tokio::test]
+async fn shutdown_closes_the_port() {
+    let emulator = Emulator::start().await.unwrap();
+    let addr = emulator.addr();
+    Call::json("DescribeTCPListeners", json!({"ProxyId": "link-bjkpdum1"}))
+        .send(&emulator)
+        .await
+        .ok();
+    emulator.shutdown().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
