@@ -1,0 +1,580 @@
+//! What an emulator starts with: the address, the keys it accepts, the proxies and proxy groups
+//! that exist, the rate limits, the clock.
+//!
+//! [`Config::builtin`] is what the emulator has out of the box. A JSON file (the binary's
+//! `--config`, or [`Config::from_file`]) adds to it or replaces it; the format is documented on
+//! [`Config::from_json`] and in the crate's README.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::Error;
+use crate::clock::Clock;
+
+/// The secret id of the documentation's example key pair, accepted out of the box.
+pub const EXAMPLE_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+/// The secret key of the documentation's example key pair, accepted out of the box.
+pub const EXAMPLE_SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+
+/// How many listeners a proxy or group holds unless its fixture says otherwise; one more is
+/// `FailedOperation.LimitNumofListener`. The emulator's choice: the documentation gives no number.
+pub const DEFAULT_LISTENER_QUOTA: u32 = 100;
+
+/// The port every built-in proxy and group refuses (`InvalidParameterValue.InvalidListenerPort`),
+/// so a test can provoke that error without a config file. An arbitrary choice of the emulator.
+pub const BUILTIN_RESERVED_PORT: u16 = 36000;
+
+/// The documented proxy statuses (`ProxyInfo.Status`). Only `RUNNING` accepts listeners.
+pub const PROXY_STATUSES: &[&str] = &[
+    "RUNNING",
+    "CREATING",
+    "DESTROYING",
+    "OPENING",
+    "CLOSING",
+    "CLOSED",
+    "ADJUSTING",
+    "ISOLATING",
+    "ISOLATED",
+    "CLONING",
+    "RECOVERING",
+    "MOVING",
+];
+
+/// The documented proxy group statuses (`ProxyGroupInfo.Status`). Only `RUNNING` accepts
+/// listeners.
+pub const GROUP_STATUSES: &[&str] = &[
+    "RUNNING",
+    "CREATING",
+    "DESTROYING",
+    "MOVING",
+    "CLOSED",
+    "CHANGING",
+];
+
+/// A key pair the emulator accepts.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The secret id (`AKID...`), sent with every request.
+    pub secret_id: String,
+    /// The secret key, never sent: the emulator recomputes signatures with it.
+    pub secret_key: String,
+    /// For temporary credentials, the session token requests must carry; `None` for a permanent
+    /// key, which refuses requests that carry a token.
+    pub token: Option<String>,
+}
+
+impl Credential {
+    /// A permanent key pair.
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credential {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: None,
+        }
+    }
+
+    /// The same key pair as temporary credentials with this session token.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The documentation's example key pair ([`EXAMPLE_SECRET_ID`], [`EXAMPLE_SECRET_KEY`]).
+    pub fn example() -> Self {
+        Credential::new(EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY)
+    }
+}
+
+/// Shows the secret id only.
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A proxy or a proxy group that exists when the emulator starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixture {
+    /// `link-...` for a proxy, `lg-...` for a group (any text is accepted; ids are unique across
+    /// proxies and groups).
+    pub id: String,
+    /// One of [`PROXY_STATUSES`] or [`GROUP_STATUSES`]; only `RUNNING` accepts listeners.
+    pub status: String,
+    /// How many listeners it may hold.
+    pub listener_quota: u32,
+    /// Ports it refuses listeners on.
+    pub reserved_ports: Vec<u16>,
+}
+
+impl Fixture {
+    /// A running proxy or group with the default quota and no reserved port.
+    pub fn running(id: impl Into<String>) -> Self {
+        Fixture::with_status(id, "RUNNING")
+    }
+
+    /// A proxy or group in `status`, with the default quota and no reserved port.
+    pub fn with_status(id: impl Into<String>, status: impl Into<String>) -> Self {
+        Fixture {
+            id: id.into(),
+            status: status.into(),
+            listener_quota: DEFAULT_LISTENER_QUOTA,
+            reserved_ports: Vec::new(),
+        }
+    }
+
+    /// The same, holding at most `quota` listeners.
+    pub fn quota(mut self, quota: u32) -> Self {
+        self.listener_quota = quota;
+        self
+    }
+
+    /// The same, refusing listeners on `ports`.
+    pub fn reserve_ports(mut self, ports: impl IntoIterator<Item = u16>) -> Self {
+        self.reserved_ports.extend(ports);
+        self
+    }
+}
+
+/// Which rate limit the emulator enforces, per action and per secret id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Throttling {
+    /// Each action's documented limit (`rate_limit` of its spec, 20/s for `CreateTCPListeners`);
+    /// actions without a documented limit are not throttled.
+    #[default]
+    Documented,
+    /// No limit: for benchmarks that measure the client.
+    Off,
+    /// This many requests per second for every action.
+    PerSecond(u32),
+}
+
+/// Everything an emulator starts with. [`Config::builtin`] (also `Default`) is the out-of-the-box
+/// emulator; the `with_*` methods change one thing.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The address to listen on; `127.0.0.1:0` (a free port) by default.
+    pub listen: SocketAddr,
+    /// The keys it accepts.
+    pub credentials: Vec<Credential>,
+    /// The proxies that exist.
+    pub proxies: Vec<Fixture>,
+    /// The proxy groups that exist.
+    pub groups: Vec<Fixture>,
+    /// The rate limits enforced.
+    pub throttling: Throttling,
+    /// What "now" is.
+    pub clock: Clock,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::builtin()
+    }
+}
+
+impl Config {
+    /// The out-of-the-box emulator: it listens on `127.0.0.1:0`, accepts the documentation's
+    /// example key pair, enforces the documented rate limits on the system clock, and has
+    ///
+    /// | id | kind | status |
+    /// | --- | --- | --- |
+    /// | `link-bjkpdum1` | proxy | `RUNNING` (the seed example's proxy) |
+    /// | `link-hwera8lq` | proxy | `RUNNING` (the `DescribeTCPListeners` example's) |
+    /// | `link-3d85gh` | proxy | `RUNNING` (the `DeleteListeners` example's) |
+    /// | `link-closed01` | proxy | `CLOSED` |
+    /// | `link-isolated` | proxy | `ISOLATED` |
+    /// | `lg-bjkpdum1` | group | `RUNNING` (the `DescribeTCPListeners` documentation's) |
+    /// | `lg-04tnkmt9` | group | `RUNNING` (the `DeleteListeners` example's) |
+    /// | `lg-closed01` | group | `CLOSED` |
+    ///
+    /// each with a quota of [`DEFAULT_LISTENER_QUOTA`] listeners and refusing port
+    /// [`BUILTIN_RESERVED_PORT`].
+    pub fn builtin() -> Self {
+        let fixture = |id: &str, status: &str| {
+            Fixture::with_status(id, status).reserve_ports([BUILTIN_RESERVED_PORT])
+        };
+        Config {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            credentials: vec![Credential::example()],
+            proxies: vec![
+                fixture("link-bjkpdum1", "RUNNING"),
+                fixture("link-hwera8lq", "RUNNING"),
+                fixture("link-3d85gh", "RUNNING"),
+                fixture("link-closed01", "CLOSED"),
+                fixture("link-isolated", "ISOLATED"),
+            ],
+            groups: vec![
+                fixture("lg-bjkpdum1", "RUNNING"),
+                fixture("lg-04tnkmt9", "RUNNING"),
+                fixture("lg-closed01", "CLOSED"),
+            ],
+            throttling: Throttling::Documented,
+            clock: Clock::system(),
+        }
+    }
+
+    /// No key, no proxy, no group; documented throttling, the system clock, `127.0.0.1:0`.
+    pub fn empty() -> Self {
+        Config {
+            credentials: Vec::new(),
+            proxies: Vec::new(),
+            groups: Vec::new(),
+            ..Config::builtin()
+        }
+    }
+
+    /// Reads a JSON config file: see [`Config::from_json`] for the format.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadConfig {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::from_json(&text).map_err(|err| match err {
+            Error::Config(message) => Error::Config(format!("{}: {message}", path.display())),
+            other => other,
+        })
+    }
+
+    /// Reads a JSON config:
+    ///
+    /// ```json
+    /// {
+    ///   "builtin": true,
+    ///   "credentials": [
+    ///     { "secret_id": "AKIDmy0wn0EXAMPLE", "secret_key": "my-own-secret-key" },
+    ///     { "secret_id": "AKIDtmp0EXAMPLE", "secret_key": "tmp-key", "token": "session-token" }
+    ///   ],
+    ///   "proxies": [
+    ///     { "id": "link-m9w1a7ok", "status": "RUNNING", "listener_quota": 5, "reserved_ports": [22] },
+    ///     { "id": "link-bjkpdum1", "status": "CLOSED" }
+    ///   ],
+    ///   "groups": [{ "id": "lg-5anbbou5", "status": "CREATING" }],
+    ///   "throttling": "documented",
+    ///   "listen": "127.0.0.1:9000"
+    /// }
+    /// ```
+    ///
+    /// Every key is optional; an unknown key is an error.
+    /// - `builtin` (default `true`): start from [`Config::builtin`]; `false` starts empty. An
+    ///   entry with the id (or secret id) of a built-in one replaces it.
+    /// - `credentials`: `secret_id`, `secret_key`, and `token` for temporary credentials (see
+    ///   [`Credential::token`]).
+    /// - `proxies`, `groups`: `id`, `status` (default `RUNNING`; one of [`PROXY_STATUSES`] or
+    ///   [`GROUP_STATUSES`]), `listener_quota` (default [`DEFAULT_LISTENER_QUOTA`]),
+    ///   `reserved_ports` (default none).
+    /// - `throttling`: `"documented"`, `"off"`, or a number of requests per second for every
+    ///   action (see [`Throttling`]).
+    /// - `listen`: the address (the binary's `--listen` wins over it).
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let file: FileConfig =
+            serde_json::from_str(text).map_err(|err| Error::Config(err.to_string()))?;
+        let mut config = if file.builtin {
+            Config::builtin()
+        } else {
+            Config::empty()
+        };
+        if let Some(listen) = file.listen {
+            config.listen = listen;
+        }
+        if let Some(throttling) = file.throttling {
+            config.throttling = throttling.into_throttling()?;
+        }
+        for c in file.credentials {
+            config = config.with_credential(Credential {
+                secret_id: c.secret_id,
+                secret_key: c.secret_key,
+                token: c.token,
+            });
+        }
+        for p in file.proxies {
+            config = config.with_proxy(p.into_fixture());
+        }
+        for g in file.groups {
+            config = config.with_group(g.into_fixture());
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Listens on `addr`.
+    pub fn with_listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Accepts `credential`, replacing a key with the same secret id.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials
+            .retain(|c| c.secret_id != credential.secret_id);
+        self.credentials.push(credential);
+        self
+    }
+
+    /// Adds a proxy, replacing a proxy or group with the same id.
+    pub fn with_proxy(mut self, proxy: Fixture) -> Self {
+        self.remove_target(&proxy.id);
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Adds a proxy group, replacing a proxy or group with the same id.
+    pub fn with_group(mut self, group: Fixture) -> Self {
+        self.remove_target(&group.id);
+        self.groups.push(group);
+        self
+    }
+
+    /// Enforces `throttling`.
+    pub fn with_throttling(mut self, throttling: Throttling) -> Self {
+        self.throttling = throttling;
+        self
+    }
+
+    /// Reads time from `clock` (a [`ManualClock`](crate::ManualClock) for tests).
+    pub fn with_clock(mut self, clock: impl Into<Clock>) -> Self {
+        self.clock = clock.into();
+        self
+    }
+
+    fn remove_target(&mut self, id: &str) {
+        self.proxies.retain(|p| p.id != id);
+        self.groups.retain(|g| g.id != id);
+    }
+
+    /// Checks what the types cannot: known statuses, unique ids, non-empty keys.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        let mut seen_ids = std::collections::HashSet::new();
+        for c in &self.credentials {
+            if c.secret_id.is_empty() || c.secret_key.is_empty() {
+                return Err(Error::Config(format!(
+                    "credential `{}`: secret_id and secret_key must not be empty",
+                    c.secret_id
+                )));
+            }
+            if !seen_ids.insert(c.secret_id.as_str()) {
+                return Err(Error::Config(format!(
+                    "secret id `{}` is given twice",
+                    c.secret_id
+                )));
+            }
+        }
+        let mut seen_targets = std::collections::HashSet::new();
+        for (kind, fixtures, statuses) in [
+            ("proxy", &self.proxies, PROXY_STATUSES),
+            ("group", &self.groups, GROUP_STATUSES),
+        ] {
+            for f in fixtures {
+                if f.id.is_empty() {
+                    return Err(Error::Config(format!("a {kind} has an empty id")));
+                }
+                if !seen_targets.insert(f.id.as_str()) {
+                    return Err(Error::Config(format!("id `{}` is given twice", f.id)));
+                }
+                if !statuses.contains(&f.status.as_str()) {
+                    return Err(Error::Config(format!(
+                        "{kind} `{}`: status `{}` is not one of {}",
+                        f.id,
+                        f.status,
+                        statuses.join(", ")
+                    )));
+                }
+            }
+        }
+        if self.throttling == Throttling::PerSecond(0) {
+            return Err(Error::Config(
+                "throttling: 0 requests per second would refuse everything; use \"off\" for no limit"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default = "yes")]
+    builtin: bool,
+    #[serde(default)]
+    credentials: Vec<FileCredential>,
+    #[serde(default)]
+    proxies: Vec<FileFixture>,
+    #[serde(default)]
+    groups: Vec<FileFixture>,
+    #[serde(default)]
+    throttling: Option<FileThrottling>,
+    #[serde(default)]
+    listen: Option<SocketAddr>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCredential {
+    secret_id: String,
+    secret_key: String,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFixture {
+    id: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    listener_quota: Option<u32>,
+    #[serde(default)]
+    reserved_ports: Vec<u16>,
+}
+
+impl FileFixture {
+    fn into_fixture(self) -> Fixture {
+        Fixture {
+            id: self.id,
+            status: self.status.unwrap_or_else(|| "RUNNING".into()),
+            listener_quota: self.listener_quota.unwrap_or(DEFAULT_LISTENER_QUOTA),
+            reserved_ports: self.reserved_ports,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum FileThrottling {
+    Name(String),
+    PerSecond(u32),
+}
+
+impl FileThrottling {
+    fn into_throttling(self) -> Result<Throttling, Error> {
+        match self {
+            FileThrottling::PerSecond(n) => Ok(Throttling::PerSecond(n)),
+            FileThrottling::Name(name) => parse_throttling(&name),
+        }
+    }
+}
+
+/// Reads `documented`, `off` or a number of requests per second (the binary's `--throttle`).
+pub fn parse_throttling(text: &str) -> Result<Throttling, Error> {
+    match text {
+        "documented" => Ok(Throttling::Documented),
+        "off" => Ok(Throttling::Off),
+        n => n.parse().map(Throttling::PerSecond).map_err(|_| {
+            Error::Config(format!(
+                "throttling `{text}`: expected \"documented\", \"off\" or a number of requests per second"
+            ))
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_config_is_valid_and_accepts_the_example_key() {
+        let config = Config::builtin();
+        config.check().unwrap();
+        assert_eq!(config.credentials, [Credential::example()]);
+        assert!(
+            config
+                .proxies
+                .iter()
+                .any(|p| p.id == "link-bjkpdum1" && p.status == "RUNNING")
+        );
+        assert!(config.proxies.iter().any(|p| p.status != "RUNNING"));
+        assert!(config.groups.iter().any(|g| g.status == "RUNNING"));
+        assert!(config.groups.iter().any(|g| g.status != "RUNNING"));
+    }
+
+    #[test]
+    fn a_file_adds_to_and_replaces_builtin_entries() {
+        let config = Config::from_json(
+            r#"{
+                "credentials": [{"secret_id": "AKIDother", "secret_key": "k", "token": "t"}],
+                "proxies": [
+                    {"id": "link-bjkpdum1", "status": "CLOSED"},
+                    {"id": "link-new", "listener_quota": 2, "reserved_ports": [22]}
+                ],
+                "throttling": 50,
+                "listen": "127.0.0.1:9999"
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(config.credentials.len(), 2);
+        let seed = config
+            .proxies
+            .iter()
+            .find(|p| p.id == "link-bjkpdum1")
+            .unwrap();
+        assert_eq!(seed.status, "CLOSED");
+        let new = config.proxies.iter().find(|p| p.id == "link-new").unwrap();
+        assert_eq!((new.status.as_str(), new.listener_quota), ("RUNNING", 2));
+        assert_eq!(new.reserved_ports, [22]);
+        assert_eq!(config.throttling, Throttling::PerSecond(50));
+        assert_eq!(config.listen.port(), 9999);
+    }
+
+    #[test]
+    fn a_file_can_start_from_nothing() {
+        let config = Config::from_json(r#"{"builtin": false, "throttling": "off"}"#).unwrap();
+        assert!(config.credentials.is_empty() && config.proxies.is_empty());
+        assert_eq!(config.throttling, Throttling::Off);
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        for (text, expected) in [
+            (
+                r#"{"proxies": [{"id": "p", "status": "RUN"}]}"#,
+                "status `RUN`",
+            ),
+            (r#"{"credentails": []}"#, "unknown field"),
+            (r#"{"throttling": "fast"}"#, "throttling `fast`"),
+            (r#"{"throttling": 0}"#, "0 requests per second"),
+            (
+                r#"{"credentials": [{"secret_id": "", "secret_key": "k"}]}"#,
+                "must not be empty",
+            ),
+            ("{", "EOF"),
+        ] {
+            let err = Config::from_json(text).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_across_proxies_and_groups() {
+        let mut config = Config::builtin();
+        config.groups.push(Fixture::running("link-bjkpdum1"));
+        let err = config.check().unwrap_err().to_string();
+        assert!(err.contains("`link-bjkpdum1` is given twice"), "{err}");
+        // The with_* methods replace instead.
+        let config = Config::builtin().with_group(Fixture::running("link-bjkpdum1"));
+        config.check().unwrap();
+        assert!(!config.proxies.iter().any(|p| p.id == "link-bjkpdum1"));
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let shown = format!("{:?}", Credential::example().with_token("tok-secret"));
+        assert!(
+            !shown.contains(EXAMPLE_SECRET_KEY) && !shown.contains("tok-secret"),
+            "{shown}"
+        );
+        assert!(shown.contains(EXAMPLE_SECRET_ID));
+    }
+}

@@ -1,0 +1,114 @@
+//! The answers of the API: `{"Response": {..., "RequestId": "..."}}` for a success,
+//! `{"Response": {"Error": {"Code": "...", "Message": "..."}, "RequestId": "..."}}` for an error,
+//! both with HTTP status 200, as Tencent Cloud API 3.0 answers.
+
+use serde::Serialize;
+
+/// An error answer: a documented code and a message naming what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The codes the emulator answers with, spelled once.
+pub(crate) mod code {
+    pub const SIGNATURE_FAILURE: &str = "AuthFailure.SignatureFailure";
+    pub const SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
+    pub const SECRET_ID_NOT_FOUND: &str = "AuthFailure.SecretIdNotFound";
+    pub const INVALID_AUTHORIZATION: &str = "AuthFailure.InvalidAuthorization";
+    pub const TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
+    pub const INVALID_ACTION: &str = "InvalidAction";
+    pub const NO_SUCH_VERSION: &str = "NoSuchVersion";
+    pub const UNKNOWN_PARAMETER: &str = "UnknownParameter";
+    pub const MISSING_PARAMETER: &str = "MissingParameter";
+    pub const INVALID_PARAMETER: &str = "InvalidParameter";
+    pub const INVALID_PARAMETER_VALUE: &str = "InvalidParameterValue";
+    pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
+    pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
+    pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
+    pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
+    pub const INTERNAL_ERROR: &str = "InternalError";
+    pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+    pub const PROXY_NOT_RUNNING: &str = "FailedOperation.ProxyStatusNotInRuning";
+    pub const INSTANCE_NOT_RUNNING: &str = "FailedOperation.InstanceStatusNotInRuning";
+    pub const GROUP_NOT_RUNNING: &str = "FailedOperation.GroupStatusNotInRuning";
+    pub const DUPLICATED_LISTENER_PORT: &str = "InvalidParameterValue.DuplicatedListenerPort";
+    pub const INVALID_LISTENER_PORT: &str = "InvalidParameterValue.InvalidListenerPort";
+    pub const LIMIT_NUM_OF_LISTENER: &str = "FailedOperation.LimitNumofListener";
+}
+
+#[derive(Serialize)]
+struct Envelope<T> {
+    #[serde(rename = "Response")]
+    response: T,
+}
+
+#[derive(Serialize)]
+struct ErrorResponse<'a> {
+    #[serde(rename = "Error")]
+    error: ErrorObject<'a>,
+    #[serde(rename = "RequestId")]
+    request_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorObject<'a> {
+    #[serde(rename = "Code")]
+    code: &'a str,
+    #[serde(rename = "Message")]
+    message: &'a str,
+}
+
+/// The body of an error answer.
+pub(crate) fn error_body(error: &ApiError, request_id: &str) -> Vec<u8> {
+    let envelope = Envelope {
+        response: ErrorResponse {
+            error: ErrorObject {
+                code: error.code,
+                message: &error.message,
+            },
+            request_id,
+        },
+    };
+    // Serializing strings into a Vec cannot fail.
+    serde_json::to_vec(&envelope).unwrap_or_default()
+}
+
+/// The body of a successful answer: the typed response (which carries its `RequestId`) in the
+/// envelope.
+pub(crate) fn success_body<T: Serialize>(response: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(&Envelope { response }).map_err(|err| {
+        ApiError::new(
+            code::INTERNAL_ERROR,
+            format!("the emulator could not serialize its response: {err}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_envelope_has_the_documented_shape() {
+        let body = error_body(
+            &ApiError::new(code::INVALID_ACTION, "no \"such\" action"),
+            "r-1",
+        );
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"Response": {"Error": {"Code": "InvalidAction", "Message": "no \"such\" action"}, "RequestId": "r-1"}})
+        );
+    }
+}

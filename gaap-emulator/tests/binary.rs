@@ -1,0 +1,189 @@
+//! The binary: `--help`, `--listen`, `--config`, `--throttle`, and serving real requests.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use gaap_runtime::signing::{Tc3Request, sign_tc3};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_gaap-emulator");
+
+/// The binary, killed (by its own pid) when the test ends, passing or not.
+struct Running {
+    child: Child,
+    endpoint: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    Running {
+        child,
+        endpoint: first_line.trim().to_owned(),
+    }
+}
+
+/// A signed DescribeTCPListeners of `proxy`; the answer's body.
+async fn describe(endpoint: &str, proxy: &str, secret_id: &str, secret_key: &str) -> String {
+    let host = endpoint.strip_prefix("http://").unwrap();
+    let body = format!(r#"{{"ProxyId": "{proxy}"}}"#);
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let signed = sign_tc3(
+        &Tc3Request {
+            method: "POST",
+            host,
+            path: "/",
+            query: "",
+            content_type: "application/json",
+            payload: body.as_bytes(),
+            timestamp,
+            service: "gaap",
+        },
+        secret_id,
+        secret_key,
+    )
+    .unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .tls_certs_only([])
+        .build()
+        .unwrap();
+    client
+        .post(format!("{endpoint}/"))
+        .header("Content-Type", "application/json")
+        .header("X-TC-Action", "DescribeTCPListeners")
+        .header("X-TC-Version", "2018-05-29")
+        .header("X-TC-Timestamp", timestamp.to_string())
+        .header("Authorization", signed.authorization)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn help_describes_the_options() {
+    let output = Command::new(BINARY).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for option in ["--listen", "--config", "--throttle", "--verbose", "--help"] {
+        assert!(help.contains(option), "{help}");
+    }
+}
+
+#[test]
+fn bad_arguments_and_configs_are_refused() {
+    let output = Command::new(BINARY)
+        .args(["--listen", "nowhere"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let output = Command::new(BINARY)
+        .args(["--config", "/nonexistent/gaap-emulator.json"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read the config file"));
+    let output = Command::new(BINARY)
+        .args(["--throttle", "fast"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("throttling `fast`"));
+}
+
+#[tokio::test]
+async fn it_serves_the_builtin_fixtures_on_the_given_address() {
+    // Port 0 lets the system pick; the binary prints the endpoint it got.
+    let running = start(&["--listen", "127.0.0.1:0"]);
+    assert!(
+        running.endpoint.starts_with("http://127.0.0.1:"),
+        "{}",
+        running.endpoint
+    );
+    let answer = describe(
+        &running.endpoint,
+        "link-bjkpdum1",
+        gaap_emulator::EXAMPLE_SECRET_ID,
+        gaap_emulator::EXAMPLE_SECRET_KEY,
+    )
+    .await;
+    assert!(answer.contains(r#""TotalCount":0"#), "{answer}");
+}
+
+#[tokio::test]
+async fn a_config_file_adds_keys_and_fixtures() {
+    let dir = std::env::temp_dir().join(format!("gaap-emulator-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.json");
+    std::fs::write(
+        &path,
+        r#"{
+            "builtin": false,
+            "credentials": [{"secret_id": "AKIDfileEXAMPLE", "secret_key": "file-key"}],
+            "proxies": [{"id": "link-fromfile", "status": "RUNNING"}],
+            "throttling": "off"
+        }"#,
+    )
+    .unwrap();
+    let running = start(&[
+        "--config",
+        path.to_str().unwrap(),
+        "--throttle",
+        "documented",
+    ]);
+    let ours = describe(
+        &running.endpoint,
+        "link-fromfile",
+        "AKIDfileEXAMPLE",
+        "file-key",
+    )
+    .await;
+    assert!(ours.contains(r#""TotalCount":0"#), "{ours}");
+    let example_key = describe(
+        &running.endpoint,
+        "link-fromfile",
+        gaap_emulator::EXAMPLE_SECRET_ID,
+        gaap_emulator::EXAMPLE_SECRET_KEY,
+    )
+    .await;
+    assert!(
+        example_key.contains("AuthFailure.SecretIdNotFound"),
+        "{example_key}"
+    );
+    let builtin_proxy = describe(
+        &running.endpoint,
+        "link-bjkpdum1",
+        "AKIDfileEXAMPLE",
+        "file-key",
+    )
+    .await;
+    assert!(
+        builtin_proxy.contains("ResourceNotFound"),
+        "{builtin_proxy}"
+    );
+    drop(running);
+    let _ = std::fs::remove_dir_all(&dir);
+}
