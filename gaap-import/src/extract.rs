@@ -407,9 +407,12 @@ fn string_enum(doc: &str, subject: &Subject<'_>, out: &mut Extraction) {
             let mut matched = vec![matched];
             // `TCP或UDP，ALL表示所有协议`: a value described apart from the list.
             for ((v, meaning), text) in means.into_iter().zip(means_matched) {
-                if !values.iter().any(|(x, _)| *x == v) {
-                    values.push((v, meaning));
-                    matched.push(text);
+                match values.iter_mut().find(|(x, _)| *x == v) {
+                    Some(listed) => listed.1 = meaning,
+                    None => {
+                        values.push((v, meaning));
+                        matched.push(text);
+                    }
                 }
             }
             push_string_enum(values, matched.join(" … "), "A、B / A或B / A | B / A/B", out);
