@@ -38,7 +38,10 @@ fn specs() -> Vec<(String, Value)> {
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).unwrap();
             let spec: Value = serde_json::from_str(&text).unwrap();
-            out.push((path.file_name().unwrap().to_string_lossy().into_owned(), spec));
+            out.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                spec,
+            ));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -60,11 +63,10 @@ impl ActionVisitor for CheckExamples<'_> {
             let at = format!("{} example {i} ({})", self.file, example["title"]);
             let request: Result<A, String> = match (&example["body"], &example["query"]) {
                 (Value::Null, Value::String(query)) => {
-                    let pairs: Vec<(String, String)> =
-                        form_urlencoded::parse(query.as_bytes())
-                            .into_owned()
-                            .filter(|(k, _)| !COMMON.contains(&k.as_str()))
-                            .collect();
+                    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                        .into_owned()
+                        .filter(|(k, _)| !COMMON.contains(&k.as_str()))
+                        .collect();
                     request_from_flat(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                         .map_err(|e| e.to_string())
                 }
@@ -78,19 +80,11 @@ impl ActionVisitor for CheckExamples<'_> {
                 Ok(request) => {
                     let mut found: Vec<String> = match request.validate() {
                         Ok(()) => Vec::new(),
-                        Err(errors) => errors
-                            .violations()
-                            .iter()
-                            .map(|v| v.path.clone())
-                            .collect(),
+                        Err(errors) => errors.violations().iter().map(|v| v.path.clone()).collect(),
                     };
                     let mut recorded: Vec<String> = example["violations"]
                         .as_array()
-                        .map(|v| {
-                            v.iter()
-                                .map(|p| p.as_str().unwrap().to_owned())
-                                .collect()
-                        })
+                        .map(|v| v.iter().map(|p| p.as_str().unwrap().to_owned()).collect())
                         .unwrap_or_default();
                     found.sort();
                     recorded.sort();

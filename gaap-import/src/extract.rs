@@ -175,10 +175,7 @@ pub fn extract(subject: &Subject<'_>) -> Extraction {
 
 fn ranges(doc: &str, out: &mut Extraction) {
     let mut found = None;
-    for (re, pattern) in [
-        (&*RANGE_BRACKET, "[a，b]之间"),
-        (&*RANGE_TO, "范围为a到b"),
-    ] {
+    for (re, pattern) in [(&*RANGE_BRACKET, "[a，b]之间"), (&*RANGE_TO, "范围为a到b")] {
         if let Some(c) = re.captures(doc) {
             found = Some((
                 Bounds {
@@ -288,7 +285,10 @@ fn int_enum(doc: &str, out: &mut Extraction) {
     for c in ENUM_INT.captures_iter(doc) {
         let value: i64 = c[1].parse().expect("digits");
         let meaning = c[2].trim().to_owned();
-        matched.push(c[0].trim_start_matches(|ch: char| !ch.is_ascii_digit() && ch != '-').to_owned());
+        matched.push(
+            c[0].trim_start_matches(|ch: char| !ch.is_ascii_digit() && ch != '-')
+                .to_owned(),
+        );
         values.push((value, meaning));
     }
     if values.len() < 2 {
@@ -326,7 +326,8 @@ fn int_enum(doc: &str, out: &mut Extraction) {
 }
 
 fn string_enum(doc: &str, subject: &Subject<'_>, out: &mut Extraction) {
-    let is_sibling = |token: &str| subject.siblings.iter().any(|s| s == token) || token == subject.name;
+    let is_sibling =
+        |token: &str| subject.siblings.iter().any(|s| s == token) || token == subject.name;
     let pairs = |re: &Regex, value_first: bool| -> (Vec<(String, String)>, Vec<String>) {
         let mut values = Vec::new();
         let mut matched = Vec::new();
@@ -339,7 +340,10 @@ fn string_enum(doc: &str, subject: &Subject<'_>, out: &mut Extraction) {
             if is_sibling(&value) {
                 continue;
             }
-            matched.push(c[0].trim_start_matches(['：', ':', '；', ';', '，', ',', '。', ' ', '\n']).to_owned());
+            matched.push(
+                c[0].trim_start_matches(['：', ':', '；', ';', '，', ',', '。', ' ', '\n'])
+                    .to_owned(),
+            );
             values.push((value, meaning));
         }
         (values, matched)
@@ -360,7 +364,10 @@ fn string_enum(doc: &str, subject: &Subject<'_>, out: &mut Extraction) {
                 .captures_iter(doc)
                 .map(|c| (c[1].to_owned(), String::new()))
                 .collect();
-            let matched = ENUM_PAREN.find_iter(doc).map(|m| m.as_str().to_owned()).collect();
+            let matched = ENUM_PAREN
+                .find_iter(doc)
+                .map(|m| m.as_str().to_owned())
+                .collect();
             (values, matched, "…（A）或…（B）")
         },
     ];
@@ -415,7 +422,12 @@ fn string_enum(doc: &str, subject: &Subject<'_>, out: &mut Extraction) {
                     }
                 }
             }
-            push_string_enum(values, matched.join(" … "), "A、B / A或B / A | B / A/B", out);
+            push_string_enum(
+                values,
+                matched.join(" … "),
+                "A、B / A或B / A | B / A/B",
+                out,
+            );
         }
         _ => out.left_out.push(LeftOut {
             matched: lists
@@ -473,7 +485,12 @@ mod tests {
 
     fn enum_values(e: &Extraction) -> Vec<String> {
         match &e.findings[..] {
-            [Finding { kind: Kind::Enum(v), .. }] => v
+            [
+                Finding {
+                    kind: Kind::Enum(v),
+                    ..
+                },
+            ] => v
                 .iter()
                 .map(|(v, m)| format!("{}={m}", v.as_str().map_or(v.to_string(), str::to_owned)))
                 .collect(),
@@ -483,40 +500,102 @@ mod tests {
 
     #[test]
     fn ranges_in_brackets_and_words() {
-        let e = run("DelayLoop", Scalar::Int, false, "时间间隔取值在[5，300]之间。");
-        assert!(matches!(&e.findings[0].kind, Kind::Range(b) if b.min == Some(5.into()) && b.max == Some(300.into())));
+        let e = run(
+            "DelayLoop",
+            Scalar::Int,
+            false,
+            "时间间隔取值在[5，300]之间。",
+        );
+        assert!(
+            matches!(&e.findings[0].kind, Kind::Range(b) if b.min == Some(5.into()) && b.max == Some(300.into()))
+        );
         let e = run("X", Scalar::Int, false, "健康阈值。范围为1到10");
-        assert!(matches!(&e.findings[0].kind, Kind::Range(b) if b.min == Some(1.into()) && b.max == Some(10.into())));
-        let e = run("Limit", Scalar::Int, false, "<p>返回数量，默认为20，最大值为100。</p>");
-        assert!(matches!(&e.findings[0].kind, Kind::Range(b) if b.min.is_none() && b.max == Some(100.into())));
+        assert!(
+            matches!(&e.findings[0].kind, Kind::Range(b) if b.min == Some(1.into()) && b.max == Some(10.into()))
+        );
+        let e = run(
+            "Limit",
+            Scalar::Int,
+            false,
+            "<p>返回数量，默认为20，最大值为100。</p>",
+        );
+        assert!(
+            matches!(&e.findings[0].kind, Kind::Range(b) if b.min.is_none() && b.max == Some(100.into()))
+        );
     }
 
     #[test]
     fn enumerations() {
-        let e = run("Scheduler", Scalar::String, false, "其中：rr表示轮询；wrr表示加权轮询；lc表示最小连接数。");
-        assert_eq!(enum_values(&e), ["rr=轮询", "wrr=加权轮询", "lc=最小连接数"]);
-        let e = run("HealthCheck", Scalar::Int, false, "源站是否开启健康检查：1开启，0关闭，UDP监听器不支持健康检查");
+        let e = run(
+            "Scheduler",
+            Scalar::String,
+            false,
+            "其中：rr表示轮询；wrr表示加权轮询；lc表示最小连接数。",
+        );
+        assert_eq!(
+            enum_values(&e),
+            ["rr=轮询", "wrr=加权轮询", "lc=最小连接数"]
+        );
+        let e = run(
+            "HealthCheck",
+            Scalar::Int,
+            false,
+            "源站是否开启健康检查：1开启，0关闭，UDP监听器不支持健康检查",
+        );
         assert_eq!(enum_values(&e), ["0=关闭", "1=开启"]);
-        let e = run("ClientIPMethod", Scalar::Int, false, "监听器获取客户端 IP 的方式，0表示 TOA, 1表示Proxy Protocol");
+        let e = run(
+            "ClientIPMethod",
+            Scalar::Int,
+            false,
+            "监听器获取客户端 IP 的方式，0表示 TOA, 1表示Proxy Protocol",
+        );
         assert_eq!(enum_values(&e), ["0=TOA", "1=Proxy Protocol"]);
-        let e = run("V", Scalar::String, false, "IP版本，可取值：IPv4、IPv6，默认值IPv4");
+        let e = run(
+            "V",
+            Scalar::String,
+            false,
+            "IP版本，可取值：IPv4、IPv6，默认值IPv4",
+        );
         assert_eq!(enum_values(&e), ["IPv4=", "IPv6="]);
-        let e = run("Protocol", Scalar::String, false, "协议：TCP或UDP，ALL表示所有协议");
+        let e = run(
+            "Protocol",
+            Scalar::String,
+            false,
+            "协议：TCP或UDP，ALL表示所有协议",
+        );
         assert_eq!(enum_values(&e), ["TCP=", "UDP=", "ALL=所有协议"]);
-        let e = run("T", Scalar::Int, false, "证书类型。其中：\n0，表示基础认证配置；\n1，表示客户端CA证书；\n-1，所有类型。\n默认为-1。");
-        assert_eq!(enum_values(&e), ["-1=所有类型", "0=基础认证配置", "1=客户端CA证书"]);
+        let e = run(
+            "T",
+            Scalar::Int,
+            false,
+            "证书类型。其中：\n0，表示基础认证配置；\n1，表示客户端CA证书；\n-1，所有类型。\n默认为-1。",
+        );
+        assert_eq!(
+            enum_values(&e),
+            ["-1=所有类型", "0=基础认证配置", "1=客户端CA证书"]
+        );
     }
 
     #[test]
     fn statements_about_parameters_are_no_enumeration() {
-        let e = run("ProxyId", Scalar::String, false, "通道ID，ProxyId和GroupId必须设置一个，但不能同时设置。");
+        let e = run(
+            "ProxyId",
+            Scalar::String,
+            false,
+            "通道ID，ProxyId和GroupId必须设置一个，但不能同时设置。",
+        );
         assert!(e.findings.is_empty());
         assert_eq!(e.left_out.len(), 1);
     }
 
     #[test]
     fn truncation_is_no_length_limit() {
-        let e = run("AliasName", Scalar::String, false, "规则名：不得超过30个字符，超过部分会被截断。");
+        let e = run(
+            "AliasName",
+            Scalar::String,
+            false,
+            "规则名：不得超过30个字符，超过部分会被截断。",
+        );
         assert!(e.findings.is_empty());
         assert_eq!(e.left_out.len(), 1);
     }

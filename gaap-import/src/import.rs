@@ -60,8 +60,7 @@ pub struct ExampleRecord {
 }
 
 const SOURCE_API: &str = "tccli services/gaap/v20180529/api.json (reference/gaap-2018-05-29.api.json): parameters, types, required flags, documentation";
-const SOURCE_EXAMPLES: &str =
-    "tccli services/gaap/v20180529/examples.json (reference/gaap-2018-05-29.examples.json): examples";
+const SOURCE_EXAMPLES: &str = "tccli services/gaap/v20180529/examples.json (reference/gaap-2018-05-29.examples.json): examples";
 const SOURCE_ERRORS: &str = "tencentcloud-sdk-go v1.3.166 gaap/v20180529 (reference/gaap-2018-05-29.error-codes.json): error codes and their descriptions";
 const SOURCE_EXTRACTED: &str = "ranges and enumerations extracted from the parameter documentation, checked by hand: specs/constraints-report.md";
 const DATETIME_NOTE: &str =
@@ -88,6 +87,9 @@ impl ExtractedPatch {
             && self.enum_values.is_none()
     }
 }
+
+/// An example's body and response in documented key order.
+type OrderedParts = (Option<Ordered>, Option<Ordered>);
 
 /// A serializable value as an [`Ordered`] tree, in serialization order.
 fn ordered<T: Serialize>(value: &T) -> Ordered {
@@ -121,14 +123,16 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
     }
     for name in overlay.actions.keys() {
         if !api.actions.contains_key(name) {
-            ctx.errors
-                .push(format!("overlay: `{name}.json` names no action of the reference"));
+            ctx.errors.push(format!(
+                "overlay: `{name}.json` names no action of the reference"
+            ));
         }
     }
     for name in overlay.types.keys() {
         if !request_types.contains(name) && !response_types.contains(name) {
-            ctx.errors
-                .push(format!("overlay: `types/{name}.json` names no object type in use"));
+            ctx.errors.push(format!(
+                "overlay: `types/{name}.json` names no object type in use"
+            ));
         }
     }
 
@@ -226,20 +230,25 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
         if let Some(hand) = hand {
             for key in hand.request.keys() {
                 if !siblings.contains(key) {
-                    ctx.errors
-                        .push(format!("overlay {action_name}.json: no request member `{key}`"));
+                    ctx.errors.push(format!(
+                        "overlay {action_name}.json: no request member `{key}`"
+                    ));
                 }
             }
             for key in hand.response.keys() {
                 if !output.members.iter().any(|m| &m.name == key) {
-                    ctx.errors
-                        .push(format!("overlay {action_name}.json: no response member `{key}`"));
+                    ctx.errors.push(format!(
+                        "overlay {action_name}.json: no response member `{key}`"
+                    ));
                 }
             }
         }
         if !extracted.is_empty() {
             let file = Ordered::Object(vec![("request".into(), Ordered::Object(extracted))]);
-            extracted_files.push((PathBuf::from(format!("{action_name}.json")), file.pretty() + "\n"));
+            extracted_files.push((
+                PathBuf::from(format!("{action_name}.json")),
+                file.pretty() + "\n",
+            ));
         }
 
         // Every type the action uses, transitively.
@@ -277,8 +286,11 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
         if extracted_any {
             sources.push(SOURCE_EXTRACTED.to_owned());
         }
-        if hand.is_some() {
-            sources.push(format!("hand-written overlay: specs/overlay/{action_name}.json"));
+        if let Some(hand) = hand {
+            sources.push(format!(
+                "hand-written overlay: specs/overlay/{action_name}.json"
+            ));
+            sources.extend(hand.extra_sources.iter().cloned());
         }
 
         let spec = Spec {
@@ -292,7 +304,10 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
             description: hand
                 .and_then(|h| h.description.clone())
                 .unwrap_or_else(|| extract::plain(&action.document)),
-            host: format!("{}.tencentcloudapi.com", reference.api.metadata.service_short_name),
+            host: format!(
+                "{}.tencentcloudapi.com",
+                reference.api.metadata.service_short_name
+            ),
             region: hand.and_then(|h| h.region).unwrap_or(RegionSpec::None),
             rate_limit: hand.and_then(|h| h.rate_limit),
             sources: hand.and_then(|h| h.sources.clone()).unwrap_or(sources),
@@ -517,8 +532,9 @@ impl Ctx<'_> {
                 }
             };
             if !seen.insert(name.clone()) {
-                self.errors
-                    .push(format!("{at}: two values are named `{name}`; rename one in the overlay"));
+                self.errors.push(format!(
+                    "{at}: two values are named `{name}`; rename one in the overlay"
+                ));
             }
             out.push(EnumValue {
                 value: value.clone(),
@@ -557,10 +573,12 @@ impl Ctx<'_> {
         action: &str,
         hand: Option<&overlay::ActionOverlay>,
         hand_file: Option<&Ordered>,
-    ) -> (Vec<Example>, Vec<(Option<Ordered>, Option<Ordered>)>) {
+    ) -> (Vec<Example>, Vec<OrderedParts>) {
         let mut examples = Vec::new();
         let mut ordered_parts = Vec::new();
-        let typed_extra = hand.map(|h| h.examples.extra.as_slice()).unwrap_or_default();
+        let typed_extra = hand
+            .map(|h| h.examples.extra.as_slice())
+            .unwrap_or_default();
         if let Some(Ordered::Array(items)) = hand_file
             .and_then(|f| f.get("examples"))
             .and_then(|e| e.get("extra"))
@@ -577,10 +595,8 @@ impl Ctx<'_> {
                             extra: true,
                         });
                         examples.push(example);
-                        ordered_parts.push((
-                            item.get("body").cloned(),
-                            item.get("response").cloned(),
-                        ));
+                        ordered_parts
+                            .push((item.get("body").cloned(), item.get("response").cloned()));
                     }
                     Err(e) => self
                         .errors
@@ -595,7 +611,9 @@ impl Ctx<'_> {
             .get(action)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let patches = hand.map(|h| h.examples.imported.as_slice()).unwrap_or_default();
+        let patches = hand
+            .map(|h| h.examples.imported.as_slice())
+            .unwrap_or_default();
         if patches.len() > reference.len() {
             self.errors.push(format!(
                 "overlay {action}.json: {} example patches for {} reference examples",
@@ -615,9 +633,7 @@ impl Ctx<'_> {
             let title = patch
                 .and_then(|p| p.title.clone())
                 .unwrap_or_else(|| ex.title.clone());
-            let violations = patch
-                .and_then(|p| p.violations.clone())
-                .unwrap_or_default();
+            let violations = patch.and_then(|p| p.violations.clone()).unwrap_or_default();
             let note = patch.and_then(|p| p.note.clone()).unwrap_or_default();
             let dropped = patch.and_then(|p| p.drop.clone());
             self.records.examples.push(ExampleRecord {
@@ -653,10 +669,7 @@ fn camel(value: &str) -> Option<String> {
 }
 
 /// The spec's text, checked by the generator: every problem is an error of the import.
-fn write_spec(
-    spec: &Spec,
-    ordered_examples: &[(Option<Ordered>, Option<Ordered>)],
-) -> Result<String, Vec<String>> {
+fn write_spec(spec: &Spec, ordered_examples: &[OrderedParts]) -> Result<String, Vec<String>> {
     let mut tree = ordered(spec);
     if let Some(Ordered::Array(examples)) = tree.get_mut("examples") {
         for (example, (body, response)) in examples.iter_mut().zip(ordered_examples) {

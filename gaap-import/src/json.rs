@@ -56,10 +56,7 @@ impl Ordered {
     /// The member `key` of an object, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Ordered> {
         match self {
-            Ordered::Object(entries) => entries
-                .iter_mut()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v),
+            Ordered::Object(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -192,7 +189,8 @@ mod tests {
 
     #[test]
     fn prints_like_serde_json_and_keeps_key_order() {
-        let text = r#"{"b": [1, "x\n\"y", {"z": null, "a": []}], "a": {}, "c": -2.5, "d": "监听器"}"#;
+        let text =
+            r#"{"b": [1, "x\n\"y", {"z": null, "a": []}], "a": {}, "c": -2.5, "d": "监听器"}"#;
         let ordered = Ordered::parse(text).unwrap();
         let value: Value = serde_json::from_str(text).unwrap();
         let ours = ordered.pretty();
@@ -201,6 +199,9 @@ mod tests {
         let reparsed: Value = serde_json::from_str(&ours).unwrap();
         assert_eq!(reparsed, value);
         let sorted = Ordered::parse(&serde_json::to_string(&value).unwrap()).unwrap();
-        assert_eq!(sorted.pretty(), serde_json::to_string_pretty(&value).unwrap());
+        assert_eq!(
+            sorted.pretty(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
     }
 }

@@ -33,6 +33,9 @@ pub struct ActionOverlay {
     /// Replaces the generated `sources`.
     #[serde(default)]
     pub sources: Option<Vec<String>>,
+    /// Added to the generated `sources` (evidence for `region`, `rate_limit`).
+    #[serde(default)]
+    pub extra_sources: Vec<String>,
     #[serde(default)]
     pub request: BTreeMap<String, Patch>,
     #[serde(default)]
@@ -105,8 +108,8 @@ pub struct Overlay {
 pub const NAMES_FILE: &str = "enum-names.json";
 
 fn read_json(path: &Path) -> Result<(Value, Ordered), String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let ordered = Ordered::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((value, ordered))
@@ -144,7 +147,9 @@ impl Overlay {
             if stem == NAMES_FILE.trim_end_matches(".json") {
                 overlay.names = typed(value, &path)?;
             } else {
-                overlay.actions.insert(stem, (typed(value, &path)?, ordered));
+                overlay
+                    .actions
+                    .insert(stem, (typed(value, &path)?, ordered));
             }
         }
         for (stem, path) in json_files(&dir.join("types"))? {

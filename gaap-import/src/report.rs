@@ -81,8 +81,10 @@ pub fn render(records: &Records) -> String {
             .filter(|(f2, _)| f(&f2.kind))
             .count()
     };
-    let string_enums = count(&|k| matches!(k, Kind::Enum(v) if v.first().is_some_and(|(x, _)| x.is_string())));
-    let int_enums = count(&|k| matches!(k, Kind::Enum(v) if v.first().is_some_and(|(x, _)| !x.is_string())));
+    let string_enums =
+        count(&|k| matches!(k, Kind::Enum(v) if v.first().is_some_and(|(x, _)| x.is_string())));
+    let int_enums =
+        count(&|k| matches!(k, Kind::Enum(v) if v.first().is_some_and(|(x, _)| !x.is_string())));
     let ranges = count(&|k| matches!(k, Kind::Range(_)));
     let lengths = count(&|k| matches!(k, Kind::Length(_)));
     let items = count(&|k| matches!(k, Kind::Items(_)));
@@ -101,14 +103,33 @@ pub fn render(records: &Records) -> String {
     writeln!(out, "| what | count |\n| --- | --- |").unwrap();
     writeln!(out, "| actions | {} |", records.actions).unwrap();
     writeln!(out, "| object types | {} |", records.types).unwrap();
-    writeln!(out, "| parameters and request-side members read | {} |", subjects.len()).unwrap();
+    writeln!(
+        out,
+        "| parameters and request-side members read | {} |",
+        subjects.len()
+    )
+    .unwrap();
     writeln!(out, "| extracted ranges | {ranges} |").unwrap();
     writeln!(out, "| extracted string lengths | {lengths} |").unwrap();
     writeln!(out, "| extracted numbers of elements | {items} |").unwrap();
-    writeln!(out, "| extracted enumerations of strings | {string_enums} |").unwrap();
+    writeln!(
+        out,
+        "| extracted enumerations of strings | {string_enums} |"
+    )
+    .unwrap();
     writeln!(out, "| extracted enumerations of integers | {int_enums} |").unwrap();
-    writeln!(out, "| members patched by the hand-written overlay | {} |", hand.len()).unwrap();
-    writeln!(out, "| cross-field rules (hand-written) | {} |", records.rules.len()).unwrap();
+    writeln!(
+        out,
+        "| members patched by the hand-written overlay | {} |",
+        hand.len()
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "| cross-field rules (hand-written) | {} |",
+        records.rules.len()
+    )
+    .unwrap();
     writeln!(out, "| sentences left out | {} |\n", left_out.len()).unwrap();
 
     writeln!(out, "## Extracted\n").unwrap();
@@ -129,7 +150,11 @@ pub fn render(records: &Records) -> String {
                 s.owner,
                 s.member,
                 cell(&show(&finding.kind, shown)),
-                if overridden { " (overlay overrides)" } else { "" },
+                if overridden {
+                    " (overlay overrides)"
+                } else {
+                    ""
+                },
                 cell(&format!("{} ({})", finding.matched, finding.pattern)),
                 cell(&s.doc)
             )
@@ -144,7 +169,11 @@ pub fn render(records: &Records) -> String {
          `specs/overlay/<Action>.json` and `specs/overlay/types/<Type>.json`.\n"
     )
     .unwrap();
-    writeln!(out, "| where | parameter | patch | why |\n| --- | --- | --- | --- |").unwrap();
+    writeln!(
+        out,
+        "| where | parameter | patch | why |\n| --- | --- | --- | --- |"
+    )
+    .unwrap();
     for s in &hand {
         let mut patch = s.hand.clone().unwrap_or_default();
         let note = patch.remove("note");
@@ -168,7 +197,11 @@ pub fn render(records: &Records) -> String {
         "Sentences that look like a constraint and were deliberately not made one.\n"
     )
     .unwrap();
-    writeln!(out, "| where | parameter | sentence | why |\n| --- | --- | --- | --- |").unwrap();
+    writeln!(
+        out,
+        "| where | parameter | sentence | why |\n| --- | --- | --- | --- |"
+    )
+    .unwrap();
     for (s, sentence, why) in &left_out {
         writeln!(
             out,
@@ -207,7 +240,11 @@ pub fn render(records: &Records) -> String {
          report), examples added by hand, and examples left out.\n"
     )
     .unwrap();
-    writeln!(out, "| action | example | violations | note |\n| --- | --- | --- | --- |").unwrap();
+    writeln!(
+        out,
+        "| action | example | violations | note |\n| --- | --- | --- | --- |"
+    )
+    .unwrap();
     for e in &records.examples {
         if e.violations.is_empty() && e.note.is_empty() && e.dropped.is_none() && !e.extra {
             continue;
@@ -254,20 +291,25 @@ pub fn left_out(records: &Records) -> Vec<(&SubjectRecord, String, String)> {
     let mut out = Vec::new();
     for s in &records.subjects {
         for l in &s.left_out {
-            let why = match note_of(s) {
-                Some(note) if s.findings.is_empty() && !hand_constrains(s) => {
-                    format!("{}; {note}", l.reason)
+            let why = if hand_constrains(s) {
+                format!(
+                    "{}; the hand-written overlay states the constraint instead",
+                    l.reason
+                )
+            } else {
+                match note_of(s) {
+                    Some(note) => format!("{}; {note}", l.reason),
+                    None => l.reason.clone(),
                 }
-                _ => l.reason.clone(),
             };
             out.push((s, l.matched.clone(), why));
         }
-        if s.looks_constrained && s.findings.is_empty() && s.left_out.is_empty() {
-            let why = match (note_of(s), hand_constrains(s)) {
-                (Some(note), _) => note.to_owned(),
-                (None, true) => "stated in the hand-written overlay instead".to_owned(),
-                (None, false) => UNEXPLAINED.to_owned(),
-            };
+        let unexplained_candidate = s.looks_constrained && s.findings.is_empty();
+        if s.left_out.is_empty()
+            && !hand_constrains(s)
+            && (unexplained_candidate || note_of(s).is_some())
+        {
+            let why = note_of(s).unwrap_or(UNEXPLAINED).to_owned();
             out.push((s, s.doc.clone(), why));
         }
     }

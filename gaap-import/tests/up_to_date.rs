@@ -27,18 +27,31 @@ fn tree(dir: &Path, filter: &dyn Fn(&Path) -> bool) -> BTreeMap<PathBuf, Vec<u8>
     out
 }
 
-fn compare(what: &str, ours: &BTreeMap<PathBuf, Vec<u8>>, committed: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<String> {
+fn compare(
+    what: &str,
+    ours: &BTreeMap<PathBuf, Vec<u8>>,
+    committed: &BTreeMap<PathBuf, Vec<u8>>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for (path, bytes) in ours {
         match committed.get(path) {
-            None => problems.push(format!("{what}/{}: produced by the import, not committed", path.display())),
-            Some(c) if c != bytes => problems.push(format!("{what}/{}: differs from the import", path.display())),
+            None => problems.push(format!(
+                "{what}/{}: produced by the import, not committed",
+                path.display()
+            )),
+            Some(c) if c != bytes => problems.push(format!(
+                "{what}/{}: differs from the import",
+                path.display()
+            )),
             Some(_) => {}
         }
     }
     for path in committed.keys() {
         if !ours.contains_key(path) {
-            problems.push(format!("{what}/{}: committed, not produced by the import", path.display()));
+            problems.push(format!(
+                "{what}/{}: committed, not produced by the import",
+                path.display()
+            ));
         }
     }
     problems
@@ -66,12 +79,12 @@ fn the_committed_specs_are_the_import_of_the_committed_reference_and_overlay() {
     assert!(status.success(), "the import failed");
 
     let top_level_json = |p: &Path| p.extension().is_some_and(|e| e == "json");
-    let specs_only = |p: &Path| {
-        top_level_json(p) && p.parent() == Some(&root.join("specs"))
-    };
+    let specs_only = |p: &Path| top_level_json(p) && p.parent() == Some(&root.join("specs"));
     let mut problems = compare(
         "specs",
-        &tree(&tmp.join("specs"), &|p| top_level_json(p) && p.parent() == Some(&tmp.join("specs"))),
+        &tree(&tmp.join("specs"), &|p| {
+            top_level_json(p) && p.parent() == Some(&tmp.join("specs"))
+        }),
         &tree(&root.join("specs"), &specs_only),
     );
     problems.extend(compare(
