@@ -120,7 +120,7 @@ pub fn render(records: &Records) -> String {
     writeln!(out, "| extracted enumerations of integers | {int_enums} |").unwrap();
     writeln!(
         out,
-        "| members patched by the hand-written overlay | {} |",
+        "| members with a hand-written patch or note | {} |",
         hand.len()
     )
     .unwrap();
