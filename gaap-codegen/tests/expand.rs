@@ -87,32 +87,67 @@ fn the_seed_spec_expands_to_a_module_with_the_documented_types() {
     assert_eq!(
         fields,
         [
-            "listener_name", "ports", "scheduler", "health_check", "real_server_type", "target",
-            "delay_loop", "connect_timeout", "real_server_ports", "client_ip_method",
-            "failover_switch", "healthy_threshold", "unhealthy_threshold"
+            "listener_name",
+            "ports",
+            "scheduler",
+            "health_check",
+            "real_server_type",
+            "target",
+            "delay_loop",
+            "connect_timeout",
+            "real_server_ports",
+            "client_ip_method",
+            "failover_switch",
+            "healthy_threshold",
+            "unhealthy_threshold"
         ]
     );
-    assert!(request.fields.iter().all(|f| has_doc(&f.attrs)), "every field is documented");
+    assert!(
+        request.fields.iter().all(|f| has_doc(&f.attrs)),
+        "every field is documented"
+    );
 
     let builder = find_struct(items, "CreateTcpListenersRequestBuilder");
-    let params: Vec<String> = builder.generics.type_params().map(|p| p.ident.to_string()).collect();
+    let params: Vec<String> = builder
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
     assert_eq!(
         params,
-        ["ListenerName", "Ports", "Scheduler", "HealthCheck", "RealServerType", "ProxyIdOrGroupId"],
+        [
+            "ListenerName",
+            "Ports",
+            "Scheduler",
+            "HealthCheck",
+            "RealServerType",
+            "ProxyIdOrGroupId"
+        ],
         "one typestate per required parameter and per exactly-one-of group"
     );
 
-    assert_eq!(variant_names(find_enum(items, "Target")), ["ProxyId", "GroupId"]);
+    assert_eq!(
+        variant_names(find_enum(items, "Target")),
+        ["ProxyId", "GroupId"]
+    );
     assert_eq!(
         variant_names(find_enum(items, "Scheduler")),
-        ["RoundRobin", "WeightedRoundRobin", "LeastConnections", "LeastResponseTime"],
+        [
+            "RoundRobin",
+            "WeightedRoundRobin",
+            "LeastConnections",
+            "LeastResponseTime"
+        ],
         "a request-only enum is closed: no Unknown"
     );
 
     let error = find_enum(items, "CreateTcpListenersError");
     let codes = variant_names(error);
     assert!(codes.contains(&"InvalidParameterValueDuplicatedListenerPort".to_owned()));
-    assert!(codes.contains(&"RequestLimitExceeded".to_owned()), "common codes are merged");
+    assert!(
+        codes.contains(&"RequestLimitExceeded".to_owned()),
+        "common codes are merged"
+    );
     assert_eq!(codes.last().map(String::as_str), Some("Unknown"));
     // 24 documented codes, 38 common ones, 9 of which the action also lists (FailedOperation,
     // InternalError, InvalidParameter, InvalidParameterValue, MissingParameter,
@@ -150,11 +185,19 @@ fn the_action_impl_carries_the_spec_facts() {
             _ => None,
         })
         .collect();
-    let get = |name: &str| consts.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        consts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(get("ACTION"), Some("\"CreateTCPListeners\""));
     assert_eq!(get("VERSION"), Some("\"2018-05-29\""));
     assert_eq!(get("HOST"), Some("\"gaap.tencentcloudapi.com\""));
-    assert_eq!(get("RATE_LIMIT_PER_SECOND"), Some(":: core :: option :: Option :: Some (20u32)"));
+    assert_eq!(
+        get("RATE_LIMIT_PER_SECOND"),
+        Some(":: core :: option :: Option :: Some (20u32)")
+    );
     assert!(get("REGION").unwrap().ends_with("RegionRule :: None"));
     assert!(get("IDEMPOTENCY").unwrap().ends_with("Idempotency :: None"));
 }
@@ -168,16 +211,24 @@ fn enums_reached_from_the_response_are_open() {
     );
     let file = expand(&spec).unwrap();
     let items = module_items(&file);
-    assert_eq!(variant_names(find_enum(items, "ListenerScheduler")), ["Rr", "Lc", "Unknown"]);
+    assert_eq!(
+        variant_names(find_enum(items, "ListenerScheduler")),
+        ["Rr", "Lc", "Unknown"]
+    );
 }
 
 #[test]
 fn a_file_expansion_includes_the_spec_so_cargo_rebuilds_on_change() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/CreateTCPListeners.json");
-    let tokens = gaap_codegen::expand_action("specs/CreateTCPListeners.json", &path, &Options::default());
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/CreateTCPListeners.json");
+    let tokens =
+        gaap_codegen::expand_action("specs/CreateTCPListeners.json", &path, &Options::default());
     let text = tokens.to_string();
     let include = format!("include_bytes ! ({:?})", path.to_string_lossy());
-    assert!(text.contains(&include), "no include_bytes of the spec in the expansion");
+    assert!(
+        text.contains(&include),
+        "no include_bytes of the spec in the expansion"
+    );
 }
 
 #[test]
@@ -189,7 +240,8 @@ fn shared_types_paths_are_resolved_from_the_action_module() {
         ("self::types", "super :: types :: Widget"),
         ("super::types", "super :: super :: types :: Widget"),
     ];
-    let spec: Value = serde_json::from_str(include_str!("../../tests/specs/CreateWidgets.json")).unwrap();
+    let spec: Value =
+        serde_json::from_str(include_str!("../../tests/specs/CreateWidgets.json")).unwrap();
     for (path, expected) in cases {
         let options = Options {
             shared_types: Some(syn::parse_str(path).unwrap()),
@@ -197,8 +249,14 @@ fn shared_types_paths_are_resolved_from_the_action_module() {
         };
         let tokens = expand_action_str("w.json", &spec.to_string(), &options).unwrap();
         let text = tokens.to_string();
-        assert!(text.contains(expected), "`types = {path}` should refer to `{expected}`");
-        assert!(!text.contains("pub mod types"), "shared types are not generated again");
+        assert!(
+            text.contains(expected),
+            "`types = {path}` should refer to `{expected}`"
+        );
+        assert!(
+            !text.contains("pub mod types"),
+            "shared types are not generated again"
+        );
     }
 }
 
@@ -206,30 +264,142 @@ fn shared_types_paths_are_resolved_from_the_action_module() {
 fn each_kind_of_bad_spec_is_reported_at_its_json_path() {
     type Mutation = fn(&mut Value);
     let cases: &[(&str, Mutation, &str, &str)] = &[
-        ("unknown type", |s| s["request"][1]["type"] = json!("uint46"), "$.request[1].type", "unknown type `uint46`"),
-        ("min > max", |s| s["request"][7]["range"] = json!({"min": 300, "max": 5}), "$.request[7].range", "min 300 is greater than max 5"),
-        ("bound outside the type", |s| s["request"][7]["range"] = json!({"min": -1}), "$.request[7].range.min", "-1 is not a value of the member's type uint64"),
-        ("range on a string", |s| s["request"][0]["range"] = json!({"min": 1}), "$.request[0].range", "only numbers have ranges"),
-        ("items on a scalar", |s| s["request"][0]["items"] = json!({"min": 1}), "$.request[0].items", "only arrays have items"),
-        ("enum value of the wrong type", |s| s["request"][2]["enum"][0]["value"] = json!(1), "$.request[2].enum[0].value", "enum value 1 is not of the parameter's type string"),
-        ("integer enum value without a name", |s| s["request"][3]["enum"][0]["name"] = Value::Null, "$.request[3].enum[0].name", "give the value a `name`"),
-        ("duplicate enum value", |s| s["request"][2]["enum"][1]["value"] = json!("rr"), "$.request[2].enum[1].value", "enum value `rr` is listed twice"),
-        ("rule naming an unknown parameter", |s| s["rules"][1]["less_than"][1] = json!("Delay"), "$.rules[1].less_than[1]", "the rule names `Delay`"),
-        ("rule comparing with a non-value", |s| s["rules"][2]["when"]["equals"] = json!("FQDN"), "$.rules[2].when.equals", "not one of the documented values of `RealServerType`"),
-        ("required member in exactly_one_of", |s| s["request"][5]["required"] = json!(true), "$.rules[0].exactly_one_of[0]", "`ProxyId` is required"),
-        ("duplicate member", |s| s["request"][1]["name"] = json!("ListenerName"), "$.request[1].name", "duplicate name `ListenerName`"),
-        ("same Rust name", |s| s["request"][1]["name"] = json!("LISTENER_NAME"), "$.request[1].name", "are both `listener_name` in Rust"),
-        ("no identifier", |s| s["request"][0]["name"] = json!("1st"), "$.request[0].name", "not a valid Rust identifier"),
-        ("keyword that cannot be raw", |s| s["request"][0]["name"] = json!("Self"), "$.request[0].name", "not a valid Rust identifier"),
-        ("missing RequestId", |s| { s["response"].as_array_mut().unwrap().pop(); }, "$.response", "`RequestId`"),
-        ("bad error code", |s| s["errors"][0]["code"] = json!("Auth Failure"), "$.errors[0].code", "is no error code"),
-        ("wrong format version", |s| s["format"] = json!(2), "$.format", "this generator reads format 1"),
-        ("unknown key", |s| s["request"][0]["requried"] = json!(true), "$.request[0].requried", "unknown field `requried`"),
-        ("key of the wrong type", |s| s["rate_limit"] = json!("20/s"), "$.rate_limit", "invalid type: string"),
-        ("unknown named type", |s| s["request"][0]["type"] = json!("Listener[]"), "$.request[0].type", "unknown type `Listener[]`"),
-        ("recursive type", |s| {
-            s["types"] = json!({"Node": {"members": [{"name": "Next", "type": "Node"}]}});
-        }, "$.types.Node", "contains itself"),
+        (
+            "unknown type",
+            |s| s["request"][1]["type"] = json!("uint46"),
+            "$.request[1].type",
+            "unknown type `uint46`",
+        ),
+        (
+            "min > max",
+            |s| s["request"][7]["range"] = json!({"min": 300, "max": 5}),
+            "$.request[7].range",
+            "min 300 is greater than max 5",
+        ),
+        (
+            "bound outside the type",
+            |s| s["request"][7]["range"] = json!({"min": -1}),
+            "$.request[7].range.min",
+            "-1 is not a value of the member's type uint64",
+        ),
+        (
+            "range on a string",
+            |s| s["request"][0]["range"] = json!({"min": 1}),
+            "$.request[0].range",
+            "only numbers have ranges",
+        ),
+        (
+            "items on a scalar",
+            |s| s["request"][0]["items"] = json!({"min": 1}),
+            "$.request[0].items",
+            "only arrays have items",
+        ),
+        (
+            "enum value of the wrong type",
+            |s| s["request"][2]["enum"][0]["value"] = json!(1),
+            "$.request[2].enum[0].value",
+            "enum value 1 is not of the parameter's type string",
+        ),
+        (
+            "integer enum value without a name",
+            |s| s["request"][3]["enum"][0]["name"] = Value::Null,
+            "$.request[3].enum[0].name",
+            "give the value a `name`",
+        ),
+        (
+            "duplicate enum value",
+            |s| s["request"][2]["enum"][1]["value"] = json!("rr"),
+            "$.request[2].enum[1].value",
+            "enum value `rr` is listed twice",
+        ),
+        (
+            "rule naming an unknown parameter",
+            |s| s["rules"][1]["less_than"][1] = json!("Delay"),
+            "$.rules[1].less_than[1]",
+            "the rule names `Delay`",
+        ),
+        (
+            "rule comparing with a non-value",
+            |s| s["rules"][2]["when"]["equals"] = json!("FQDN"),
+            "$.rules[2].when.equals",
+            "not one of the documented values of `RealServerType`",
+        ),
+        (
+            "required member in exactly_one_of",
+            |s| s["request"][5]["required"] = json!(true),
+            "$.rules[0].exactly_one_of[0]",
+            "`ProxyId` is required",
+        ),
+        (
+            "duplicate member",
+            |s| s["request"][1]["name"] = json!("ListenerName"),
+            "$.request[1].name",
+            "duplicate name `ListenerName`",
+        ),
+        (
+            "same Rust name",
+            |s| s["request"][1]["name"] = json!("LISTENER_NAME"),
+            "$.request[1].name",
+            "are both `listener_name` in Rust",
+        ),
+        (
+            "no identifier",
+            |s| s["request"][0]["name"] = json!("1st"),
+            "$.request[0].name",
+            "not a valid Rust identifier",
+        ),
+        (
+            "keyword that cannot be raw",
+            |s| s["request"][0]["name"] = json!("Self"),
+            "$.request[0].name",
+            "not a valid Rust identifier",
+        ),
+        (
+            "missing RequestId",
+            |s| {
+                s["response"].as_array_mut().unwrap().pop();
+            },
+            "$.response",
+            "`RequestId`",
+        ),
+        (
+            "bad error code",
+            |s| s["errors"][0]["code"] = json!("Auth Failure"),
+            "$.errors[0].code",
+            "is no error code",
+        ),
+        (
+            "wrong format version",
+            |s| s["format"] = json!(2),
+            "$.format",
+            "this generator reads format 1",
+        ),
+        (
+            "unknown key",
+            |s| s["request"][0]["requried"] = json!(true),
+            "$.request[0].requried",
+            "unknown field `requried`",
+        ),
+        (
+            "key of the wrong type",
+            |s| s["rate_limit"] = json!("20/s"),
+            "$.rate_limit",
+            "invalid type: string",
+        ),
+        (
+            "unknown named type",
+            |s| s["request"][0]["type"] = json!("Listener[]"),
+            "$.request[0].type",
+            "unknown type `Listener[]`",
+        ),
+        (
+            "recursive type",
+            |s| {
+                s["types"] = json!({"Node": {"members": [{"name": "Next", "type": "Node"}]}});
+            },
+            "$.types.Node",
+            "contains itself",
+        ),
     ];
     for (what, mutate, path, fragment) in cases {
         let mut spec = seed();
@@ -252,17 +422,29 @@ fn all_problems_of_a_spec_are_reported_together() {
     let paths: Vec<String> = problems(&spec).into_iter().map(|(p, _)| p).collect();
     assert_eq!(
         paths,
-        ["$.request[1].type", "$.request[7].range", "$.rules[3].then.not_equals", "$.errors[0].code"]
+        [
+            "$.request[1].type",
+            "$.request[7].range",
+            "$.rules[3].then.not_equals",
+            "$.errors[0].code"
+        ]
     );
 }
 
 #[test]
 fn invalid_json_reports_line_and_column() {
-    let diags = expand_action_str("x.json", "{\n  \"format\": 1,\n  oops\n}", &Options::default())
-        .unwrap_err();
+    let diags = expand_action_str(
+        "x.json",
+        "{\n  \"format\": 1,\n  oops\n}",
+        &Options::default(),
+    )
+    .unwrap_err();
     let d = &diags.items()[0];
     assert_eq!(d.position, Some((3, 3)));
-    assert_eq!(d.to_string(), "x.json:3:3: invalid JSON: key must be a string");
+    assert_eq!(
+        d.to_string(),
+        "x.json:3:3: invalid JSON: key must be a string"
+    );
 }
 
 #[test]
@@ -284,17 +466,33 @@ fn mutated_spec() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(|x| json!(x)),
+        any::<f64>()
+            .prop_filter("finite", |x| x.is_finite())
+            .prop_map(|x| json!(x)),
         "[a-zA-Z0-9_.\\[\\] ]{0,12}".prop_map(Value::String),
         Just(json!("uint64[]")),
         Just(json!("Self")),
         Just(json!({"min": 5})),
     ];
     let paths = [
-        "/request/0/name", "/request/1/type", "/request/1/range", "/request/2/enum/0/value",
-        "/request/3/enum", "/request/5/required", "/request/7/range/max", "/rules/0/exactly_one_of/1",
-        "/rules/1/less_than", "/rules/2/when/equals", "/rules/3/then", "/response/0/type",
-        "/errors/3/code", "/action", "/types", "/region", "/rate_limit", "/format",
+        "/request/0/name",
+        "/request/1/type",
+        "/request/1/range",
+        "/request/2/enum/0/value",
+        "/request/3/enum",
+        "/request/5/required",
+        "/request/7/range/max",
+        "/rules/0/exactly_one_of/1",
+        "/rules/1/less_than",
+        "/rules/2/when/equals",
+        "/rules/3/then",
+        "/response/0/type",
+        "/errors/3/code",
+        "/action",
+        "/types",
+        "/region",
+        "/rate_limit",
+        "/format",
     ];
     (proptest::sample::select(paths.to_vec()), leaf).prop_map(|(path, value)| {
         let mut spec = seed();

@@ -102,6 +102,11 @@ impl fmt::Display for ErrorMeta {
     }
 }
 
+/// The position of `code` in `codes`: how generated error enums map a code to its variant.
+pub fn find_code(codes: &[&str], code: &str) -> Option<usize> {
+    codes.iter().position(|c| *c == code)
+}
+
 /// The typed error of one action, as generated from the spec's error codes and the common
 /// error codes of Tencent Cloud API 3.0.
 pub trait ApiError: std::error::Error + Send + Sync + 'static {

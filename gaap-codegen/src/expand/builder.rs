@@ -95,10 +95,10 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
         let member = s.member;
         quote!(#member: #rt::builder::Unset,)
     });
-    let init_optionals = optionals.iter().map(|f| {
-        let member = &f.ident;
-        quote!(#member: ::core::default::Default::default(),)
-    });
+    // Optional parameters live in one struct, so that a required setter, which changes the
+    // builder's type, moves one field for all of them: builders are generic, and their size
+    // is paid in compile time for every action.
+    let optionals_ident = format_ident!("{}Optionals", builder);
 
     // Moves every field into a builder whose slot `replaced` holds `value`.
     let rebuild = |replaced: usize, value: TokenStream| {
@@ -110,11 +110,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                 quote!(#member: self.#member,)
             }
         });
-        let moved_optionals = optionals.iter().map(|f| {
-            let member = &f.ident;
-            quote!(#member: self.#member,)
-        });
-        quote!(#builder { #(#moved_states)* #(#moved_optionals)* })
+        quote!(#builder { #(#moved_states)* optional: self.optional })
     };
     let with_set = |replaced: usize| {
         let args = states.iter().enumerate().map(|(i, s)| {
@@ -167,7 +163,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                 setters.extend(quote! {
                     #setter_doc
                     pub fn #member(mut self, value: #arg) -> Self {
-                        self.#member = #value;
+                        self.optional.#member = #value;
                         self
                     }
                 });
@@ -178,7 +174,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                     setters.extend(quote! {
                         #[doc = #set_doc]
                         pub fn #set_name(mut self, value: #ty) -> Self {
-                            self.#member = value;
+                            self.optional.#member = value;
                             self
                         }
                     });
@@ -247,7 +243,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
     });
     let build_optionals = optionals.iter().map(|f| {
         let member = &f.ident;
-        quote!(#member: self.#member,)
+        quote!(#member: self.optional.#member,)
     });
     let required_list = states
         .iter()
@@ -274,6 +270,11 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
         #[must_use = "a builder does nothing until `build()` is called"]
         pub struct #builder<#(#params = #unset),*> {
             #(#state_members)*
+            optional: #optionals_ident,
+        }
+
+        #[derive(Default)]
+        struct #optionals_ident {
             #(#optional_members)*
         }
 
@@ -282,7 +283,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
             pub fn new() -> Self {
                 #builder {
                     #(#init_states)*
-                    #(#init_optionals)*
+                    optional: ::core::default::Default::default(),
                 }
             }
         }

@@ -11,6 +11,8 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let ident = &action.error;
     let variants: Vec<_> = action.errors.iter().map(|e| &e.ident).collect();
+    let name_lit = lit(&ident.to_string());
+    let indices = (0..variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
     let codes: Vec<_> = action.errors.iter().map(|e| lit(&e.code)).collect();
     let descriptions: Vec<_> = action.errors.iter().map(|e| lit(&e.description)).collect();
     let variant_defs = action.errors.iter().map(|e| {
@@ -40,7 +42,6 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
     ));
     quote! {
         #enum_doc
-        #[derive(Clone, Debug, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum #ident {
             #(#variant_defs)*
@@ -49,16 +50,18 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
         }
 
         impl #ident {
-            /// Every code with its own variant.
+            /// Every code with its own variant, in variant order.
             pub const CODES: &'static [&'static str] = &[#(#codes),*];
-
+            /// The documented description of each code of `CODES`.
+            const DESCRIPTIONS: &'static [&'static str] = &[#(#descriptions),*];
             /// The variant of an error the server returned.
             pub fn from_meta(meta: #rt::ErrorMeta) -> Self {
-                let variant: fn(#rt::ErrorMeta) -> Self = match meta.code.as_str() {
-                    #(#codes => Self::#variants,)*
-                    _ => Self::Unknown,
-                };
-                variant(meta)
+                // A table lookup and a match on the index instead of a `match` on strings: a
+                // hundred actions with fifty codes each compile noticeably faster this way.
+                match #rt::action::find_code(Self::CODES, &meta.code) {
+                    #(::core::option::Option::Some(#indices) => Self::#variants(meta),)*
+                    _ => Self::Unknown(meta),
+                }
             }
 
             /// The variant of a code, with a message and request id.
@@ -98,12 +101,35 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
 
             /// The documented description of the code; `None` for `Unknown`.
             pub fn description(&self) -> ::core::option::Option<&'static str> {
-                match self {
-                    #(Self::#variants(_) => ::core::option::Option::Some(#descriptions),)*
-                    Self::Unknown(_) => ::core::option::Option::None,
+                if let Self::Unknown(_) = self {
+                    return ::core::option::Option::None;
                 }
+                #rt::action::find_code(Self::CODES, self.code())
+                    .and_then(|__i| Self::DESCRIPTIONS.get(__i))
+                    .copied()
             }
         }
+
+        // Written by hand rather than derived: all variants hold the same `ErrorMeta`, so
+        // comparing and printing need no per-variant code, and a hundred actions with fifty
+        // codes each compile seconds faster.
+        #[automatically_derived]
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_tuple(#name_lit).field(self.meta()).finish()
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::cmp::PartialEq for #ident {
+            fn eq(&self, other: &Self) -> bool {
+                ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+                    && self.meta() == other.meta()
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::cmp::Eq for #ident {}
 
         #[automatically_derived]
         impl ::core::fmt::Display for #ident {

@@ -272,14 +272,16 @@ impl FromJson for String {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: &Value, at: &Path<'_>, mode: Mode) -> Result<Self, DecodeError> {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| T::from_json(item, &at.index(i), mode))
-                .collect(),
-            _ => Err(DecodeError::type_mismatch(at, "an array", value)),
+        let Value::Array(items) = value else {
+            return Err(DecodeError::type_mismatch(at, "an array", value));
+        };
+        // A plain loop rather than `collect::<Result<Vec<_>, _>>()`: this is instantiated for
+        // every element type of every action, and the iterator adapters cost compile time.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::from_json(item, &at.index(i), mode)?);
         }
+        Ok(out)
     }
     fn absent(at: &Path<'_>, mode: Mode) -> Result<Self, DecodeError> {
         empty_in_response(at, mode)
