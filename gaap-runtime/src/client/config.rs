@@ -180,6 +180,7 @@ pub struct ClientBuilder {
     validate: bool,
     clock: Option<Clock>,
     nonce: Option<NonceSource>,
+    request_client: Option<String>,
 }
 
 /// The headers the client computes; a custom header may not replace them.
@@ -215,6 +216,7 @@ impl Default for ClientBuilder {
             validate: true,
             clock: None,
             nonce: None,
+            request_client: None,
         }
     }
 }
@@ -348,6 +350,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The name the client gives itself in `X-TC-RequestClient` (the `RequestClient` parameter of
+    /// legacy signatures); [`REQUEST_CLIENT`](super::REQUEST_CLIENT) by default. The official
+    /// SDKs send `SDK_PYTHON`, `SDK_GO`...: setting one of these reproduces their requests
+    /// exactly.
+    pub fn request_client(mut self, name: impl Into<String>) -> Self {
+        self.request_client = Some(name.into());
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -369,6 +380,14 @@ impl ClientBuilder {
                 headers.push((name, value));
             }
         }
+        let request_client = self
+            .request_client
+            .unwrap_or_else(|| super::REQUEST_CLIENT.to_owned());
+        let request_client_header =
+            HeaderValue::from_str(&request_client).map_err(|_| ConfigError::InvalidHeader {
+                name: "X-TC-RequestClient".into(),
+                reason: "the value holds a control or non-visible-ASCII character",
+            })?;
         let http =
             super::transport::build_http_client(self.connect_timeout, proxy_setting(&self.proxy)?)?;
         let clock = self
@@ -398,6 +417,8 @@ impl ClientBuilder {
                 nonce,
                 signer: Tc3Signer::new(),
                 endpoints: RwLock::new(Vec::new()),
+                request_client,
+                request_client_header,
             }),
         })
     }

@@ -92,6 +92,8 @@ pub(crate) struct ClientInner {
     nonce: NonceSource,
     signer: Tc3Signer,
     endpoints: RwLock<Vec<(&'static str, Arc<Endpoint>)>>,
+    request_client: String,
+    request_client_header: HeaderValue,
 }
 
 /// How many documented hosts a client remembers parsed; one per service in practice.

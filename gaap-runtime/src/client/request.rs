@@ -113,6 +113,15 @@ impl PreparedRequest {
             _ => None,
         }
     }
+
+    /// The URL-encoded query, when the request is a TC3 GET; editable as
+    /// [`json_body_mut`](Self::json_body_mut) is.
+    pub fn query_mut(&mut self) -> Option<&mut String> {
+        match &mut self.payload {
+            Payload::Query(query) => Some(query),
+            _ => None,
+        }
+    }
 }
 
 /// Shows the addressing only: the parameters may hold secrets of their own (a private key).
@@ -279,7 +288,7 @@ impl ClientInner {
                     region: prepared.region.as_deref(),
                     token: credentials.token(),
                     language: self.language.map(|language| language.as_str()),
-                    request_client: Some(REQUEST_CLIENT),
+                    request_client: Some(&self.request_client),
                 };
                 let common = common.to_pairs(*algorithm);
                 let pairs: Vec<(&str, &str)> = params
@@ -339,7 +348,7 @@ impl ClientInner {
             }
             headers.insert(
                 X_TC_REQUEST_CLIENT.clone(),
-                HeaderValue::from_static(REQUEST_CLIENT),
+                self.request_client_header.clone(),
             );
         }
         let trace_id = match &self.trace_id {
