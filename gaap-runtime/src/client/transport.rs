@@ -156,22 +156,26 @@ pub(crate) fn classify(error: reqwest::Error, reading_answer: bool) -> Failure {
     }
 }
 
-/// Whether the chain holds a rustls error. tokio-rustls wraps them in an `io::Error`, whose
-/// `source()` skips the wrapped error, so the wrapped one is looked at too.
+/// Whether the chain holds a rustls error. tokio-rustls wraps them in an `io::Error` (and the
+/// connector wraps that in another), whose `source()` skips the wrapped error: the wrapped
+/// errors are looked into as well.
 fn has_tls_error(error: &(dyn StdError + 'static)) -> bool {
     let mut current = Some(error);
-    while let Some(error) = current {
+    // Bounded: error chains are short, and a cyclic `source()` must not hang the client.
+    for _ in 0..32 {
+        let Some(error) = current else {
+            return false;
+        };
         if error.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = error.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-        {
-            return true;
-        }
-        current = error.source();
+        current = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => match io.get_ref() {
+                Some(inner) => Some(inner as &(dyn StdError + 'static)),
+                None => error.source(),
+            },
+            None => error.source(),
+        };
     }
     false
 }
@@ -180,8 +184,11 @@ fn has_tls_error(error: &(dyn StdError + 'static)) -> bool {
 /// happened without reqwest's and hyper's wrapping.
 fn root_cause(error: &(dyn StdError + 'static)) -> String {
     let mut innermost = error;
-    while let Some(source) = innermost.source() {
-        innermost = source;
+    for _ in 0..32 {
+        match innermost.source() {
+            Some(source) => innermost = source,
+            None => break,
+        }
     }
     let text = innermost.to_string();
     text.chars().take(300).collect()
@@ -205,6 +212,8 @@ mod tests {
         let inner = rustls::Error::General("handshake".into());
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, inner);
         assert!(has_tls_error(&io));
+        let twice = std::io::Error::other(io);
+        assert!(has_tls_error(&twice));
         let plain = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
         assert!(!has_tls_error(&plain));
         assert_eq!(root_cause(&plain), "refused");
