@@ -15,7 +15,7 @@ use uuid::Uuid;
 const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 const TIMESTAMP: i64 = 1_551_113_065;
-const TRACE_ID: Uuid = Uuid::from_u128(0x0123_4567_89ab_4def_8123_456789abcdef);
+const TRACE_ID: Uuid = Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
 
 fn vector(name: &str) -> Value {
     let path = concat!(
