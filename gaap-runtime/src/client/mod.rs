@@ -137,8 +137,12 @@ impl Client {
         );
         async move {
             let started = Instant::now();
-            let result = self.send_prepared(&mut request, trace_id, started).await;
+            let mut attempts = 0;
+            let result = self
+                .send_prepared(&mut request, trace_id, started, &mut attempts)
+                .await;
             let span = tracing::Span::current();
+            span.record("attempts", attempts);
             span.record("latency_ms", elapsed_ms(started));
             match &result {
                 Ok(response) => {
@@ -163,6 +167,7 @@ impl Client {
         request: &mut A,
         trace_id: Uuid,
         started: Instant,
+        attempts: &mut u32,
     ) -> Result<A::Response, Error<A::Error>> {
         let inner = &*self.inner;
         let prepared = self.prepare(request)?;
@@ -171,7 +176,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempts", attempt);
+            *attempts = attempt;
             let attempt_span = tracing::debug_span!(
                 "gaap.attempt",
                 attempt,
