@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::action::{ApiError, Idempotency};
+use crate::action::{ApiError, EscapeControl, Idempotency};
 use crate::credentials::CredentialsError;
 use crate::signing::SigningError;
 use crate::validate::ValidationErrors;
@@ -473,14 +473,14 @@ impl fmt::Display for MalformedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the endpoint answered HTTP {}", self.status)?;
         if let Some(content_type) = &self.content_type {
-            write!(f, " ({content_type})")?;
+            write!(f, " ({})", EscapeControl(content_type))?;
         }
         write!(f, " with {}", self.reason)?;
         if !self.snippet.is_empty() {
             write!(f, " starting \"{}\"", self.snippet)?;
         }
         if let Some(request_id) = &self.request_id {
-            write!(f, " (RequestId: {request_id})")?;
+            write!(f, " (RequestId: {})", EscapeControl(request_id))?;
         }
         write!(f, "; {}", self.advice())
     }
