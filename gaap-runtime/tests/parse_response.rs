@@ -89,7 +89,9 @@ fn every_truncation_of_a_valid_answer_is_malformed_never_a_panic() {
 
 #[test]
 fn garbage_is_classified() {
-    let cases: &[(u16, Option<&str>, &[u8], fn(&MalformedReason) -> bool)] = &[
+    /// Status, content type, body, and what the reason must be.
+    type Case<'a> = (u16, Option<&'a str>, &'a [u8], fn(&MalformedReason) -> bool);
+    let cases: &[Case<'_>] = &[
         (200, None, b"", |r| *r == MalformedReason::Empty),
         (200, None, b" \r\n\t", |r| *r == MalformedReason::Empty),
         (502, Some("text/html"), b"<html>Bad Gateway</html>", |r| {
