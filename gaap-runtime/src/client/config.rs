@@ -87,6 +87,8 @@ pub(crate) struct Endpoint {
     /// The `Host` header the request carries and the signature covers: the host, with the port
     /// when it is not the scheme's default (as HTTP clients send it).
     pub(crate) host: String,
+    /// `host` as a header value, made once rather than per request.
+    pub(crate) host_header: HeaderValue,
 }
 
 impl Endpoint {
@@ -125,7 +127,14 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        Ok(Endpoint { base: url, host })
+        // A parsed host is ASCII (IDNA-encoded), so this does not fail; stay total anyway.
+        let host_header =
+            HeaderValue::from_str(&host).map_err(|_| invalid("the host is not ASCII"))?;
+        Ok(Endpoint {
+            base: url,
+            host,
+            host_header,
+        })
     }
 
     /// The documented endpoint of an action: `https://{host}/`.
@@ -367,9 +376,7 @@ impl ClientBuilder {
     /// cannot be used.
     pub fn build(self) -> Result<Client, ConfigError> {
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
-        if let Some(region) = &self.region {
-            check_region(region)?;
-        }
+        let region = self.region.as_deref().map(RegionValue::new).transpose()?;
         let mut headers = Vec::with_capacity(self.headers.len());
         let mut trace_id = None;
         for (name, value) in &self.headers {
@@ -402,7 +409,7 @@ impl ClientBuilder {
                 credentials: self
                     .credentials
                     .unwrap_or_else(|| Arc::new(default_provider())),
-                region: self.region.map(Arc::from),
+                region,
                 endpoint: endpoint.map(Arc::new),
                 method: self.method,
                 sign_method: self.sign_method,
@@ -449,6 +456,26 @@ impl fmt::Debug for ClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("validate", &self.validate)
             .finish_non_exhaustive()
+    }
+}
+
+/// The client's region, with its header value made once.
+#[derive(Clone, Debug)]
+pub(crate) struct RegionValue {
+    pub(crate) name: Arc<str>,
+    pub(crate) header: HeaderValue,
+}
+
+impl RegionValue {
+    fn new(region: &str) -> Result<RegionValue, ConfigError> {
+        check_region(region)?;
+        Ok(RegionValue {
+            name: region.into(),
+            header: HeaderValue::from_str(region).map_err(|_| ConfigError::InvalidRegion {
+                region: region.chars().take(64).collect(),
+                reason: "not a valid header value",
+            })?,
+        })
     }
 }
 

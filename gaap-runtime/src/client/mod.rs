@@ -33,7 +33,7 @@ pub use request::{
 };
 pub use response::{MAX_RESPONSE_BYTES, parse_response};
 
-use config::Endpoint;
+use config::{Endpoint, RegionValue};
 use request::Payload;
 
 use crate::action::{Action, ActionResponse, RegionRule};
@@ -77,7 +77,7 @@ pub struct Client {
 pub(crate) struct ClientInner {
     http: reqwest::Client,
     credentials: Arc<dyn ProvideCredentials>,
-    region: Option<Arc<str>>,
+    region: Option<RegionValue>,
     endpoint: Option<Arc<Endpoint>>,
     method: HttpMethod,
     sign_method: SignMethod,
@@ -107,7 +107,7 @@ impl Client {
 
     /// The region the client sends to actions that take one.
     pub fn region(&self) -> Option<&str> {
-        self.inner.region.as_deref()
+        self.inner.region.as_ref().map(|region| &*region.name)
     }
 
     /// Sends `request` and returns its typed response.
@@ -300,7 +300,9 @@ impl Client {
         let endpoint = inner.endpoint_for(A::HOST).map_err(Error::Config)?;
         let payload = match (inner.sign_method.legacy_algorithm(), inner.method) {
             (None, HttpMethod::Post) => {
-                let body = serde_json::to_vec(request).map_err(|error| {
+                // Most bodies fit: one allocation rather than serde_json's growth from 128.
+                let mut body = Vec::with_capacity(512);
+                serde_json::to_writer(&mut body, request).map_err(|error| {
                     Error::Config(ConfigError::Serialize {
                         message: error.to_string(),
                     })
@@ -429,7 +431,7 @@ impl fmt::Debug for Client {
         let header_names: Vec<&str> = inner.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("Client")
             .field("credentials", &inner.credentials)
-            .field("region", &inner.region)
+            .field("region", &self.region())
             .field(
                 "endpoint",
                 &inner.endpoint.as_ref().map(|e| e.base.as_str()),

@@ -16,7 +16,7 @@ use url::Url;
 use uuid::Uuid;
 
 use super::ClientInner;
-use super::config::{Endpoint, HttpMethod};
+use super::config::{Endpoint, HttpMethod, RegionValue};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::signing::{
@@ -63,7 +63,7 @@ pub struct PreparedRequest {
     pub(crate) version: Cow<'static, str>,
     pub(crate) service: Cow<'static, str>,
     pub(crate) endpoint: Arc<Endpoint>,
-    pub(crate) region: Option<Arc<str>>,
+    pub(crate) region: Option<RegionValue>,
     pub(crate) payload: Payload,
     pub(crate) client_token: Option<String>,
 }
@@ -96,7 +96,7 @@ impl PreparedRequest {
 
     /// The region sent, if the action takes one and the client has one.
     pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.region.as_ref().map(|region| &*region.name)
     }
 
     /// The `ClientToken` the request carries, if its action has one (the client fills an empty
@@ -136,7 +136,7 @@ impl fmt::Debug for PreparedRequest {
             .field("action", &self.action)
             .field("version", &self.version)
             .field("host", &self.endpoint.host)
-            .field("region", &self.region)
+            .field("region", &self.region())
             .field("client_token", &self.client_token)
             .field("payload", &payload)
             .finish()
@@ -285,7 +285,7 @@ impl ClientInner {
                     timestamp: inputs.timestamp,
                     nonce: inputs.nonce,
                     secret_id: credentials.secret_id(),
-                    region: prepared.region.as_deref(),
+                    region: prepared.region.as_ref().map(|region| &*region.name),
                     token: credentials.token(),
                     language: self.language.map(|language| language.as_str()),
                     request_client: Some(&self.request_client),
@@ -318,22 +318,22 @@ impl ClientInner {
                 (*method, url, body, SignatureDetails::Legacy(signature))
             }
         };
-        headers.insert(HOST, header_value("Host", host)?);
+        headers.insert(HOST, prepared.endpoint.host_header.clone());
         if let SignatureDetails::Tc3(signature) = &signature {
             let mut authorization = header_value("Authorization", &signature.authorization)?;
             authorization.set_sensitive(true);
             headers.insert(AUTHORIZATION, authorization);
             headers.insert(
                 X_TC_ACTION.clone(),
-                header_value("X-TC-Action", &prepared.action)?,
+                cow_header_value("X-TC-Action", &prepared.action)?,
             );
             headers.insert(X_TC_TIMESTAMP.clone(), HeaderValue::from(inputs.timestamp));
             headers.insert(
                 X_TC_VERSION.clone(),
-                header_value("X-TC-Version", &prepared.version)?,
+                cow_header_value("X-TC-Version", &prepared.version)?,
             );
             if let Some(region) = &prepared.region {
-                headers.insert(X_TC_REGION.clone(), header_value("X-TC-Region", region)?);
+                headers.insert(X_TC_REGION.clone(), region.header.clone());
             }
             if let Some(token) = credentials.token() {
                 let mut token = header_value("X-TC-Token", token)?;
@@ -400,6 +400,18 @@ impl ClientInner {
             .sign(&request, credentials.secret_id(), credentials.secret_key())
             .map(SignatureDetails::Tc3)
             .map_err(ConfigError::Clock)
+    }
+}
+
+/// A header value for a name or version: without a copy when it comes from the generated code
+/// (`'static`).
+#[allow(clippy::ptr_arg, reason = "whether the Cow is borrowed is the point")]
+fn cow_header_value(name: &str, value: &Cow<'static, str>) -> Result<HeaderValue, ConfigError> {
+    match value {
+        Cow::Borrowed(text) if text.bytes().all(|b| (0x20..0x7f).contains(&b)) => {
+            Ok(HeaderValue::from_static(text))
+        }
+        _ => header_value(name, value),
     }
 }
 
