@@ -560,3 +560,32 @@ async fn clones_share_one_client_and_calls_run_concurrently() {
     }
     assert_eq!(server.count(), 8);
 }
+
+#[tokio::test]
+async fn the_client_side_rate_limiter_spaces_calls_of_an_action() {
+    let server = Server::start(|_, _| {
+        (
+            200,
+            JSON,
+            r#"{"Response":{"WidgetSet":[],"TotalCount":0,"RequestId":"r"}}"#.into(),
+        )
+    })
+    .await;
+    let client = client(&server.url)
+        .region("ap-guangzhou")
+        .rate_limit(true)
+        .build()
+        .unwrap();
+    // DescribeWidgets is documented at 5 requests per second: the third call cannot start before
+    // 2 × 200 ms after the first (the limiter never lets a call start early; only later).
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        client.send(widgets::describe_request()).await.unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.count(), 3);
+}

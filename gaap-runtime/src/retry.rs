@@ -5,7 +5,11 @@
 //! (read-only, or deduplicated by `ClientToken`), and throttling. This module only says how
 //! often and how long.
 
+use std::fmt::Display;
+use std::future::Future;
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 /// How the client retries a failed call.
 ///
@@ -102,6 +106,49 @@ impl Default for RetryConfig {
     }
 }
 
+/// Runs `attempt` (numbered from 1) until it succeeds, fails with an error `retryable` refuses,
+/// or the attempts or the time budget (up to `deadline`) are spent; sleeps the backoff between
+/// attempts, `unit()` drawing the jitter. `attempts` ends as the number of attempts made.
+///
+/// A retry that could not start before `deadline` once its backoff is slept is not made: the
+/// last error is returned at once rather than after a sleep that leads nowhere.
+pub(crate) async fn run<T, E, Fut>(
+    config: &RetryConfig,
+    deadline: Instant,
+    mut unit: impl FnMut() -> f64,
+    retryable: impl Fn(&E) -> bool,
+    attempts: &mut u32,
+    mut attempt: impl FnMut(u32) -> Fut,
+) -> Result<T, E>
+where
+    E: Display,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut number = 0;
+    loop {
+        number += 1;
+        *attempts = number;
+        let error = match attempt(number).await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        if !retryable(&error) || number >= config.attempts() {
+            return Err(error);
+        }
+        let backoff = config.backoff(number, unit());
+        if Instant::now() + backoff >= deadline {
+            return Err(error);
+        }
+        tracing::info!(
+            attempt = number,
+            backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
+            error = %error,
+            "retrying"
+        );
+        tokio::time::sleep(backoff).await;
+    }
+}
+
 /// A uniform draw from `[0, 1)` for the jitter. Not for cryptography: it only decorrelates
 /// clients.
 pub(crate) fn jitter_unit() -> f64 {
@@ -147,6 +194,83 @@ mod tests {
             assert!((0.0..1.0).contains(&unit));
             assert!(config.backoff(2, unit) < 200 * MS);
         }
+    }
+
+    /// Runs `run` over attempts that fail `failures` times with a retryable error, recording
+    /// when each attempt started (tokio's clock is paused: the instants are exact).
+    async fn attempt_starts(
+        config: RetryConfig,
+        unit: f64,
+        failures: u32,
+    ) -> (Result<u32, String>, u32, Vec<Duration>) {
+        let t0 = Instant::now();
+        let mut starts = Vec::new();
+        let mut attempts = 0;
+        let result = run(
+            &config,
+            t0 + config.max_total_time,
+            || unit,
+            |error: &String| error.as_str() == "retryable",
+            &mut attempts,
+            |n| {
+                starts.push(Instant::now() - t0);
+                std::future::ready(if n <= failures {
+                    Err("retryable".to_owned())
+                } else {
+                    Ok(n)
+                })
+            },
+        )
+        .await;
+        (result, attempts, starts)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retries_sleep_the_jittered_exponential_backoff() {
+        let config = RetryConfig::standard()
+            .with_max_attempts(5)
+            .with_backoff(100 * MS, 300 * MS);
+        let (result, attempts, starts) = attempt_starts(config, 1.0, 4).await;
+        assert_eq!((result, attempts), (Ok(5), 5));
+        // Caps 100, 200, 300 (max), 300 ms, all slept in full with a unit of 1.
+        assert_eq!(starts, [Duration::ZERO, 100 * MS, 300 * MS, 600 * MS, 900 * MS]);
+        let (_, _, starts) = attempt_starts(config, 0.5, 2).await;
+        assert_eq!(starts, [Duration::ZERO, 50 * MS, 150 * MS]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retries_stop_at_the_attempt_limit_and_the_time_budget() {
+        let config = RetryConfig::standard()
+            .with_max_attempts(3)
+            .with_backoff(100 * MS, 100 * MS);
+        let (result, attempts, _) = attempt_starts(config, 1.0, 10).await;
+        assert_eq!((result.unwrap_err().as_str(), attempts), ("retryable", 3));
+
+        // 250 ms allow the retries at 100 and 200 ms, not one at 300 ms: it is not waited for.
+        let config = config.with_max_attempts(10).with_max_total_time(250 * MS);
+        let t0 = Instant::now();
+        let (result, attempts, starts) = attempt_starts(config, 1.0, 10).await;
+        assert!(result.is_err());
+        assert_eq!(attempts, 3);
+        assert_eq!(starts, [Duration::ZERO, 100 * MS, 200 * MS]);
+        assert_eq!(Instant::now() - t0, 200 * MS);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn errors_refused_by_the_predicate_are_not_retried() {
+        let t0 = Instant::now();
+        let mut attempts = 0;
+        let result: Result<(), String> = run(
+            &RetryConfig::standard(),
+            t0 + Duration::from_secs(30),
+            || 1.0,
+            |_: &String| false,
+            &mut attempts,
+            |_| std::future::ready(Err("fatal".to_owned())),
+        )
+        .await;
+        assert_eq!((result, attempts), (Err("fatal".to_owned()), 1));
+        assert_eq!(Instant::now(), t0);
     }
 
     #[test]

@@ -40,7 +40,7 @@ use crate::action::{Action, ActionResponse, RegionRule};
 use crate::credentials::{Clock, Credentials, ProvideCredentials};
 use crate::error::{ConfigError, Error, TransportError};
 use crate::rate_limit::RateLimiter;
-use crate::retry::{RetryConfig, jitter_unit};
+use crate::retry::{self, RetryConfig, jitter_unit};
 use crate::signing::{SignMethod, Tc3Signer};
 
 /// Where the `Nonce` of legacy signatures comes from.
@@ -169,43 +169,26 @@ impl Client {
         started: Instant,
         attempts: &mut u32,
     ) -> Result<A::Response, Error<A::Error>> {
-        let inner = &*self.inner;
         let prepared = self.prepare(request)?;
-        let retry = inner.retry;
-        let deadline = started + retry.max_total_time;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            *attempts = attempt;
-            let attempt_span = tracing::debug_span!(
-                "gaap.attempt",
-                attempt,
-                status = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
-            let result = self
-                .attempt::<A>(&prepared, trace_id, attempt, deadline)
-                .instrument(attempt_span)
-                .await;
-            let error = match result {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
-            };
-            if !error.is_retryable() || attempt >= retry.attempts() {
-                return Err(error);
-            }
-            let backoff = retry.backoff(attempt, jitter_unit());
-            if Instant::now() + backoff >= deadline {
-                return Err(error);
-            }
-            tracing::info!(
-                attempt,
-                backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
-                error = %error,
-                "retrying"
-            );
-            tokio::time::sleep(backoff).await;
-        }
+        let deadline = started + self.inner.retry.max_total_time;
+        retry::run(
+            &self.inner.retry,
+            deadline,
+            jitter_unit,
+            |error: &Error<A::Error>| error.is_retryable(),
+            attempts,
+            |attempt| {
+                let span = tracing::debug_span!(
+                    "gaap.attempt",
+                    attempt,
+                    status = tracing::field::Empty,
+                    latency_ms = tracing::field::Empty,
+                );
+                self.attempt::<A>(&prepared, trace_id, attempt, deadline)
+                    .instrument(span)
+            },
+        )
+        .await
     }
 
     /// One attempt: wait for the rate limiter, get credentials, sign, send, parse.
