@@ -233,7 +233,10 @@ mod tests {
         let (result, attempts, starts) = attempt_starts(config, 1.0, 4).await;
         assert_eq!((result, attempts), (Ok(5), 5));
         // Caps 100, 200, 300 (max), 300 ms, all slept in full with a unit of 1.
-        assert_eq!(starts, [Duration::ZERO, 100 * MS, 300 * MS, 600 * MS, 900 * MS]);
+        assert_eq!(
+            starts,
+            [Duration::ZERO, 100 * MS, 300 * MS, 600 * MS, 900 * MS]
+        );
         let (_, _, starts) = attempt_starts(config, 0.5, 2).await;
         assert_eq!(starts, [Duration::ZERO, 50 * MS, 150 * MS]);
     }

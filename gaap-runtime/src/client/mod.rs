@@ -6,7 +6,7 @@
 //!    serialize (JSON, or `.N`-flattened for GET and the legacy methods) — once per call;
 //! 2. [`Client::sign`]: sign with the credentials at a timestamp — once per attempt, so a retry
 //!    never carries a stale signature;
-//! 3. send the HTTP request ([`transport`]) and read the answer with [`parse_response`].
+//! 3. send the HTTP request (`transport`) and read the answer with [`parse_response`].
 //!
 //! The submodules split the protocol's concerns: [`config`] (settings and builder), [`request`]
 //! (prepared and signed requests), `transport` (reqwest, failure classification) and
@@ -52,7 +52,10 @@ pub type NonceSource = Arc<dyn Fn() -> u64 + Send + Sync>;
 /// cache and the rate limiter. `Send + Sync`: share one client across tasks.
 ///
 /// ```no_run
-/// # gaap_runtime::gaap_api!("../specs/CreateTCPListeners.json");
+/// // Generates the typed API of the action (the root crate `gaap` does it for every spec).
+/// gaap_runtime::gaap_api!("../specs/CreateTCPListeners.json");
+/// use create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
+///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use gaap_runtime::Client;
 ///
@@ -60,14 +63,18 @@ pub type NonceSource = Arc<dyn Fn() -> u64 + Send + Sync>;
 /// let request = CreateTcpListenersRequest::builder()
 ///     .proxy_id("link-bjkpdum1")
 ///     .listener_name("test1")
-///     .real_server_type(create_tcp_listeners::RealServerType::Ip)
-///     .scheduler(create_tcp_listeners::Scheduler::RoundRobin)
-///     .health_check(create_tcp_listeners::HealthCheck::Enabled)
+///     .real_server_type(RealServerType::Ip)
+///     .scheduler(Scheduler::RoundRobin)
+///     .health_check(HealthCheck::Enabled)
 ///     .ports([90])
 ///     .build();
-/// let response = client.send(request).await?;
-/// println!("{:?} ({})", response.listener_ids, response.request_id);
+/// match client.send(request).await {
+///     Ok(response) => println!("{:?} ({})", response.listener_ids, response.request_id),
+///     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
+///     Err(error) => return Err(error.into()),
+/// }
 /// # Ok(()) }
+/// # fn main() {}
 /// ```
 #[derive(Clone)]
 pub struct Client {
