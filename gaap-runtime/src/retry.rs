@@ -13,8 +13,9 @@ use tokio::time::Instant;
 
 /// How the client retries a failed call.
 ///
-/// Attempts are bounded by count ([`max_attempts`](Self::max_attempts)) and by time: no attempt
-/// starts, and none runs, past [`max_total_time`](Self::max_total_time) after the call began.
+/// Attempts are bounded by count ([`max_attempts`](Self::max_attempts)) and by time: no retry
+/// starts, and none runs, past [`max_total_time`](Self::max_total_time) after the call began
+/// (the first attempt has the client's whole timeout, whatever the budget).
 /// Between attempts the client sleeps a random time between zero and
 /// `min(max_backoff, initial_backoff * 2^(attempt - 1))` ("full jitter"), which spreads out the
 /// retries of many clients throttled at once rather than having them collide again.
@@ -27,7 +28,7 @@ pub struct RetryConfig {
     /// The largest cap a backoff can reach.
     pub max_backoff: Duration,
     /// The time budget of a call, from its start: no retry starts after it, and the timeout of a
-    /// retry is cut so that it ends by then.
+    /// retry is cut so that it ends by then. The first attempt is not cut.
     pub max_total_time: Duration,
 }
 

@@ -31,6 +31,9 @@ fn the_documented_answer_parses() {
     // Lenient: unknown fields ignored, a missing documented field read as empty.
     let response = parse(200, None, br#"{"Response":{"New":1,"RequestId":"r"}}"#).unwrap();
     assert!(response.listener_ids.is_empty());
+    // `"Error": null` is no error.
+    let body = br#"{"Response":{"Error":null,"ListenerIds":["l-1"],"RequestId":"r"}}"#;
+    assert_eq!(parse(200, None, body).unwrap().listener_ids, ["l-1"]);
 }
 
 #[test]

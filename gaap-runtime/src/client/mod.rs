@@ -222,10 +222,16 @@ impl Client {
             .sign_prepared(prepared, &credentials, &inputs)
             .map_err(Error::Config)?;
         let now = Instant::now();
-        let timeout = inner
-            .timeout
-            .min(deadline.saturating_duration_since(now))
-            .max(Duration::from_millis(1));
+        // The first attempt has the whole timeout; a retry only what is left of the budget, so
+        // that retries never stretch a call past `max_total_time`.
+        let timeout = if attempt == 1 {
+            inner.timeout
+        } else {
+            inner
+                .timeout
+                .min(deadline.saturating_duration_since(now))
+                .max(Duration::from_millis(1))
+        };
         let outcome = transport::execute(&inner.http, signed, timeout).await;
         let span = tracing::Span::current();
         span.record("latency_ms", elapsed_ms(now));

@@ -98,7 +98,7 @@ pub(crate) fn parse_response_scrubbed<A: Action>(
         return Err(malformed(MalformedReason::NoResponseObject, None));
     };
     let request_id = response.get("RequestId").and_then(Value::as_str);
-    if let Some(error) = response.get("Error") {
+    if let Some(error) = response.get("Error").filter(|error| !error.is_null()) {
         let Some(code) = error.get("Code").and_then(Value::as_str) else {
             return Err(malformed(MalformedReason::BadErrorObject, request_id));
         };
