@@ -92,11 +92,35 @@ pub struct ErrorMeta {
     pub request_id: String,
 }
 
+/// Control characters the server sent (a newline in a message, an escape sequence) are shown
+/// escaped, so that an error message cannot forge log lines or drive a terminal; the fields keep
+/// the text as sent.
 impl fmt::Display for ErrorMeta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)?;
+        write!(
+            f,
+            "{}: {}",
+            EscapeControl(&self.code),
+            EscapeControl(&self.message)
+        )?;
         if !self.request_id.is_empty() {
-            write!(f, " (RequestId: {})", self.request_id)?;
+            write!(f, " (RequestId: {})", EscapeControl(&self.request_id))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text with its control characters escaped (`\n`, `\u{1b}`), everything else as is.
+pub(crate) struct EscapeControl<'a>(pub(crate) &'a str);
+
+impl fmt::Display for EscapeControl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
         }
         Ok(())
     }

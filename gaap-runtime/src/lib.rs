@@ -4,11 +4,19 @@
 //! lets one generic client send any generated action, the wire formats (JSON body, `.N`
 //! flattening and its inverse, lenient JSON decoding), request validation and the typestate
 //! markers of the generated builders. A crate that uses the SDK depends on this crate only.
+//!
+//! The [`Client`] sends any generated action: [`ClientBuilder`] sets it up, [`Error`] is what a
+//! call fails with, [`RetryConfig`] and the rate limiter say how it copes with failures and
+//! limits, and [`Client::dry_run`] shows the exact signed request without sending it.
 
 pub mod action;
 pub mod builder;
+pub mod client;
 pub mod credentials;
+pub mod error;
 pub mod path;
+pub mod rate_limit;
+pub mod retry;
 pub mod signing;
 pub(crate) mod tls;
 pub mod validate;
@@ -17,7 +25,19 @@ pub mod wire;
 pub use action::{
     Action, ActionResponse, ActionVisitor, ApiError, ErrorMeta, Idempotency, RegionRule,
 };
+pub use client::{
+    Client, ClientBuilder, HttpMethod, Language, PreparedRequest, SignedRequest, SigningInputs,
+    parse_response,
+};
+pub use credentials::{
+    Credentials, CredentialsError, ProvideCredentials, StaticProvider, default_provider,
+};
+pub use error::{
+    ConfigError, Error, Fate, MalformedReason, MalformedResponse, TransportError, TransportKind,
+};
 pub use path::Path;
+pub use retry::RetryConfig;
+pub use signing::SignMethod;
 pub use validate::{Rule, Validate, ValidationErrors, Violation};
 pub use wire::{DecodeError, FlatParams, Flatten, FromJson};
 

@@ -1,0 +1,630 @@
+//! The client's settings and their builder: credentials, region, endpoint, HTTP method,
+//! signature method, timeouts, proxy, language, custom headers, retries, rate limiting.
+//!
+//! Every setting is checked in [`ClientBuilder::build`], so that a call never fails for a reason
+//! that was known when the client was made.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use http::{HeaderName, HeaderValue};
+use time::OffsetDateTime;
+use url::Url;
+
+use super::{Client, ClientInner, NonceSource};
+use crate::credentials::{Clock, ProvideCredentials, default_provider};
+use crate::error::ConfigError;
+use crate::rate_limit::RateLimiter;
+use crate::retry::RetryConfig;
+use crate::signing::{SignMethod, Tc3Signer};
+
+/// How requests travel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// POST: the parameters as a JSON body with TC3, as a form body with the legacy methods.
+    /// The default, as in the official SDKs.
+    #[default]
+    Post,
+    /// GET: the parameters `.N`-flattened in the query. URLs are limited in length, so large
+    /// requests should use POST.
+    Get,
+}
+
+impl HttpMethod {
+    /// `POST` or `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Get => "GET",
+        }
+    }
+
+    pub(crate) fn to_http(self) -> http::Method {
+        match self {
+            HttpMethod::Post => http::Method::POST,
+            HttpMethod::Get => http::Method::GET,
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The language of the server's error messages (`X-TC-Language`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// Simplified Chinese, `zh-CN`: the server's default.
+    ZhCn,
+    /// English, `en-US`.
+    EnUs,
+}
+
+impl Language {
+    /// `zh-CN` or `en-US`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An endpoint override: where every action's requests go instead of its documented host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    /// `scheme://host[:port]/`.
+    pub(crate) base: Url,
+    /// The `Host` header the request carries and the signature covers: the host, with the port
+    /// when it is not the scheme's default (as HTTP clients send it).
+    pub(crate) host: String,
+    /// `host` as a header value, made once rather than per request.
+    pub(crate) host_header: HeaderValue,
+}
+
+impl Endpoint {
+    /// Parses `host`, `host:port` or `scheme://host[:port][/]`; the scheme defaults to https.
+    pub(crate) fn parse(text: &str) -> Result<Endpoint, ConfigError> {
+        let invalid = |reason: &str| ConfigError::InvalidEndpoint {
+            reason: reason.to_owned(),
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(invalid("it is empty"));
+        }
+        let with_scheme;
+        let text = if text.contains("://") {
+            text
+        } else {
+            with_scheme = format!("https://{text}");
+            &with_scheme
+        };
+        let url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("it must not hold a user name or password"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid(
+                "it must not have a path, query or fragment: every action is at `/`",
+            ));
+        }
+        let Some(host) = url.host_str() else {
+            return Err(invalid("it has no host"));
+        };
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        // A parsed host is ASCII (IDNA-encoded), so this does not fail; stay total anyway.
+        let host_header =
+            HeaderValue::from_str(&host).map_err(|_| invalid("the host is not ASCII"))?;
+        Ok(Endpoint {
+            base: url,
+            host,
+            host_header,
+        })
+    }
+
+    /// The documented endpoint of an action: `https://{host}/`.
+    pub(crate) fn documented(host: &str) -> Result<Endpoint, ConfigError> {
+        Endpoint::parse(host)
+    }
+}
+
+/// A proxy setting.
+#[derive(Clone, Default)]
+enum ProxySetting {
+    /// The `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` environment variables, as curl and
+    /// the official SDKs read them.
+    #[default]
+    Environment,
+    /// No proxy, whatever the environment says.
+    Disabled,
+    /// This proxy for every request.
+    Url(String),
+}
+
+/// Builds a [`Client`]. Start from [`Client::builder`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use gaap_runtime::{Client, Language, RetryConfig, StaticProvider};
+///
+/// let client = Client::builder()
+///     .credentials(StaticProvider::new("AKID...", "secret key"))
+///     .region("ap-guangzhou")
+///     .language(Language::EnUs)
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryConfig::standard().with_max_attempts(5))
+///     .rate_limit(true)
+///     .build()?;
+/// # Ok::<(), gaap_runtime::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    region: Option<String>,
+    endpoint: Option<String>,
+    method: HttpMethod,
+    sign_method: SignMethod,
+    connect_timeout: Duration,
+    timeout: Duration,
+    proxy: ProxySetting,
+    language: Option<Language>,
+    headers: Vec<(String, String)>,
+    retry: RetryConfig,
+    rate_limit: bool,
+    validate: bool,
+    clock: Option<Clock>,
+    nonce: Option<NonceSource>,
+    request_client: Option<String>,
+}
+
+/// The headers the client computes; a custom header may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "x-tc-action",
+    "x-tc-version",
+    "x-tc-timestamp",
+    "x-tc-region",
+    "x-tc-token",
+    "x-tc-language",
+    "x-tc-requestclient",
+];
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            credentials: None,
+            region: None,
+            endpoint: None,
+            method: HttpMethod::Post,
+            sign_method: SignMethod::Tc3,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            proxy: ProxySetting::Environment,
+            language: None,
+            headers: Vec::new(),
+            retry: RetryConfig::standard(),
+            rate_limit: false,
+            validate: true,
+            clock: None,
+            nonce: None,
+            request_client: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The default settings: the default credentials chain, no region, each action's documented
+    /// endpoint over https, POST, TC3, 10 s to connect and 60 s per attempt, the environment's
+    /// proxy, [`RetryConfig::standard`], no client-side rate limit, validation on.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
+    /// Where credentials come from; the default is [`default_provider`] (environment, profile
+    /// file, CVM instance role, with refresh before expiry).
+    pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// As [`credentials`](Self::credentials), for a provider already shared.
+    pub fn credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// The region (`ap-guangzhou`), sent to actions that take one and required by those that
+    /// need one. Actions documented as not taking a region never get it.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends every request to this endpoint instead of the action's documented host: a regional
+    /// or private endpoint (`gaap.internal.tencentcloudapi.com`), or a local emulator
+    /// (`http://127.0.0.1:8080`). Accepts `host`, `host:port` or `scheme://host[:port]`; the
+    /// scheme defaults to https. The signature covers the host as sent.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// POST (the default) or GET.
+    pub fn http_method(mut self, method: HttpMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// TC3-HMAC-SHA256 (the default) or a legacy method, whose common parameters travel as
+    /// parameters: as a form body with POST, in the query with GET.
+    pub fn sign_method(mut self, sign_method: SignMethod) -> Self {
+        self.sign_method = sign_method;
+        self
+    }
+
+    /// How long connecting (TCP and TLS) may take; 10 s by default.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, connecting and reading the answer included; 60 s by
+    /// default, as in the official SDKs. [`RetryConfig::max_total_time`] bounds the whole call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://proxy:3128`,
+    /// `http://user:password@proxy:3128`, `socks5://...` is not supported). By default the
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` environment variables apply.
+    pub fn proxy(mut self, proxy_url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Url(proxy_url.into());
+        self
+    }
+
+    /// Uses no proxy, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Disabled;
+        self
+    }
+
+    /// The language of the server's error messages; the server's default is Chinese.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Adds a header to every request (`X-TC-Canary`, a tracing header...). The headers the
+    /// client computes (`Authorization`, `Host`, `Content-Type`, `X-TC-Action`...) cannot be
+    /// replaced. An `X-TC-TraceId` given here replaces the fresh one the client makes per call.
+    /// Values are never logged nor shown by `Debug`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The retry policy; [`RetryConfig::disabled`] turns retries off.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Keeps this client under each action's documented rate limit
+    /// ([`Action::RATE_LIMIT_PER_SECOND`](crate::Action::RATE_LIMIT_PER_SECOND)) by waiting
+    /// before sending, rather than being throttled by the server. Off by default. Clones of the
+    /// client share the limiter; separate clients and processes do not.
+    pub fn rate_limit(mut self, enabled: bool) -> Self {
+        self.rate_limit = enabled;
+        self
+    }
+
+    /// Whether requests are checked against the documented constraints before sending (on by
+    /// default). Turn it off only when the server accepts what the spec forbids: the documented
+    /// CreateTCPListeners example itself sends `ConnectTimeout` equal to `DelayLoop`.
+    pub fn validate_requests(mut self, enabled: bool) -> Self {
+        self.validate = enabled;
+        self
+    }
+
+    /// The clock that timestamps requests (the server rejects signatures more than five minutes
+    /// off); the system clock by default. For tests and dry runs.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Where the `Nonce` of legacy signatures comes from; random by default. For tests and dry
+    /// runs.
+    pub fn nonce_source(mut self, nonce: NonceSource) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+
+    /// The name the client gives itself in `X-TC-RequestClient` (the `RequestClient` parameter of
+    /// legacy signatures); [`REQUEST_CLIENT`](super::REQUEST_CLIENT) by default. The official
+    /// SDKs send `SDK_PYTHON`, `SDK_GO`...: setting one of these reproduces their requests
+    /// exactly.
+    pub fn request_client(mut self, name: impl Into<String>) -> Self {
+        self.request_client = Some(name.into());
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the bad setting: an endpoint, proxy, region or header that
+    /// cannot be used.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
+        let region = self.region.as_deref().map(RegionValue::new).transpose()?;
+        let mut headers = Vec::with_capacity(self.headers.len());
+        let mut trace_id = None;
+        for (name, value) in &self.headers {
+            let (name, value) = check_header(name, value)?;
+            if name == "x-tc-traceid" {
+                trace_id = Some(value);
+            } else {
+                headers.push((name, value));
+            }
+        }
+        let request_client = self
+            .request_client
+            .unwrap_or_else(|| super::REQUEST_CLIENT.to_owned());
+        let request_client_header =
+            HeaderValue::from_str(&request_client).map_err(|_| ConfigError::InvalidHeader {
+                name: "X-TC-RequestClient".into(),
+                reason: "the value holds a control or non-visible-ASCII character",
+            })?;
+        let http =
+            super::transport::build_http_client(self.connect_timeout, proxy_setting(&self.proxy)?)?;
+        let clock = self
+            .clock
+            .unwrap_or_else(|| Arc::new(OffsetDateTime::now_utc));
+        let nonce = self
+            .nonce
+            .unwrap_or_else(|| Arc::new(|| u64::from(fastrand::u32(1..))));
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                credentials: self
+                    .credentials
+                    .unwrap_or_else(|| Arc::new(default_provider())),
+                region,
+                endpoint: endpoint.map(Arc::new),
+                method: self.method,
+                sign_method: self.sign_method,
+                timeout: self.timeout,
+                language: self.language,
+                headers,
+                trace_id,
+                retry: self.retry,
+                rate_limiter: self.rate_limit.then(RateLimiter::new),
+                validate: self.validate,
+                clock,
+                nonce,
+                signer: Tc3Signer::new(),
+                endpoints: RwLock::new(Vec::new()),
+                request_client,
+                request_client_header,
+            }),
+        })
+    }
+}
+
+/// Shows the settings; header values and the proxy URL (which may hold a password) are
+/// redacted.
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let proxy = match &self.proxy {
+            ProxySetting::Environment => "environment",
+            ProxySetting::Disabled => "none",
+            ProxySetting::Url(_) => "<redacted URL>",
+        };
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("method", &self.method)
+            .field("sign_method", &self.sign_method)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("proxy", &proxy)
+            .field("language", &self.language)
+            .field("header_names", &header_names)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("validate", &self.validate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The client's region, with its header value made once.
+#[derive(Clone, Debug)]
+pub(crate) struct RegionValue {
+    pub(crate) name: Arc<str>,
+    pub(crate) header: HeaderValue,
+}
+
+impl RegionValue {
+    fn new(region: &str) -> Result<RegionValue, ConfigError> {
+        check_region(region)?;
+        Ok(RegionValue {
+            name: region.into(),
+            header: HeaderValue::from_str(region).map_err(|_| ConfigError::InvalidRegion {
+                region: region.chars().take(64).collect(),
+                reason: "not a valid header value",
+            })?,
+        })
+    }
+}
+
+fn check_region(region: &str) -> Result<(), ConfigError> {
+    let invalid = |reason| ConfigError::InvalidRegion {
+        region: region.chars().take(64).collect(),
+        reason,
+    };
+    if region.is_empty() {
+        return Err(invalid("it is empty; leave the region unset instead"));
+    }
+    if !region
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(invalid(
+            "a region name holds only ASCII letters, digits and dashes (\"ap-guangzhou\")",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a custom header; the value is not quoted in errors.
+fn check_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ConfigError> {
+    let invalid = |reason| ConfigError::InvalidHeader {
+        name: name.chars().take(64).collect(),
+        reason,
+    };
+    let name =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("not a valid header name"))?;
+    if RESERVED_HEADERS.contains(&name.as_str()) {
+        return Err(invalid(
+            "the client computes this header itself (it is signed or describes the body)",
+        ));
+    }
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| invalid("the value holds a control or non-visible-ASCII character"))?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+fn proxy_setting(setting: &ProxySetting) -> Result<Option<Option<reqwest::Proxy>>, ConfigError> {
+    match setting {
+        ProxySetting::Environment => Ok(None),
+        ProxySetting::Disabled => Ok(Some(None)),
+        ProxySetting::Url(text) => {
+            let invalid = |reason: String| ConfigError::InvalidProxy { reason };
+            // Parsed here first: reqwest's errors may quote the URL, and with it a password.
+            let url = Url::parse(text).map_err(|error| invalid(error.to_string()))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(invalid("the scheme must be http or https".into()));
+            }
+            let proxy = reqwest::Proxy::all(url)
+                .map_err(|_| invalid("the HTTP client does not accept it".into()))?;
+            Ok(Some(Some(proxy)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_take_host_host_port_or_url() {
+        let cases = [
+            (
+                "gaap.tencentcloudapi.com",
+                "https://gaap.tencentcloudapi.com/",
+                "gaap.tencentcloudapi.com",
+            ),
+            (
+                "127.0.0.1:8080",
+                "https://127.0.0.1:8080/",
+                "127.0.0.1:8080",
+            ),
+            (
+                "http://127.0.0.1:8080",
+                "http://127.0.0.1:8080/",
+                "127.0.0.1:8080",
+            ),
+            ("http://localhost:80/", "http://localhost/", "localhost"),
+            ("https://h.example:443", "https://h.example/", "h.example"),
+            ("http://[::1]:9000", "http://[::1]:9000/", "[::1]:9000"),
+            (" HTTPS://H.Example ", "https://h.example/", "h.example"),
+        ];
+        for (text, base, host) in cases {
+            let endpoint = Endpoint::parse(text).unwrap();
+            assert_eq!(
+                (endpoint.base.as_str(), endpoint.host.as_str()),
+                (base, host),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_endpoints_are_refused_with_a_reason() {
+        for text in [
+            "",
+            "ftp://h",
+            "http://user:pw@h",
+            "http://h/path",
+            "http://h/?q",
+            "http://h:99999",
+            "http://",
+        ] {
+            let error = Endpoint::parse(text).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::InvalidEndpoint { .. }),
+                "{text}"
+            );
+            assert!(!error.to_string().contains("pw"), "{error}");
+        }
+    }
+
+    #[test]
+    fn reserved_and_malformed_headers_are_refused_without_quoting_the_value() {
+        assert!(check_header("X-TC-Canary", "1").is_ok());
+        assert!(check_header("x-tc-traceid", "abc").is_ok());
+        for name in ["Authorization", "host", "X-TC-Token", "Content-Type"] {
+            let error = check_header(name, "v").unwrap_err();
+            assert!(error.to_string().contains("computes"), "{error}");
+        }
+        let error = check_header("X-Secret", "line\nbreak-sEcReT").unwrap_err();
+        assert!(!error.to_string().contains("sEcReT"), "{error}");
+        assert!(check_header("bad name", "v").is_err());
+    }
+
+    #[test]
+    fn regions_are_checked() {
+        assert!(check_region("ap-guangzhou").is_ok());
+        assert!(check_region("").is_err());
+        assert!(check_region("ap guangzhou").is_err());
+        assert!(check_region("ap-广州").is_err());
+    }
+
+    #[test]
+    fn a_proxy_password_is_never_shown() {
+        let error =
+            proxy_setting(&ProxySetting::Url("ftp://user:hunter2@proxy".into())).unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        let error = proxy_setting(&ProxySetting::Url("not a url hunter2".into())).unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        let builder = ClientBuilder::new()
+            .proxy("http://user:hunter2@proxy:3128")
+            .header("X-Auth", "hunter2");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("X-Auth"), "{shown}");
+    }
+}

@@ -1,0 +1,450 @@
+//! Turning a typed request into the exact HTTP request that goes on the wire, in two stages that
+//! `send` and the dry run share: [`PreparedRequest`] (validated, addressed and serialized, once
+//! per call) and [`SignedRequest`] (signed, once per attempt, with a fresh timestamp).
+//!
+//! Nothing here touches the network or a clock: the timestamp, nonce and trace id come in as
+//! [`SigningInputs`], so the output is a pure function of its inputs, checkable byte for byte.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use url::Url;
+use uuid::Uuid;
+
+use super::ClientInner;
+use super::config::{Endpoint, HttpMethod, RegionValue};
+use crate::credentials::Credentials;
+use crate::error::ConfigError;
+use crate::signing::{
+    LegacyAlgorithm, LegacyCommonParams, LegacySignature, Tc3Request, Tc3Signature,
+    legacy_wire_form, sign_legacy,
+};
+use crate::wire::FlatParams;
+
+/// The `X-TC-RequestClient` header and `RequestClient` parameter: which SDK sent the request, as
+/// the official SDKs say (`SDK_PYTHON_3.0.1`). Not signed by TC3.
+pub const REQUEST_CLIENT: &str = concat!("SDK_RUST_GAAP_", env!("CARGO_PKG_VERSION"));
+
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+static X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+static X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+static X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+static X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+static X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
+static X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+static X_TC_REQUEST_CLIENT: HeaderName = HeaderName::from_static("x-tc-requestclient");
+pub(crate) static X_TC_TRACE_ID: HeaderName = HeaderName::from_static("x-tc-traceid");
+
+/// What changes between two signatures of one call: the time, the legacy nonce, the trace id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigningInputs {
+    /// The request time in unix seconds (`X-TC-Timestamp`, or `Timestamp` for the legacy
+    /// methods). The server rejects signatures more than five minutes off.
+    pub timestamp: i64,
+    /// The `Nonce` parameter of the legacy methods (ignored by TC3): a positive integer that,
+    /// with the timestamp, lets the server refuse replays.
+    pub nonce: u64,
+    /// The `X-TC-TraceId` header, unless the client was given one.
+    pub trace_id: Uuid,
+}
+
+/// A request validated, addressed and serialized: everything but the signature, which
+/// [`Client::sign`](crate::Client::sign) adds per attempt. Made by
+/// [`Client::prepare`](crate::Client::prepare).
+#[derive(Clone)]
+pub struct PreparedRequest {
+    pub(crate) action: Cow<'static, str>,
+    pub(crate) version: Cow<'static, str>,
+    pub(crate) service: Cow<'static, str>,
+    pub(crate) endpoint: Arc<Endpoint>,
+    pub(crate) region: Option<RegionValue>,
+    pub(crate) payload: Payload,
+    pub(crate) client_token: Option<String>,
+}
+
+/// The parameters, in the form the client's method and signature method send them.
+#[derive(Clone)]
+pub(crate) enum Payload {
+    /// TC3 over POST: the JSON body.
+    Json(Bytes),
+    /// TC3 over GET: the URL-encoded, flattened query.
+    Query(String),
+    /// A legacy method: the flattened parameters, to which each signature adds the common ones.
+    Legacy {
+        params: FlatParams,
+        algorithm: LegacyAlgorithm,
+        method: HttpMethod,
+    },
+}
+
+impl PreparedRequest {
+    /// The action name (`CreateTCPListeners`).
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The `Host` the request goes to and the signature covers.
+    pub fn host(&self) -> &str {
+        &self.endpoint.host
+    }
+
+    /// The region sent, if the action takes one and the client has one.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_ref().map(|region| &*region.name)
+    }
+
+    /// The `ClientToken` the request carries, if its action has one (the client fills an empty
+    /// one with a fresh UUID).
+    pub fn client_token(&self) -> Option<&str> {
+        self.client_token.as_deref()
+    }
+
+    /// The JSON body, when the request is a TC3 POST; editable, to sign exactly the bytes
+    /// another tool sent (reproducing a signature from another SDK, say).
+    pub fn json_body_mut(&mut self) -> Option<&mut Bytes> {
+        match &mut self.payload {
+            Payload::Json(body) => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The URL-encoded query, when the request is a TC3 GET; editable as
+    /// [`json_body_mut`](Self::json_body_mut) is.
+    pub fn query_mut(&mut self) -> Option<&mut String> {
+        match &mut self.payload {
+            Payload::Query(query) => Some(query),
+            _ => None,
+        }
+    }
+}
+
+/// Shows the addressing only: the parameters may hold secrets of their own (a private key).
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let payload = match &self.payload {
+            Payload::Json(body) => format!("JSON, {} bytes", body.len()),
+            Payload::Query(query) => format!("query, {} bytes", query.len()),
+            Payload::Legacy { params, .. } => format!("{} parameters", params.len()),
+        };
+        f.debug_struct("PreparedRequest")
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field("host", &self.endpoint.host)
+            .field("region", &self.region())
+            .field("client_token", &self.client_token)
+            .field("payload", &payload)
+            .finish()
+    }
+}
+
+/// The signature of a [`SignedRequest`] with its intermediate strings, to locate a mismatch
+/// when the server answers `AuthFailure.SignatureFailure`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SignatureDetails {
+    /// TC3-HMAC-SHA256.
+    Tc3(Tc3Signature),
+    /// HmacSHA1 or HmacSHA256. Its string to sign holds every parameter in clear, the session
+    /// token included: do not log it.
+    Legacy(LegacySignature),
+}
+
+impl fmt::Debug for SignatureDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignatureDetails::Tc3(signature) => f.debug_tuple("Tc3").field(signature).finish(),
+            SignatureDetails::Legacy(signature) => f
+                .debug_struct("Legacy")
+                .field(
+                    "string_to_sign",
+                    &redact_token_param(&signature.string_to_sign),
+                )
+                .field("signature", &signature.signature)
+                .finish(),
+        }
+    }
+}
+
+/// The exact HTTP request a call sends: method, URL, headers and body, signed.
+///
+/// [`Client::dry_run`](crate::Client::dry_run) returns it without sending. The `Host` header is
+/// included, as signed; HTTP clients derive the same value from the URL. `Debug` redacts the
+/// session token (header or legacy parameter) and shows the body's length only.
+#[derive(Clone)]
+pub struct SignedRequest {
+    /// POST or GET.
+    pub method: HttpMethod,
+    /// The URL, with the query for GET.
+    pub url: Url,
+    /// Every header the client sets (the HTTP client adds `Content-Length`, `Accept` and
+    /// `User-Agent`).
+    pub headers: HeaderMap,
+    /// The body: JSON or a form for POST, empty for GET.
+    pub body: Bytes,
+    /// The signature and the strings it was computed from.
+    pub signature: SignatureDetails,
+}
+
+impl SignedRequest {
+    /// A header's value as text, if present and printable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if *name == X_TC_TOKEN {
+                    "<redacted>"
+                } else {
+                    value.to_str().unwrap_or("<not text>")
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &redact_token_param(self.url.as_str()))
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .field("signature", &self.signature)
+            .finish()
+    }
+}
+
+/// Replaces the value of a `Token` parameter (legacy signatures send the session token as one)
+/// in a query, form or legacy string to sign.
+fn redact_token_param(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find("Token=") {
+        let starts_param = at == 0 || matches!(rest.as_bytes()[at - 1], b'&' | b'?');
+        let value_start = at + "Token=".len();
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        if starts_param {
+            let value_len = rest.find('&').unwrap_or(rest.len());
+            out.push_str("<redacted>");
+            rest = &rest[value_len..];
+            changed = true;
+        }
+    }
+    if !changed {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+impl ClientInner {
+    /// Signs `prepared` with `credentials` at `inputs`: the second stage of every attempt.
+    pub(crate) fn sign_prepared(
+        &self,
+        prepared: &PreparedRequest,
+        credentials: &Credentials,
+        inputs: &SigningInputs,
+    ) -> Result<SignedRequest, ConfigError> {
+        let mut headers = HeaderMap::with_capacity(16);
+        let host = &prepared.endpoint.host;
+        let (method, url, body, signature) = match &prepared.payload {
+            Payload::Json(body) => {
+                let signature =
+                    self.sign_tc3(prepared, credentials, inputs, "POST", "", JSON, body)?;
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+                let url = prepared.endpoint.base.clone();
+                (HttpMethod::Post, url, body.clone(), signature)
+            }
+            Payload::Query(query) => {
+                let signature =
+                    self.sign_tc3(prepared, credentials, inputs, "GET", query, FORM, b"")?;
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
+                let mut url = prepared.endpoint.base.clone();
+                if !query.is_empty() {
+                    url.set_query(Some(query));
+                }
+                (HttpMethod::Get, url, Bytes::new(), signature)
+            }
+            Payload::Legacy {
+                params,
+                algorithm,
+                method,
+            } => {
+                let common = LegacyCommonParams {
+                    action: &prepared.action,
+                    version: &prepared.version,
+                    timestamp: inputs.timestamp,
+                    nonce: inputs.nonce,
+                    secret_id: credentials.secret_id(),
+                    region: prepared.region.as_ref().map(|region| &*region.name),
+                    token: credentials.token(),
+                    language: self.language.map(|language| language.as_str()),
+                    request_client: Some(&self.request_client),
+                };
+                let common = common.to_pairs(*algorithm);
+                let pairs: Vec<(&str, &str)> = params
+                    .iter()
+                    .chain(common.iter().map(|(k, v)| (*k, v.as_str())))
+                    .collect();
+                let signature = sign_legacy(
+                    *algorithm,
+                    method.as_str(),
+                    host,
+                    "/",
+                    &pairs,
+                    credentials.secret_key(),
+                );
+                let form = legacy_wire_form(&pairs, &signature.signature);
+                let mut url = prepared.endpoint.base.clone();
+                let body = match method {
+                    HttpMethod::Post => {
+                        headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
+                        Bytes::from(form)
+                    }
+                    HttpMethod::Get => {
+                        url.set_query(Some(&form));
+                        Bytes::new()
+                    }
+                };
+                (*method, url, body, SignatureDetails::Legacy(signature))
+            }
+        };
+        headers.insert(HOST, prepared.endpoint.host_header.clone());
+        if let SignatureDetails::Tc3(signature) = &signature {
+            let mut authorization = header_value("Authorization", &signature.authorization)?;
+            authorization.set_sensitive(true);
+            headers.insert(AUTHORIZATION, authorization);
+            headers.insert(
+                X_TC_ACTION.clone(),
+                cow_header_value("X-TC-Action", &prepared.action)?,
+            );
+            headers.insert(X_TC_TIMESTAMP.clone(), HeaderValue::from(inputs.timestamp));
+            headers.insert(
+                X_TC_VERSION.clone(),
+                cow_header_value("X-TC-Version", &prepared.version)?,
+            );
+            if let Some(region) = &prepared.region {
+                headers.insert(X_TC_REGION.clone(), region.header.clone());
+            }
+            if let Some(token) = credentials.token() {
+                let mut token = header_value("X-TC-Token", token)?;
+                token.set_sensitive(true);
+                headers.insert(X_TC_TOKEN.clone(), token);
+            }
+            if let Some(language) = self.language {
+                headers.insert(
+                    X_TC_LANGUAGE.clone(),
+                    HeaderValue::from_static(language.as_str()),
+                );
+            }
+            headers.insert(
+                X_TC_REQUEST_CLIENT.clone(),
+                self.request_client_header.clone(),
+            );
+        }
+        let trace_id = match &self.trace_id {
+            Some(trace_id) => trace_id.clone(),
+            None => {
+                let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+                let text = inputs.trace_id.hyphenated().encode_lower(&mut text);
+                HeaderValue::from_str(text).map_err(|_| ConfigError::InvalidHeader {
+                    name: "X-TC-TraceId".into(),
+                    reason: "not a valid header value",
+                })?
+            }
+        };
+        headers.insert(X_TC_TRACE_ID.clone(), trace_id);
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(SignedRequest {
+            method,
+            url,
+            headers,
+            body,
+            signature,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sign_tc3(
+        &self,
+        prepared: &PreparedRequest,
+        credentials: &Credentials,
+        inputs: &SigningInputs,
+        method: &str,
+        query: &str,
+        content_type: &str,
+        payload: &[u8],
+    ) -> Result<SignatureDetails, ConfigError> {
+        let request = Tc3Request {
+            method,
+            host: &prepared.endpoint.host,
+            path: "/",
+            query,
+            content_type,
+            payload,
+            timestamp: inputs.timestamp,
+            service: &prepared.service,
+        };
+        self.signer
+            .sign(&request, credentials.secret_id(), credentials.secret_key())
+            .map(SignatureDetails::Tc3)
+            .map_err(ConfigError::Clock)
+    }
+}
+
+/// A header value for a name or version: without a copy when it comes from the generated code
+/// (`'static`).
+#[allow(clippy::ptr_arg, reason = "whether the Cow is borrowed is the point")]
+fn cow_header_value(name: &str, value: &Cow<'static, str>) -> Result<HeaderValue, ConfigError> {
+    match value {
+        Cow::Borrowed(text) if text.bytes().all(|b| (0x20..0x7f).contains(&b)) => {
+            Ok(HeaderValue::from_static(text))
+        }
+        _ => header_value(name, value),
+    }
+}
+
+/// A header value from text the client does not control (credentials, the action name); the
+/// value is not quoted in the error, as it may be a secret.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, ConfigError> {
+    HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader {
+        name: name.to_owned(),
+        reason: "the value holds a control or non-visible-ASCII character",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_parameters_are_redacted_wherever_they_are() {
+        assert_eq!(
+            redact_token_param("a=1&Token=sEcReT&b=2"),
+            "a=1&Token=<redacted>&b=2"
+        );
+        assert_eq!(redact_token_param("Token=sEcReT"), "Token=<redacted>");
+        assert_eq!(
+            redact_token_param("GETh/?Action=A&Token=sEcReT"),
+            "GETh/?Action=A&Token=<redacted>"
+        );
+        // Not a parameter named Token: left alone.
+        assert_eq!(redact_token_param("ClientToken=abc"), "ClientToken=abc");
+        assert_eq!(redact_token_param("x=Token=y"), "x=Token=y");
+        assert_eq!(
+            redact_token_param("ClientToken=abc&Token=sEcReT&Token=again"),
+            "ClientToken=abc&Token=<redacted>&Token=<redacted>"
+        );
+    }
+}
