@@ -39,7 +39,10 @@ impl Write for Captured {
 fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let writer = captured.clone();
+    // Plain text whatever features the workspace turns on: with `ansi`, field names would be
+    // wrapped in escape codes and the assertions below would not see them.
     let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
         .with_writer(move || writer.clone())
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(FmtSpan::CLOSE)
