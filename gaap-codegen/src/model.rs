@@ -1,4 +1,4 @@
-//! The checked model: a spec after [`crate::check`] has resolved names and types and accepted
+//! The checked model: a spec after [`check_action`](crate::check_action) has resolved names and types and accepted
 //! every constraint. Code generation reads only this; everything here is known to be valid, so
 //! the generators have no error paths.
 
