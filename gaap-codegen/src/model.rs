@@ -1,6 +1,6 @@
 //! The checked model: a spec after [`check_action`](crate::check_action) has resolved names and
-//! types and accepted every constraint. Code generation reads only this; everything here is known to be valid, so
-//! the generators have no error paths.
+//! types and accepted every constraint. Code generation reads only this; everything here is known
+//! to be valid, so the generators have no error paths.
 
 use proc_macro2::Ident;
 
