@@ -3,8 +3,8 @@
 //! This is the first stage of the pipeline: it only says what a file contains. Whether the
 //! contents make sense (types exist, ranges are ordered, rules name real parameters) is the
 //! business of [`check_action`](crate::check_action). The format is documented for spec authors
-//! in `specs/README.md`; keep the two in step. Unknown fields are rejected so that a typo (`requried`) is an error
-//! instead of a silently ignored constraint.
+//! in `specs/README.md`; keep the two in step. Unknown fields are rejected so that a typo
+//! (`requried`) is an error instead of a silently ignored constraint.
 //!
 //! The types also serialize, in the same shape, so that tools (the importer) can write specs.
 
