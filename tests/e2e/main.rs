@@ -7,11 +7,18 @@
 //! - `auth`: signature, secret id, clock skew and session token failures;
 //! - `faults`: each injected fault with retries enabled, and never a duplicate listener;
 //! - `throttling`: the server's rate limit, retries, the client-side limiter;
-//! - `concurrency`: 500 concurrent creates, all accounted for.
+//! - `concurrency`: 500 concurrent creates, all accounted for;
+//! - `quickstart`: the quickstart example's walkthrough, run as the example runs it.
 
 mod auth;
 mod concurrency;
 mod faults;
 mod listeners;
+mod quickstart;
 mod support;
 mod throttling;
+
+/// The example itself, compiled into the tests so that they run exactly its code.
+#[allow(dead_code)]
+#[path = "../../examples/quickstart.rs"]
+mod quickstart_example;
