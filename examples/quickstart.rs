@@ -60,16 +60,17 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Mode, String
     match args.as_slice() {
         [] => Ok(Mode::Emulator),
         ["-h" | "--help"] => Ok(Mode::Help),
-        ["--real"] => Err(
-            "--real needs the id of one of your proxies (link-...): the \
-                           walkthrough creates two listeners on it, then deletes them"
-                .into(),
-        ),
+        ["--real"] => Err(concat!(
+            "--real needs the id of one of your proxies (link-...): ",
+            "the walkthrough creates two listeners on it, then deletes them"
+        )
+        .to_owned()),
         ["--real", proxy_id] if !proxy_id.starts_with('-') => Ok(Mode::Real {
             proxy_id: (*proxy_id).to_owned(),
             port: DEFAULT_PORT,
         }),
         ["--real", proxy_id, port] if !proxy_id.starts_with('-') => {
+            // The walkthrough uses `port` and `port + 1`.
             let port = port
                 .parse()
                 .ok()
