@@ -399,6 +399,44 @@ async fn a_dropped_connection_is_retried_with_the_same_client_token() {
 }
 
 #[tokio::test]
+async fn an_answer_cut_short_is_a_truncated_malformed_response_not_retried_for_a_create() {
+    let server = RawServer::start(Misbehaviour::CutAnswer).await;
+    let error = client(&server.url)
+        .build()
+        .unwrap()
+        .send(seed_request())
+        .await
+        .unwrap_err();
+    let Error::MalformedResponse(malformed) = &error else {
+        panic!("malformed response expected: {error:?}");
+    };
+    assert_eq!(malformed.reason, MalformedReason::Truncated);
+    assert_eq!(malformed.status, 200);
+    assert_eq!(malformed.content_type.as_deref(), Some(JSON));
+    assert!(
+        malformed.snippet.contains("req-cut"),
+        "the part received is quoted: {}",
+        malformed.snippet
+    );
+    assert_eq!(error.fate(), Fate::Unknown);
+    assert!(!error.is_retryable());
+    assert_eq!(server.connections(), 1);
+    assert!(error.to_string().contains("cut mid-answer"), "{error}");
+}
+
+#[tokio::test]
+async fn an_answer_cut_short_is_retried_for_a_read_only_action() {
+    let server = RawServer::start(Misbehaviour::CutAnswer).await;
+    let client = client(&server.url).region("ap-guangzhou").build().unwrap();
+    let error = client.send(widgets::describe_request()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::MalformedResponse(m) if m.reason == MalformedReason::Truncated),
+        "{error:?}"
+    );
+    assert_eq!(server.connections(), 3);
+}
+
+#[tokio::test]
 async fn a_timeout_after_the_request_was_sent_is_not_retried_for_a_non_idempotent_action() {
     let server = RawServer::start(Misbehaviour::NeverAnswer).await;
     let client = client(&server.url)

@@ -46,6 +46,9 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_writer(move || writer.clone())
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(FmtSpan::CLOSE)
+        // Plain text whatever features cargo unifies: the emulator, a dev-dependency too, turns
+        // on tracing-subscriber's `ansi`, whose colour codes would split the fields matched.
+        .with_ansi(false)
         .finish();
     (captured, tracing::subscriber::set_default(subscriber))
 }

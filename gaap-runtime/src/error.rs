@@ -254,8 +254,9 @@ pub enum TransportKind {
     Timeout,
     /// The TLS handshake failed (certificate, protocol): the request was not sent.
     Tls,
-    /// Any other failure, typically a connection closed or reset while the request or the
-    /// answer was in flight.
+    /// Any other failure, typically a connection closed or reset while the request was in
+    /// flight or before the answer's headers arrived (a connection that fails later cut the
+    /// answer short: [`MalformedReason::Truncated`]).
     Other,
 }
 
@@ -379,7 +380,8 @@ pub enum MalformedReason {
     Html,
     /// The body is not JSON. Holds the parser's message (a position, never the content).
     NotJson(String),
-    /// The body is JSON cut short: the connection was probably cut mid-answer.
+    /// The body is cut short: the connection failed before the declared length arrived, or the
+    /// JSON ends early (the connection was probably cut mid-answer).
     Truncated,
     /// JSON, but no `Response` object: not a Tencent Cloud API 3.0 answer.
     NoResponseObject,

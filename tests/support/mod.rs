@@ -11,7 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use gaap::signing::{Tc3Request, sign_tc3};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 pub const SECRET_ID: &str = "AKIDtestSECRETID";
@@ -206,7 +206,12 @@ pub enum Misbehaviour {
     DropAfterRequest,
     /// Keep the connection open without ever answering.
     NeverAnswer,
+    /// Read the whole request, answer `200` declaring a longer body than it sends, then close.
+    CutAnswer,
 }
+
+/// What `Misbehaviour::CutAnswer` sends of its body (it declares 100 bytes).
+pub const CUT_ANSWER_PART: &str = r#"{"Response": {"RequestId": "req-cut", "Listen"#;
 
 impl RawServer {
     pub async fn start(misbehaviour: Misbehaviour) -> RawServer {
@@ -235,6 +240,25 @@ impl RawServer {
                             tokio::time::sleep(Duration::from_secs(30)).await;
                             drop(socket);
                         }
+                        Misbehaviour::CutAnswer => {
+                            // Read the body too: closing with unread bytes would send a reset,
+                            // which could discard the answer before the client reads it.
+                            let head_end =
+                                head.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                            let length = content_length(&head[..head_end]);
+                            let mut body = head.len() - head_end;
+                            while body < length {
+                                match socket.read(&mut buffer).await {
+                                    Ok(0) | Err(_) => return,
+                                    Ok(n) => body += n,
+                                }
+                            }
+                            let answer = format!(
+                                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{CUT_ANSWER_PART}"
+                            );
+                            let _ = socket.write_all(answer.as_bytes()).await;
+                            let _ = socket.shutdown().await;
+                        }
                     }
                 });
             }
@@ -245,6 +269,18 @@ impl RawServer {
     pub fn connections(&self) -> usize {
         *self.connections.lock().unwrap()
     }
+}
+
+/// The `Content-Length` of a request head, 0 if absent.
+fn content_length(head: &[u8]) -> usize {
+    String::from_utf8_lossy(head)
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0)
 }
 
 /// A loopback address where nothing listens: bound, then released.

@@ -242,12 +242,21 @@ impl Client {
                     Some(token) => &[credentials.secret_key(), token],
                     None => &[credentials.secret_key()],
                 };
-                let parsed = response::parse_response_scrubbed::<A>(
-                    raw.status,
-                    raw.content_type.as_deref(),
-                    &raw.body,
-                    secrets,
-                );
+                let parsed = if raw.cut_short {
+                    Err(response::cut_short::<A>(
+                        raw.status,
+                        raw.content_type.as_deref(),
+                        &raw.body,
+                        secrets,
+                    ))
+                } else {
+                    response::parse_response_scrubbed::<A>(
+                        raw.status,
+                        raw.content_type.as_deref(),
+                        &raw.body,
+                        secrets,
+                    )
+                };
                 if let Err(error) = &parsed {
                     tracing::debug!(error = %error, "attempt failed");
                 }

@@ -51,22 +51,14 @@ pub(crate) fn parse_response_scrubbed<A: Action>(
     secrets: &[&str],
 ) -> Result<A::Response, Error<A::Error>> {
     let malformed = |reason: MalformedReason, request_id: Option<&str>| {
-        let quote = !matches!(
-            reason,
-            MalformedReason::Decode(_) | MalformedReason::UnexpectedStatus
-        );
-        Error::MalformedResponse(Box::new(MalformedResponse {
+        Error::MalformedResponse(Box::new(malformed_response::<A>(
             status,
-            content_type: content_type.map(|text| text.chars().take(100).collect()),
-            snippet: if quote {
-                snippet(body, secrets)
-            } else {
-                String::new()
-            },
+            content_type,
+            body,
+            secrets,
             reason,
-            request_id: request_id.filter(|id| !id.is_empty()).map(str::to_owned),
-            idempotency: A::IDEMPOTENCY,
-        }))
+            request_id,
+        )))
     };
 
     if body.len() > MAX_RESPONSE_BYTES {
@@ -114,6 +106,50 @@ pub(crate) fn parse_response_scrubbed<A: Action>(
     }
     response_from_json::<A::Response>(response)
         .map_err(|error| malformed(MalformedReason::Decode(error), request_id))
+}
+
+/// The answer to a call of `A` whose body the connection cut short after the status and headers
+/// arrived: [`MalformedReason::Truncated`], quoting the part received, whatever it looks like.
+pub(crate) fn cut_short<A: Action>(
+    status: u16,
+    content_type: Option<&str>,
+    received: &[u8],
+    secrets: &[&str],
+) -> Error<A::Error> {
+    Error::MalformedResponse(Box::new(malformed_response::<A>(
+        status,
+        content_type,
+        received,
+        secrets,
+        MalformedReason::Truncated,
+        None,
+    )))
+}
+
+fn malformed_response<A: Action>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    secrets: &[&str],
+    reason: MalformedReason,
+    request_id: Option<&str>,
+) -> MalformedResponse {
+    let quote = !matches!(
+        reason,
+        MalformedReason::Decode(_) | MalformedReason::UnexpectedStatus
+    );
+    MalformedResponse {
+        status,
+        content_type: content_type.map(|text| text.chars().take(100).collect()),
+        snippet: if quote {
+            snippet(body, secrets)
+        } else {
+            String::new()
+        },
+        reason,
+        request_id: request_id.filter(|id| !id.is_empty()).map(str::to_owned),
+        idempotency: A::IDEMPOTENCY,
+    }
 }
 
 fn looks_like_html(content_type: Option<&str>, body: &[u8]) -> bool {

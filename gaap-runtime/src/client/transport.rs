@@ -44,6 +44,8 @@ pub(crate) struct RawResponse {
     pub(crate) content_type: Option<String>,
     /// At most [`MAX_RESPONSE_BYTES`] + 1 bytes: one more than allowed marks a body too large.
     pub(crate) body: Vec<u8>,
+    /// The connection failed while the body was read: `body` is the part received.
+    pub(crate) cut_short: bool,
 }
 
 /// A failed attempt.
@@ -89,19 +91,34 @@ pub(crate) async fn execute(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|error| classify(error, true))?
-    {
-        if append_bounded(&mut body, &chunk) {
-            break;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if append_bounded(&mut body, &chunk) {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            // The status and headers arrived, then the connection failed (closed before the
+            // declared length, reset): the server answered, and its answer was cut short. Said
+            // as such, with the status and the part received, rather than as a network failure.
+            // A timeout stays a timeout: the kind tells the caller which setting to look at.
+            Err(error) if !error.is_timeout() => {
+                return Ok(RawResponse {
+                    status,
+                    content_type,
+                    body,
+                    cut_short: true,
+                });
+            }
+            Err(error) => return Err(classify(error, true)),
         }
     }
     Ok(RawResponse {
         status,
         content_type,
         body,
+        cut_short: false,
     })
 }
 
@@ -117,9 +134,10 @@ fn append_bounded(body: &mut Vec<u8>, chunk: &Bytes) -> bool {
 ///
 /// hyper reports failures of the connector (DNS, TCP connect, TLS handshake, the connect timeout)
 /// as connect errors, and the request is only written once the connector succeeded: those are
-/// [`Fate::NotSent`]. Everything else (the overall timeout, a connection closed or reset after
-/// the request was written, an error reading the answer) may follow the server's receipt of the
-/// request: [`Fate::Unknown`]. hyper's pool itself re-sends a request only when a reused
+/// [`Fate::NotSent`]. Everything else (the overall timeout, while the answer is read too; a
+/// connection closed or reset after the request was written and before the answer's headers)
+/// may follow the server's receipt of the request: [`Fate::Unknown`]. (A connection that fails
+/// once the headers arrived cut the answer short: `execute` says so, it is no transport failure.) hyper's pool itself re-sends a request only when a reused
 /// connection closed before the request was written.
 pub(crate) fn classify(error: reqwest::Error, reading_answer: bool) -> Failure {
     // The URL can carry a legacy signature's session token in its query.

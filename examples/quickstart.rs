@@ -1,0 +1,357 @@
+//! Quickstart: create TCP listeners on a GAAP proxy with the typed client.
+//!
+//! ```text
+//! cargo run --example quickstart                              # a local emulator: no account needed
+//! cargo run --example quickstart -- --real <proxy-id> [port]  # your account, for real
+//! ```
+//!
+//! Without arguments the example starts the GAAP emulator in this process (it checks signatures,
+//! keeps listeners and answers errors the way gaap.tencentcloudapi.com does) and nothing leaves
+//! the machine. `--real` talks to gaap.tencentcloudapi.com with your credentials (the
+//! `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` environment variables, the
+//! `~/.tencentcloud/credentials` profile, or the CVM instance role): it creates two listeners on
+//! the proxy you name and deletes them at the end.
+//!
+//! The walkthrough is the same against both:
+//! 1. build a request and look at exactly what will be sent (a dry run: signed, not sent);
+//! 2. create the listeners;
+//! 3. create one of them again: the API refuses, and the error is a typed enum variant;
+//! 4. send a request that breaks documented rules: the client refuses it, nothing is sent;
+//! 5. delete the listeners of step 2.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use gaap::create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
+use gaap::{
+    Client, CreateTcpListenersError, CreateTcpListenersRequest, DeleteListenersRequest, Error,
+    Language, ProvideCredentials, SignedRequest, StaticProvider,
+};
+
+/// Any error of the example: the SDK's errors all implement `std::error::Error`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The seed example's proxy, which the emulator has out of the box.
+pub const EMULATOR_PROXY: &str = "link-bjkpdum1";
+/// The seed example's port.
+pub const DEFAULT_PORT: u64 = 90;
+
+pub const USAGE: &str = "\
+usage: cargo run --example quickstart                              (local emulator)
+       cargo run --example quickstart -- --real <proxy-id> [port]  (gaap.tencentcloudapi.com)";
+
+/// Where the walkthrough runs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A local emulator, started in this process.
+    Emulator,
+    /// The real endpoint: listeners `port` and `port + 1` on `proxy_id`, created then deleted.
+    Real { proxy_id: String, port: u64 },
+    /// `--help`.
+    Help,
+}
+
+/// Reads the command line. The real endpoint is used only when asked for with `--real` *and* a
+/// proxy id: a stray argument must never send requests to an account by accident.
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Mode, String> {
+    let args: Vec<String> = args.into_iter().collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] => Ok(Mode::Emulator),
+        ["-h" | "--help"] => Ok(Mode::Help),
+        ["--real"] => Err(concat!(
+            "--real needs the id of one of your proxies (link-...): ",
+            "the walkthrough creates two listeners on it, then deletes them"
+        )
+        .to_owned()),
+        ["--real", proxy_id] if !proxy_id.starts_with('-') => Ok(Mode::Real {
+            proxy_id: (*proxy_id).to_owned(),
+            port: DEFAULT_PORT,
+        }),
+        ["--real", proxy_id, port] if !proxy_id.starts_with('-') => {
+            // The walkthrough uses `port` and `port + 1`.
+            let port = port
+                .parse()
+                .ok()
+                .filter(|p| (1..65535).contains(p))
+                .ok_or_else(|| format!("`{port}` is not a port (1 to 65534)"))?;
+            Ok(Mode::Real {
+                proxy_id: (*proxy_id).to_owned(),
+                port,
+            })
+        }
+        [first, ..] if !first.starts_with('-') => Err(format!(
+            "`{first}`: to use the real endpoint, say so with `--real {first}`"
+        )),
+        _ => Err(format!("unexpected arguments: {}", args.join(" "))),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mode = match parse_args(std::env::args().skip(1)) {
+        Ok(mode) => mode,
+        Err(message) => {
+            eprintln!("{message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match mode {
+        Mode::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Mode::Emulator => on_emulator().await,
+        Mode::Real { proxy_id, port } => on_real_endpoint(&proxy_id, port).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The SDK's error messages say what happened and what to do; they never hold a
+            // secret key or token.
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn on_emulator() -> Result<(), BoxError> {
+    let emulator = gaap_emulator::Emulator::start().await?;
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "GAAP quickstart against a local emulator at {} (nothing leaves this machine).\n",
+        emulator.endpoint()
+    )?;
+    let client = emulator_client(&emulator.endpoint())?;
+    walkthrough(&client, EMULATOR_PROXY, DEFAULT_PORT, &mut out).await?;
+    writeln!(
+        out,
+        "\nNext: `cargo run --example quickstart -- --real <proxy-id>` does the same on your account."
+    )?;
+    Ok(())
+}
+
+/// A client of the emulator at `endpoint`.
+pub fn emulator_client(endpoint: &str) -> Result<Client, BoxError> {
+    let client = Client::builder()
+        // The emulator accepts the key pair of Tencent Cloud's documentation examples.
+        .credentials(StaticProvider::new(
+            gaap_emulator::EXAMPLE_SECRET_ID,
+            gaap_emulator::EXAMPLE_SECRET_KEY,
+        ))
+        // Instead of each action's documented host (https://gaap.tencentcloudapi.com).
+        .endpoint(endpoint)
+        // An HTTP(S)_PROXY in the environment must not capture calls to 127.0.0.1.
+        .no_proxy()
+        // Server messages in English rather than the default Chinese.
+        .language(Language::EnUs)
+        .build()?;
+    Ok(client)
+}
+
+async fn on_real_endpoint(proxy_id: &str, port: u64) -> Result<(), BoxError> {
+    // The default chain: environment, profile file, CVM instance role. Asked once up front so
+    // that missing credentials stop the example before it does anything, with a clear message.
+    let credentials = Arc::new(gaap::default_provider());
+    if let Err(error) = credentials.provide().await {
+        return Err(format!(
+            "--real needs credentials, and none were found ({error}). Set \
+             TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or write \
+             ~/.tencentcloud/credentials; or run without --real to use the local emulator"
+        )
+        .into());
+    }
+    let client = Client::builder()
+        // The cache behind `default_provider` keeps the credentials just read (and refreshes
+        // temporary ones before they expire).
+        .credentials_provider(credentials)
+        .language(Language::EnUs)
+        // Keeps this client under each action's documented rate limit (20/s for
+        // CreateTCPListeners) instead of being throttled by the server.
+        .rate_limit(true)
+        .build()?;
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "GAAP quickstart against gaap.tencentcloudapi.com: listeners on ports {port} and {} of \
+         {proxy_id}, deleted at the end.\n",
+        port + 1
+    )?;
+    walkthrough(&client, proxy_id, port, &mut out).await
+}
+
+/// The seed example's request (CreateTCPListeners documentation, example 1) on `ports`.
+fn create_request(proxy_id: &str, ports: Vec<u64>) -> CreateTcpListenersRequest {
+    // The builder's `build()` only exists once every required parameter and one of ProxyId or
+    // GroupId are set: forgetting one is a compile error, not a failed call.
+    CreateTcpListenersRequest::builder()
+        .proxy_id(proxy_id)
+        .listener_name("quickstart")
+        .real_server_type(RealServerType::Ip)
+        .scheduler(Scheduler::RoundRobin)
+        .health_check(HealthCheck::Enabled)
+        .delay_loop(20)
+        // The documentation's example sends 20, which breaks its own rule "ConnectTimeout must be
+        // less than DelayLoop": the client would refuse it (see step 4).
+        .connect_timeout(10)
+        .ports(ports)
+        .build()
+}
+
+/// Steps 1 to 5 against whatever endpoint `client` talks to, printed to `out`.
+pub async fn walkthrough(
+    client: &Client,
+    proxy_id: &str,
+    port: u64,
+    out: &mut impl Write,
+) -> Result<(), BoxError> {
+    let ports = vec![port, port + 1];
+
+    // 1. A dry run does everything `send` does before the network (validation, serialization,
+    //    signing) and returns the request instead of sending it.
+    let signed = client
+        .dry_run(create_request(proxy_id, ports.clone()))
+        .await?;
+    writeln!(
+        out,
+        "1. The CreateTCPListeners request, signed but not sent (Client::dry_run):"
+    )?;
+    print_request(&signed, out)?;
+    writeln!(
+        out,
+        "   The secret key signs the request but is never sent: only the signature is.\n"
+    )?;
+
+    // 2. The same request, sent. `send` signs afresh (new timestamp), sends, and decodes the
+    //    typed response.
+    let created = client.send(create_request(proxy_id, ports.clone())).await?;
+    writeln!(
+        out,
+        "2. Created {} listeners on {proxy_id} (request id {}):",
+        created.listener_ids.len(),
+        created.request_id
+    )?;
+    for (id, port) in created.listener_ids.iter().zip(&ports) {
+        writeln!(out, "     {id}  port {port}")?;
+    }
+    writeln!(out)?;
+
+    // Steps 3 and 4 run in a block of their own so that the listeners are deleted whatever
+    // happens in them: on a real account, an example must not leave resources behind.
+    let steps = async {
+        duplicate_port(client, proxy_id, port, out).await?;
+        invalid_request(client, proxy_id, out).await
+    }
+    .await;
+
+    // 5. DeleteListeners takes the ids CreateTCPListeners returned.
+    let delete = DeleteListenersRequest::builder()
+        .listener_ids(created.listener_ids.clone())
+        // Allowed: delete even if real servers were bound to the listeners meanwhile.
+        .force(gaap::delete_listeners::Force::Allowed)
+        .proxy_id(proxy_id)
+        .build();
+    let deleted = client.send(delete).await?;
+    writeln!(
+        out,
+        "5. Cleaned up: deleted {}.",
+        deleted.operation_succeed_listener_set.join(", ")
+    )?;
+    steps
+}
+
+fn print_request(signed: &SignedRequest, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "     {} {}", signed.method, signed.url)?;
+    for (name, value) in &signed.headers {
+        // A session token (temporary credentials) is a secret: show that it is there, not what
+        // it is. The Authorization header only holds the secret id and a signature.
+        let value = if name == "x-tc-token" {
+            "<redacted>"
+        } else {
+            value.to_str().unwrap_or("<not text>")
+        };
+        writeln!(out, "     {name}: {value}")?;
+    }
+    writeln!(out, "     {}", String::from_utf8_lossy(&signed.body))
+}
+
+/// 3. The port is taken now: the API answers with an error code, which the client turns into a
+///    variant of the action's error enum, one per documented code.
+async fn duplicate_port(
+    client: &Client,
+    proxy_id: &str,
+    port: u64,
+    out: &mut impl Write,
+) -> Result<(), BoxError> {
+    writeln!(
+        out,
+        "3. Port {port} again: the API refuses, with a typed error."
+    )?;
+    match client.send(create_request(proxy_id, vec![port])).await {
+        Err(Error::Api(
+            error @ CreateTcpListenersError::InvalidParameterValueDuplicatedListenerPort(_),
+        )) => {
+            let meta = error.meta();
+            writeln!(
+                out,
+                "     matched CreateTcpListenersError::InvalidParameterValueDuplicatedListenerPort"
+            )?;
+            writeln!(out, "     code:        {}", meta.code)?;
+            writeln!(out, "     message:     {}", meta.message)?;
+            writeln!(out, "     request id:  {}", meta.request_id)?;
+            // The documented meaning of the code, from the API reference.
+            if let Some(description) = error.description() {
+                writeln!(out, "     description: {description}")?;
+            }
+            writeln!(out)?;
+            Ok(())
+        }
+        Ok(response) => Err(format!(
+            "port {port} was expected to be taken, yet {} was created",
+            response.listener_ids.join(", ")
+        )
+        .into()),
+        // Anything else (throttling, network...) ends the example with the error's message.
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// 4. What the type system cannot rule out (ranges, rules between parameters) `send` checks
+///    before sending, and reports every violation at once.
+async fn invalid_request(
+    client: &Client,
+    proxy_id: &str,
+    out: &mut impl Write,
+) -> Result<(), BoxError> {
+    let request = CreateTcpListenersRequest::builder()
+        .proxy_id(proxy_id)
+        .listener_name("quickstart")
+        // DOMAIN real servers do not support weighted round robin.
+        .real_server_type(RealServerType::Domain)
+        .scheduler(Scheduler::WeightedRoundRobin)
+        .health_check(HealthCheck::Enabled)
+        // The documentation example's values: ConnectTimeout must be less than DelayLoop.
+        .delay_loop(20)
+        .connect_timeout(20)
+        // Ports are 1 to 65535.
+        .ports([70_000])
+        .build();
+    match client.send(request).await {
+        Err(Error::Validation(errors)) => {
+            writeln!(
+                out,
+                "4. An invalid request, refused before anything was sent ({} problems):",
+                errors.violations().len()
+            )?;
+            for violation in errors.violations() {
+                writeln!(out, "     {}: {}", violation.path, violation.rule)?;
+            }
+            writeln!(out)?;
+            Ok(())
+        }
+        Ok(_) => Err("the invalid request was sent and accepted".into()),
+        Err(other) => Err(other.into()),
+    }
+}

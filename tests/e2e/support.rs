@@ -1,0 +1,113 @@
+//! What every end-to-end test needs: an emulator on a free port of 127.0.0.1, a client pointed at
+//! it, and the requests the scenarios send.
+
+use std::time::Duration;
+
+use gaap::create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
+use gaap::{
+    Client, ClientBuilder, CreateTcpListenersRequest, DeleteListenersRequest,
+    DescribeTcpListenersRequest, RetryConfig, StaticProvider,
+};
+use gaap_emulator::{Config, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator};
+
+/// The seed example's proxy (`RUNNING` in the built-in fixtures).
+pub const PROXY: &str = "link-bjkpdum1";
+/// A built-in proxy group that is `RUNNING`.
+pub const GROUP: &str = "lg-bjkpdum1";
+/// The action whose listeners the tests count.
+pub const CREATE: &str = "CreateTCPListeners";
+pub const DESCRIBE: &str = "DescribeTCPListeners";
+pub const DELETE: &str = "DeleteListeners";
+
+/// Long enough never to fire on a loaded CI machine unless something hangs: liveness only,
+/// nothing is asserted about durations.
+pub const LIVENESS: Duration = Duration::from_secs(120);
+
+/// Retries on, with small backoffs: the tests check what is retried, not how long it waits.
+pub fn fast_retries(max_attempts: u32) -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(max_attempts)
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(10))
+}
+
+/// The out-of-the-box emulator.
+pub async fn emulator() -> Emulator {
+    emulator_with(Config::builtin()).await
+}
+
+pub async fn emulator_with(config: Config) -> Emulator {
+    match Emulator::start_with(config).await {
+        Ok(emulator) => emulator,
+        Err(error) => panic!("the emulator did not start: {error}"),
+    }
+}
+
+/// A client of `emulator` signing with the example key pair, retries on (three attempts, as the
+/// default policy has), no proxy from the environment.
+pub fn client_of(emulator: &Emulator) -> ClientBuilder {
+    Client::builder()
+        .credentials(StaticProvider::new(EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY))
+        .endpoint(emulator.endpoint())
+        .no_proxy()
+        .retry(fast_retries(3))
+        .timeout(LIVENESS)
+}
+
+pub fn build(builder: ClientBuilder) -> Client {
+    match builder.build() {
+        Ok(client) => client,
+        Err(error) => panic!("the client could not be built: {error}"),
+    }
+}
+
+/// The seed's CreateTCPListeners on `ports` of proxy `proxy`, with `ConnectTimeout` below
+/// `DelayLoop` so that it validates.
+pub fn create_on_proxy(proxy: &str, ports: &[u64]) -> CreateTcpListenersRequest {
+    CreateTcpListenersRequest::builder()
+        .proxy_id(proxy)
+        .listener_name("e2e")
+        .real_server_type(RealServerType::Ip)
+        .scheduler(Scheduler::RoundRobin)
+        .delay_loop(20)
+        .connect_timeout(10)
+        .health_check(HealthCheck::Enabled)
+        .ports(ports.to_vec())
+        .build()
+}
+
+pub fn create_on_group(group: &str, ports: &[u64]) -> CreateTcpListenersRequest {
+    CreateTcpListenersRequest::builder()
+        .group_id(group)
+        .listener_name("e2e")
+        .real_server_type(RealServerType::Domain)
+        .scheduler(Scheduler::LeastConnections)
+        .health_check(HealthCheck::Disabled)
+        .ports(ports.to_vec())
+        .build()
+}
+
+pub fn describe_proxy(proxy: &str) -> DescribeTcpListenersRequest {
+    DescribeTcpListenersRequest::builder()
+        .proxy_id(proxy)
+        .limit(100)
+        .build()
+}
+
+pub fn delete_on_proxy(proxy: &str, listener_ids: Vec<String>) -> DeleteListenersRequest {
+    DeleteListenersRequest::builder()
+        .listener_ids(listener_ids)
+        .force(gaap::delete_listeners::Force::Allowed)
+        .proxy_id(proxy)
+        .build()
+}
+
+/// The ports of the listeners the emulator holds on `owner`, sorted.
+pub fn ports_on(emulator: &Emulator, owner: &str) -> Vec<u16> {
+    let mut ports: Vec<u16> = emulator
+        .listeners_on(owner)
+        .iter()
+        .map(|l| l.port)
+        .collect();
+    ports.sort_unstable();
+    ports
+}
