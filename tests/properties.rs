@@ -265,9 +265,9 @@ fn all_violations_are_reported_together() {
     assert_eq!(
         paths,
         [
-            "Ports[2]",
             "Ports[0]",
             "Ports[3]",
+            "Ports[2]",
             "DelayLoop",
             "ConnectTimeout",
             "HealthyThreshold",

@@ -124,9 +124,6 @@ fn value_checks_at(
                     let (min, max) = (u64_bound(c.min_items), u64_bound(c.max_items));
                     out.extend(quote!(#rt::validate::items(#v, #min, #max, &__at, __out);));
                 }
-                if c.unique {
-                    out.extend(quote!(#rt::validate::unique(#v, &__at, __out);));
-                }
             }
             let element = format_ident!("__e{}", depth);
             let index = format_ident!("__i{}", depth);
@@ -138,6 +135,10 @@ fn value_checks_at(
                         #element_checks
                     }
                 });
+            }
+            // Duplicates last, so that violations read in element order first.
+            if depth == 0 && c.unique {
+                out.extend(quote!(#rt::validate::unique(#v, &__at, __out);));
             }
             out
         }
