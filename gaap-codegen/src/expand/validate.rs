@@ -119,11 +119,9 @@ fn value_checks_at(
     match ty {
         Ty::Array(inner) => {
             let mut out = TokenStream::new();
-            if depth == 0 {
-                if c.min_items.is_some() || c.max_items.is_some() {
-                    let (min, max) = (u64_bound(c.min_items), u64_bound(c.max_items));
-                    out.extend(quote!(#rt::validate::items(#v, #min, #max, &__at, __out);));
-                }
+            if depth == 0 && (c.min_items.is_some() || c.max_items.is_some()) {
+                let (min, max) = (u64_bound(c.min_items), u64_bound(c.max_items));
+                out.extend(quote!(#rt::validate::items(#v, #min, #max, &__at, __out);));
             }
             let element = format_ident!("__e{}", depth);
             let index = format_ident!("__i{}", depth);
