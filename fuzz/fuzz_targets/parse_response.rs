@@ -24,8 +24,11 @@ fuzz_target!(|data: &[u8]| {
         }
         [] => (None, rest),
     };
-    let parsed =
-        gaap_runtime::client::parse_response::<CreateTcpListenersRequest>(status, content_type, body);
+    let parsed = gaap_runtime::client::parse_response::<CreateTcpListenersRequest>(
+        status,
+        content_type,
+        body,
+    );
     if let Err(error) = parsed {
         let message = error.to_string();
         assert!(!message.chars().any(char::is_control), "{message:?}");

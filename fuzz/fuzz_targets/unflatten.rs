@@ -12,11 +12,13 @@ gaap_runtime::gaap_api!("../specs/CreateTCPListeners.json");
 
 fuzz_target!(|data: &[u8]| {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(data).into_owned().collect();
-    let parsed = CreateTcpListenersRequest::from_flat(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let parsed =
+        CreateTcpListenersRequest::from_flat(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     match parsed {
         Ok(request) => {
             let flat = request.flatten();
-            let again = CreateTcpListenersRequest::from_flat(flat.iter()).expect("our own flattening reads back");
+            let again = CreateTcpListenersRequest::from_flat(flat.iter())
+                .expect("our own flattening reads back");
             assert_eq!(again, request);
             let _ = request.validate();
         }
