@@ -93,6 +93,7 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
         quote!(::core::option::Option<Self>)
     };
 
+    let deserialize = super::deserialize_via_json(ident, ctx);
     quote! {
         #enum_doc
         #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash)]
@@ -132,15 +133,7 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
             }
         }
 
-        #[automatically_derived]
-        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
-            fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-            where
-                __D: #rt::__private::serde::Deserializer<'de>,
-            {
-                #rt::wire::deserialize_via_json(__deserializer)
-            }
-        }
+        #deserialize
 
         #[automatically_derived]
         impl #rt::wire::FromJson for #ident {

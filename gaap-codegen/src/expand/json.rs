@@ -124,6 +124,7 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
             }
         }
     });
+    let deserialize = super::deserialize_via_json(ident, ctx);
     quote! {
         #[automatically_derived]
         impl #rt::wire::FromJson for #ident {
@@ -140,14 +141,6 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
             }
         }
 
-        #[automatically_derived]
-        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
-            fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
-            where
-                __D: #rt::__private::serde::Deserializer<'de>,
-            {
-                #rt::wire::deserialize_via_json(__deserializer)
-            }
-        }
+        #deserialize
     }
 }

@@ -233,6 +233,23 @@ pub fn types(set: &TypeSet, ctx: &Ctx) -> TokenStream {
     out
 }
 
+/// `serde::Deserialize` through the runtime's `FromJson` (read leniently, as a response), shared
+/// by every generated struct and enum.
+pub fn deserialize_via_json(ident: &Ident, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    quote! {
+        #[automatically_derived]
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #ident {
+            fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+            where
+                __D: #rt::__private::serde::Deserializer<'de>,
+            {
+                #rt::wire::deserialize_via_json(__deserializer)
+            }
+        }
+    }
+}
+
 /// `__`-prefixed identifiers for generated locals, so that they never shadow anything a user
 /// could name.
 pub fn local(name: &str) -> Ident {
