@@ -111,11 +111,7 @@ fn nested_violations_name_the_full_path() {
         .widgets(vec![widget(), bad])
         .build();
     let errors = request.validate().unwrap_err();
-    let paths: Vec<&str> = errors
-        .violations()
-        .iter()
-        .map(|v| v.path.as_str())
-        .collect();
+    let paths = errors.paths();
     assert_eq!(
         paths,
         [
@@ -158,11 +154,7 @@ fn enums_in_responses_keep_unknown_values_but_requests_refuse_them() {
         .widgets(described.widget_set)
         .build();
     let errors = request.validate().unwrap_err();
-    let paths: Vec<&str> = errors
-        .violations()
-        .iter()
-        .map(|v| v.path.as_str())
-        .collect();
+    let paths = errors.paths();
     assert_eq!(
         paths,
         ["Widgets[0].Endpoints[0].Protocol", "Widgets[0].Color"]

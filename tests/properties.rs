@@ -257,11 +257,7 @@ fn all_violations_are_reported_together() {
         .failover_switch(FailoverSwitch::Enabled)
         .build();
     let errors = request.validate().unwrap_err();
-    let paths: Vec<&str> = errors
-        .violations()
-        .iter()
-        .map(|v| v.path.as_str())
-        .collect();
+    let paths = errors.paths();
     assert_eq!(
         paths,
         [

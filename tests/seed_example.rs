@@ -120,11 +120,7 @@ fn the_documented_example_breaks_the_documented_timeout_rule() {
     // Both official examples send ConnectTimeout = DelayLoop = 20, against "超时时间应小于健康检查
     // 时间间隔DelayLoop". The spec records it; validation reports exactly that.
     let errors = seed_request().validate().unwrap_err();
-    let paths: Vec<&str> = errors
-        .violations()
-        .iter()
-        .map(|v| v.path.as_str())
-        .collect();
+    let paths = errors.paths();
     let recorded: Vec<String> = serde_json::from_value(example(0)["violations"].clone()).unwrap();
     assert_eq!(paths, recorded);
     assert!(matches!(

@@ -190,6 +190,11 @@ impl ValidationErrors {
         &self.violations
     }
 
+    /// The parameter path of each violation, in order (`["Ports[0]", "ConnectTimeout"]`).
+    pub fn paths(&self) -> Vec<&str> {
+        self.violations.iter().map(|v| v.path.as_str()).collect()
+    }
+
     /// Whether some violation is reported for exactly this parameter path.
     pub fn has_path(&self, path: &str) -> bool {
         self.violations.iter().any(|v| v.path == path)
@@ -379,6 +384,23 @@ mod tests {
         let paths: Vec<_> = out.iter().map(|v| v.path.as_str()).collect();
         assert_eq!(paths, ["Ports[2]", "Ports[3]"]);
         assert_eq!(out[0].rule, Rule::Unique { first: 0 });
+    }
+
+    #[test]
+    fn paths_list_every_violation_in_order() {
+        let mut out = Vec::new();
+        let root = Path::ROOT;
+        int_range(0u64, Some(1), None, &root.field("Ports").index(0), &mut out);
+        int_range(
+            61u64,
+            None,
+            Some(60),
+            &root.field("ConnectTimeout"),
+            &mut out,
+        );
+        let errors = ValidationErrors::new(out);
+        assert_eq!(errors.paths(), ["Ports[0]", "ConnectTimeout"]);
+        assert!(errors.has_path("ConnectTimeout") && !errors.has_path("Ports"));
     }
 
     #[test]

@@ -341,11 +341,7 @@ async fn invalid_requests_are_caught_before_anything_is_sent() {
                 };
                 assert_eq!(error.fate(), Fate::NotSent);
                 // Every violation, each at its path (in no particular order).
-                let mut found: Vec<&str> = errors
-                    .violations()
-                    .iter()
-                    .map(|v| v.path.as_str())
-                    .collect();
+                let mut found = errors.paths();
                 found.sort_unstable();
                 let mut expected = paths.to_vec();
                 expected.sort_unstable();
