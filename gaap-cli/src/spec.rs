@@ -1,0 +1,604 @@
+//! The specs as the command reads them: embedded at build time, parsed only for the action a
+//! command names, and read leniently.
+//!
+//! `gaap_codegen::spec` is the authority on the format and refuses unknown keys, so that a typo
+//! in a spec is a compile error. The command reads the same files after the SDK has compiled
+//! them, so it needs no such strictness, and must not break when the format grows (English
+//! docs beside the Chinese ones): unknown keys are ignored here, and only what the command uses
+//! (members, types, constraints, rules, docs, examples, error codes) is read. Reading this way
+//! also keeps `syn` and the generator out of the binary.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{Number, Value};
+
+use crate::registry::SPECS;
+
+/// The names of every action, sorted.
+pub fn action_names() -> impl Iterator<Item = &'static str> {
+    SPECS.iter().map(|(name, _)| *name)
+}
+
+/// The embedded spec text of `action`, if the command has it.
+pub fn spec_text(action: &str) -> Option<&'static str> {
+    SPECS
+        .binary_search_by(|(name, _)| (*name).cmp(action))
+        .ok()
+        .map(|index| SPECS[index].1)
+}
+
+/// Parses the embedded spec of `action`. `None` for an unknown action.
+///
+/// # Panics
+///
+/// Never for the embedded specs: the build compiled every one of them into typed code, and a
+/// test parses each of them here.
+pub fn load(action: &str) -> Option<Spec> {
+    let text = spec_text(action)?;
+    Some(
+        serde_json::from_str(text).unwrap_or_else(|error| {
+            panic!("the embedded spec of {action} does not parse: {error}")
+        }),
+    )
+}
+
+/// The language docs are shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// English where the spec has it, else Chinese (the default).
+    English,
+    /// Chinese where the spec has it, else English (`--language zh-CN`).
+    Chinese,
+}
+
+/// One documented text, in whichever languages the spec gives it: `doc` alone (today, Chinese),
+/// or `doc` beside `doc_zh` or `doc_en`.
+#[derive(Clone, Debug, Default)]
+pub struct Text {
+    main: String,
+    zh: Option<String>,
+    en: Option<String>,
+}
+
+impl Text {
+    fn new(main: String, zh: Option<String>, en: Option<String>) -> Self {
+        Text { main, zh, en }
+    }
+
+    /// The text in `lang` when the spec has it, else in the other language; empty when the spec
+    /// has none. A text without a language tag is told apart by its script.
+    pub fn get(&self, lang: Lang) -> &str {
+        let tagged = [self.main.as_str(), self.zh.as_deref().unwrap_or("")];
+        let (first, second) = match lang {
+            Lang::English => (self.en.as_deref(), tagged.iter().find(|t| is_english(t))),
+            Lang::Chinese => (self.zh.as_deref(), tagged.iter().find(|t| is_chinese(t))),
+        };
+        first
+            .filter(|t| !t.is_empty())
+            .or(second.copied())
+            .or([
+                self.main.as_str(),
+                self.zh.as_deref().unwrap_or(""),
+                self.en.as_deref().unwrap_or(""),
+            ]
+            .into_iter()
+            .find(|t| !t.is_empty()))
+            .unwrap_or("")
+    }
+
+    /// Whether the spec has no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.main.is_empty()
+            && self.zh.as_deref().is_none_or(str::is_empty)
+            && self.en.as_deref().is_none_or(str::is_empty)
+    }
+}
+
+/// Mostly Han characters: a Chinese text.
+fn is_chinese(text: &str) -> bool {
+    let han = text.chars().filter(|c| is_han(*c)).count();
+    han > 0 && han * 5 >= text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn is_english(text: &str) -> bool {
+    !text.is_empty() && !is_chinese(text)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// One action's spec.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub action: String,
+    pub version: String,
+    pub title: Text,
+    pub description: Text,
+    pub request: Vec<Member>,
+    pub rules: Vec<RuleSpec>,
+    pub response: Vec<Member>,
+    pub types: BTreeMap<String, TypeDef>,
+    pub errors: Vec<ErrorSpec>,
+    pub examples: Vec<Example>,
+}
+
+impl<'de> Deserialize<'de> for Spec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            action: String,
+            version: String,
+            #[serde(default)]
+            title: String,
+            #[serde(default)]
+            title_zh: Option<String>,
+            #[serde(default)]
+            title_en: Option<String>,
+            #[serde(default)]
+            description: String,
+            #[serde(default)]
+            description_zh: Option<String>,
+            #[serde(default)]
+            description_en: Option<String>,
+            request: Vec<Member>,
+            #[serde(default)]
+            rules: Vec<RuleSpec>,
+            #[serde(default)]
+            response: Vec<Member>,
+            #[serde(default)]
+            types: BTreeMap<String, TypeDef>,
+            #[serde(default)]
+            errors: Vec<ErrorSpec>,
+            #[serde(default)]
+            examples: Vec<Example>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Ok(Spec {
+            action: raw.action,
+            version: raw.version,
+            title: Text::new(raw.title, raw.title_zh, raw.title_en),
+            description: Text::new(raw.description, raw.description_zh, raw.description_en),
+            request: raw.request,
+            rules: raw.rules,
+            response: raw.response,
+            types: raw.types,
+            errors: raw.errors,
+            examples: raw.examples,
+        })
+    }
+}
+
+/// The documented text of a member, an enumerated value, a type or a rule.
+#[derive(Deserialize)]
+struct DocFields {
+    #[serde(default)]
+    doc: String,
+    #[serde(default)]
+    doc_zh: Option<String>,
+    #[serde(default)]
+    doc_en: Option<String>,
+}
+
+/// Deserializes a struct that has a documented text under `doc` / `doc_zh` / `doc_en`, by reading
+/// the text fields and the rest of the struct from the same JSON object.
+macro_rules! with_doc {
+    ($outer:ident, $inner:ident) => {
+        impl<'de> Deserialize<'de> for $outer {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                let docs = DocFields::deserialize(&value).map_err(serde::de::Error::custom)?;
+                let inner = $inner::deserialize(value).map_err(serde::de::Error::custom)?;
+                Ok($outer {
+                    doc: Text::new(docs.doc, docs.doc_zh, docs.doc_en),
+                    inner,
+                })
+            }
+        }
+
+        impl std::ops::Deref for $outer {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.inner
+            }
+        }
+    };
+}
+
+/// A request parameter, a response field or a member of an object type.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub doc: Text,
+    inner: MemberFields,
+}
+
+/// What a member says besides its docs.
+#[derive(Clone, Debug, Deserialize)]
+pub struct MemberFields {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub range: Option<Bounds<Number>>,
+    #[serde(default)]
+    pub length: Option<Bounds<u64>>,
+    #[serde(default)]
+    pub items: Option<Items>,
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<EnumValue>>,
+}
+
+with_doc!(Member, MemberFields);
+
+/// Inclusive bounds; either may be absent.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Bounds<T> {
+    pub min: Option<T>,
+    pub max: Option<T>,
+}
+
+/// Constraints on an array as a whole.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Items {
+    #[serde(default)]
+    pub min: Option<u64>,
+    #[serde(default)]
+    pub max: Option<u64>,
+    #[serde(default)]
+    pub unique: bool,
+}
+
+/// One documented value of an enumeration.
+#[derive(Clone, Debug)]
+pub struct EnumValue {
+    pub doc: Text,
+    inner: EnumValueFields,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct EnumValueFields {
+    pub value: Value,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+with_doc!(EnumValue, EnumValueFields);
+
+impl EnumValue {
+    /// The value as typed on a command line (`rr`, `1`).
+    pub fn text(&self) -> String {
+        match &self.value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A named type: an object (with `members`) or an enumeration (with `type` and `enum`).
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    pub doc: Text,
+    inner: TypeDefFields,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TypeDefFields {
+    #[serde(default)]
+    pub members: Option<Vec<Member>>,
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<EnumValue>>,
+}
+
+with_doc!(TypeDef, TypeDefFields);
+
+/// A cross-field rule: exactly one of the rule keys is given.
+#[derive(Clone, Debug)]
+pub struct RuleSpec {
+    pub doc: Text,
+    inner: RuleFields,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RuleFields {
+    #[serde(default)]
+    pub exactly_one_of: Option<Vec<String>>,
+    #[serde(default)]
+    pub at_most_one_of: Option<Vec<String>>,
+    #[serde(default)]
+    pub at_least_one_of: Option<Vec<String>>,
+    #[serde(default)]
+    pub less_than: Option<Vec<String>>,
+    #[serde(default)]
+    pub less_or_equal: Option<Vec<String>>,
+    #[serde(default)]
+    pub when: Option<Condition>,
+    #[serde(default)]
+    pub then: Option<Condition>,
+}
+
+with_doc!(RuleSpec, RuleFields);
+
+/// A test on one parameter.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Condition {
+    pub param: String,
+    #[serde(default)]
+    pub equals: Option<Value>,
+    #[serde(default)]
+    pub not_equals: Option<Value>,
+    #[serde(default)]
+    pub present: Option<bool>,
+}
+
+impl Condition {
+    /// `Scheduler = rr`, `Domain is set`.
+    pub fn describe(&self) -> String {
+        let shown = |value: &Value| match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match (&self.equals, &self.not_equals, self.present) {
+            (Some(value), _, _) => format!("{} = {}", self.param, shown(value)),
+            (_, Some(value), _) => format!("{} ≠ {}", self.param, shown(value)),
+            (_, _, Some(true)) => format!("{} is set", self.param),
+            _ => format!("{} is not set", self.param),
+        }
+    }
+}
+
+impl RuleSpec {
+    /// The rule in a few words (`exactly one of ProxyId, GroupId`).
+    pub fn describe(&self) -> String {
+        if let Some(params) = &self.exactly_one_of {
+            format!("exactly one of {}", params.join(", "))
+        } else if let Some(params) = &self.at_most_one_of {
+            format!("at most one of {}", params.join(", "))
+        } else if let Some(params) = &self.at_least_one_of {
+            format!("at least one of {}", params.join(", "))
+        } else if let Some(pair) = &self.less_than {
+            format!(
+                "{} < {} when both are set",
+                pair[0],
+                pair.get(1).map_or("?", |s| s)
+            )
+        } else if let Some(pair) = &self.less_or_equal {
+            format!(
+                "{} ≤ {} when both are set",
+                pair[0],
+                pair.get(1).map_or("?", |s| s)
+            )
+        } else if let (Some(when), Some(then)) = (&self.when, &self.then) {
+            format!("when {}: {}", when.describe(), then.describe())
+        } else {
+            "(a rule this command does not know)".to_owned()
+        }
+    }
+}
+
+/// An error code the action may return.
+#[derive(Clone, Debug)]
+pub struct ErrorSpec {
+    pub code: String,
+    pub description: Text,
+}
+
+impl<'de> Deserialize<'de> for ErrorSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            code: String,
+            #[serde(default)]
+            description: String,
+            #[serde(default)]
+            description_zh: Option<String>,
+            #[serde(default)]
+            description_en: Option<String>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Ok(ErrorSpec {
+            code: raw.code,
+            description: Text::new(raw.description, raw.description_zh, raw.description_en),
+        })
+    }
+}
+
+/// A documented example call.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub title: Text,
+    pub query: Option<String>,
+    pub body: Option<Value>,
+    pub violations: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Example {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default)]
+            title: String,
+            #[serde(default)]
+            title_zh: Option<String>,
+            #[serde(default)]
+            title_en: Option<String>,
+            #[serde(default)]
+            query: Option<String>,
+            #[serde(default)]
+            body: Option<Value>,
+            #[serde(default)]
+            violations: Vec<String>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Ok(Example {
+            title: Text::new(raw.title, raw.title_zh, raw.title_en),
+            query: raw.query,
+            body: raw.body,
+            violations: raw.violations,
+        })
+    }
+}
+
+/// A scalar type of the spec format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    String,
+    Bool,
+    Float,
+    /// An integer type: its name, and its bounds as `i128`.
+    Int {
+        name: &'static str,
+        min: i128,
+        max: i128,
+    },
+}
+
+impl Scalar {
+    fn parse(name: &str) -> Option<Scalar> {
+        let int = |name: &'static str, min: i128, max: i128| Scalar::Int { name, min, max };
+        Some(match name {
+            "string" => Scalar::String,
+            "bool" => Scalar::Bool,
+            "float" => Scalar::Float,
+            "int8" => int("int8", i8::MIN.into(), i8::MAX.into()),
+            "int16" => int("int16", i16::MIN.into(), i16::MAX.into()),
+            "int32" => int("int32", i32::MIN.into(), i32::MAX.into()),
+            "int64" => int("int64", i64::MIN.into(), i64::MAX.into()),
+            "uint8" => int("uint8", 0, u8::MAX.into()),
+            "uint16" => int("uint16", 0, u16::MAX.into()),
+            "uint32" => int("uint32", 0, u32::MAX.into()),
+            "uint64" => int("uint64", 0, u64::MAX.into()),
+            _ => return None,
+        })
+    }
+
+    /// tccli's name of the type, used in skeletons (`Integer`, `String`).
+    pub fn tccli_name(self) -> &'static str {
+        match self {
+            Scalar::String => "String",
+            Scalar::Bool => "Boolean",
+            Scalar::Float => "Float",
+            Scalar::Int { .. } => "Integer",
+        }
+    }
+}
+
+/// What a member's type is, resolved against the spec's named types.
+#[derive(Clone, Copy, Debug)]
+pub enum Shape<'s> {
+    /// A scalar, with the documented values of an enumeration if any.
+    Scalar(Scalar, Option<&'s [EnumValue]>),
+    /// An object type: its name and definition.
+    Object(&'s str, &'s TypeDef),
+    /// An array: the type text of its elements (`uint64`, `TagPair`, `uint64[]`).
+    Array(&'s str),
+    /// A type the spec does not define (the build would have refused it).
+    Unknown(&'s str),
+}
+
+impl Spec {
+    /// Resolves the type text `ty` of a member (whose own enumeration is `enum_values`).
+    pub fn shape<'s>(&'s self, ty: &'s str, enum_values: Option<&'s [EnumValue]>) -> Shape<'s> {
+        if let Some(element) = ty.strip_suffix("[]") {
+            return Shape::Array(element);
+        }
+        if let Some(scalar) = Scalar::parse(ty) {
+            return Shape::Scalar(scalar, enum_values);
+        }
+        match self.types.get_key_value(ty) {
+            Some((name, def)) if def.members.is_some() => Shape::Object(name, def),
+            Some((_, def)) => match def.ty.as_deref().and_then(Scalar::parse) {
+                Some(scalar) => Shape::Scalar(scalar, def.enum_values.as_deref().or(enum_values)),
+                None => Shape::Unknown(ty),
+            },
+            None => Shape::Unknown(ty),
+        }
+    }
+
+    /// The shape of a member.
+    pub fn member_shape<'s>(&'s self, member: &'s Member) -> Shape<'s> {
+        self.shape(&member.ty, member.enum_values.as_deref())
+    }
+
+    /// The request parameter named `name`.
+    pub fn request_member(&self, name: &str) -> Option<&Member> {
+        self.request.iter().find(|m| m.name == name)
+    }
+}
+
+/// The members of an object type (empty for an enumeration).
+pub fn members(def: &TypeDef) -> &[Member] {
+    def.members.as_deref().unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_spec_parses_and_names_its_action() {
+        assert!(SPECS.len() >= 100, "{} specs", SPECS.len());
+        for (name, _) in SPECS {
+            let spec = load(name).unwrap();
+            assert_eq!(&spec.action, name);
+            for member in &spec.request {
+                assert!(
+                    !matches!(spec.member_shape(member), Shape::Unknown(_)),
+                    "{name}.{}: {}",
+                    member.name,
+                    member.ty
+                );
+            }
+        }
+        assert!(load("NoSuchAction").is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_and_docs_come_in_the_asked_language() {
+        let spec: Spec = serde_json::from_value(serde_json::json!({
+            "action": "A", "version": "v", "title": "创建", "title_en": "Create",
+            "future_key": {"anything": true},
+            "request": [
+                {"name": "P", "type": "string", "doc": "English doc", "doc_zh": "中文说明", "new": 1},
+                {"name": "Q", "type": "string", "doc": "只有中文"},
+                {"name": "R", "type": "string", "doc": "English only"}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(spec.title.get(Lang::English), "Create");
+        assert_eq!(spec.title.get(Lang::Chinese), "创建");
+        let docs = |lang| -> Vec<&str> { spec.request.iter().map(|m| m.doc.get(lang)).collect() };
+        assert_eq!(
+            docs(Lang::English),
+            ["English doc", "只有中文", "English only"]
+        );
+        assert_eq!(
+            docs(Lang::Chinese),
+            ["中文说明", "只有中文", "English only"]
+        );
+    }
+
+    #[test]
+    fn types_resolve_through_named_types_and_arrays() {
+        let spec = load("CreateTCPListeners").unwrap();
+        let ports = spec.request_member("Ports").unwrap();
+        assert!(matches!(spec.member_shape(ports), Shape::Array("uint64")));
+        assert!(matches!(
+            spec.shape("uint64", None),
+            Shape::Scalar(Scalar::Int { name: "uint64", .. }, None)
+        ));
+        let scheduler = spec.request_member("Scheduler").unwrap();
+        assert!(matches!(
+            spec.member_shape(scheduler),
+            Shape::Scalar(Scalar::String, Some(values)) if values.len() == 4
+        ));
+    }
+}
