@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use gaap::credentials::ProvideFuture;
 use gaap::{
-    ApiError, Client, Credentials, Error, HttpMethod, Language, ProvideCredentials, SignMethod,
-    SignedRequest, StaticProvider,
+    ApiError, Client, Credentials, Error, HttpMethod, Language, ProvideCredentials, RetryConfig,
+    SignMethod, SignedRequest, StaticProvider,
 };
 use serde_json::{Map, Value};
 
@@ -176,6 +176,9 @@ fn client(
                 ))
             })?;
         builder = builder.timeout(timeout);
+    }
+    if let Some(attempts) = options.max_attempts {
+        builder = builder.retry(RetryConfig::standard().with_max_attempts(attempts));
     }
     if let Some(method) = options.http_method {
         builder = builder.http_method(match method {

@@ -79,6 +79,10 @@ pub struct Options {
     /// How long one attempt may take, in seconds (default 60).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// How many attempts a call may take, the first included (default 3): failures that are
+    /// safe to repeat (not sent, throttled, or of a read-only or ClientToken action) are retried.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub max_attempts: Option<u32>,
     /// The language of the server's messages, and of the help when the spec has both.
     #[arg(long, value_enum, value_name = "LANGUAGE")]
     pub language: Option<LanguageArg>,

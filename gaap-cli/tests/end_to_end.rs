@@ -474,7 +474,14 @@ fn cli_input_json_and_the_skeleton_it_is_made_from() {
 fn transport_failures_and_usage_errors_have_their_exit_codes() {
     let home = Home::new("exit-codes");
     let closed = closed_endpoint();
-    let mut args = vec!["--endpoint", closed.as_str(), "--timeout", "5"];
+    let mut args = vec![
+        "--endpoint",
+        closed.as_str(),
+        "--timeout",
+        "5",
+        "--max-attempts",
+        "1",
+    ];
     args.extend(create("[90]"));
     let output = gaap(
         &home,
@@ -506,6 +513,10 @@ fn transport_failures_and_usage_errors_have_their_exit_codes() {
             "reserved",
         ),
         (&["DescribeProxies", "--all-pages"], "reserved"),
+        (
+            &["--max-attempts", "0", "DescribeProxies"],
+            "--max-attempts",
+        ),
         (&[], "no action given"),
     ] {
         let output = gaap(&home, args, &[]);
