@@ -81,6 +81,22 @@ fn is_scalar(value: &Value) -> bool {
     !matches!(value, Value::Array(_) | Value::Object(_))
 }
 
+/// The names of the scalar fields of the objects in `items`, sorted, each once.
+fn scalar_fields(items: &[Value]) -> Vec<String> {
+    let mut keys: Vec<String> = items
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|map| {
+            map.iter()
+                .filter(|(_, v)| is_scalar(v))
+                .map(|(k, _)| k.clone())
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// tccli's (and the AWS CLI's) `text`: one line per object of tab-separated scalar fields
 /// (sorted by name), nested lists and objects on lines of their own prefixed with their name
 /// in capitals.
@@ -129,17 +145,7 @@ fn text_value(
         }
         Value::Array(items) if items.is_empty() => {}
         Value::Array(items) if items.iter().any(Value::is_object) => {
-            let mut keys: Vec<String> = items
-                .iter()
-                .filter_map(Value::as_object)
-                .flat_map(|map| {
-                    map.iter()
-                        .filter(|(_, v)| is_scalar(v))
-                        .map(|(k, _)| k.clone())
-                })
-                .collect();
-            keys.sort();
-            keys.dedup();
+            let keys = scalar_fields(items);
             for item in items {
                 text_value(item, identifier, Some(&keys), out);
             }
@@ -294,17 +300,7 @@ fn table_sections(title: &str, value: &Value, out: &mut Vec<Section>) {
             }
         }
         Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => {
-            let mut headers: Vec<String> = items
-                .iter()
-                .filter_map(Value::as_object)
-                .flat_map(|map| {
-                    map.iter()
-                        .filter(|(_, v)| is_scalar(v))
-                        .map(|(k, _)| k.clone())
-                })
-                .collect();
-            headers.sort();
-            headers.dedup();
+            let headers = scalar_fields(items);
             let rows = items
                 .iter()
                 .filter_map(Value::as_object)

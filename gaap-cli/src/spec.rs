@@ -62,8 +62,14 @@ pub struct Text {
 }
 
 impl Text {
-    fn new(main: String, zh: Option<String>, en: Option<String>) -> Self {
-        Text { main, zh, en }
+    /// The text under `key` of a JSON object, with its `key_zh` and `key_en` versions.
+    fn read(object: &Value, key: &str) -> Self {
+        let get = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
+        Text {
+            main: get(key).unwrap_or_default(),
+            zh: get(&format!("{key}_zh")),
+            en: get(&format!("{key}_en")),
+        }
     }
 
     /// The text in `lang` when the spec has it, else in the other language; empty when the spec
@@ -109,89 +115,17 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// One action's spec.
-#[derive(Clone, Debug)]
-pub struct Spec {
-    pub action: String,
-    pub version: String,
-    pub title: Text,
-    pub description: Text,
-    pub request: Vec<Member>,
-    pub rules: Vec<RuleSpec>,
-    pub response: Vec<Member>,
-    pub types: BTreeMap<String, TypeDef>,
-    pub errors: Vec<ErrorSpec>,
-    pub examples: Vec<Example>,
-}
-
-impl<'de> Deserialize<'de> for Spec {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            action: String,
-            version: String,
-            #[serde(default)]
-            title: String,
-            #[serde(default)]
-            title_zh: Option<String>,
-            #[serde(default)]
-            title_en: Option<String>,
-            #[serde(default)]
-            description: String,
-            #[serde(default)]
-            description_zh: Option<String>,
-            #[serde(default)]
-            description_en: Option<String>,
-            request: Vec<Member>,
-            #[serde(default)]
-            rules: Vec<RuleSpec>,
-            #[serde(default)]
-            response: Vec<Member>,
-            #[serde(default)]
-            types: BTreeMap<String, TypeDef>,
-            #[serde(default)]
-            errors: Vec<ErrorSpec>,
-            #[serde(default)]
-            examples: Vec<Example>,
-        }
-        let raw = Raw::deserialize(deserializer)?;
-        Ok(Spec {
-            action: raw.action,
-            version: raw.version,
-            title: Text::new(raw.title, raw.title_zh, raw.title_en),
-            description: Text::new(raw.description, raw.description_zh, raw.description_en),
-            request: raw.request,
-            rules: raw.rules,
-            response: raw.response,
-            types: raw.types,
-            errors: raw.errors,
-            examples: raw.examples,
-        })
-    }
-}
-
-/// The documented text of a member, an enumerated value, a type or a rule.
-#[derive(Deserialize)]
-struct DocFields {
-    #[serde(default)]
-    doc: String,
-    #[serde(default)]
-    doc_zh: Option<String>,
-    #[serde(default)]
-    doc_en: Option<String>,
-}
-
-/// Deserializes a struct that has a documented text under `doc` / `doc_zh` / `doc_en`, by reading
-/// the text fields and the rest of the struct from the same JSON object.
-macro_rules! with_doc {
-    ($outer:ident, $inner:ident) => {
+/// Deserializes `$outer`: its documented texts (each read from `key`, `key_zh` and `key_en` of
+/// the JSON object, see [`Text::read`]) and the rest, `$inner`, from the same object; `$outer`
+/// derefs to `$inner`.
+macro_rules! with_texts {
+    ($outer:ident { $($field:ident: $key:literal),+ } => $inner:ident) => {
         impl<'de> Deserialize<'de> for $outer {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = Value::deserialize(deserializer)?;
-                let docs = DocFields::deserialize(&value).map_err(serde::de::Error::custom)?;
-                let inner = $inner::deserialize(value).map_err(serde::de::Error::custom)?;
+                let inner = $inner::deserialize(&value).map_err(serde::de::Error::custom)?;
                 Ok($outer {
-                    doc: Text::new(docs.doc, docs.doc_zh, docs.doc_en),
+                    $($field: Text::read(&value, $key),)+
                     inner,
                 })
             }
@@ -205,6 +139,34 @@ macro_rules! with_doc {
         }
     };
 }
+
+/// One action's spec.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub title: Text,
+    pub description: Text,
+    inner: SpecFields,
+}
+
+/// What a spec says besides its title and description.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SpecFields {
+    pub action: String,
+    pub version: String,
+    pub request: Vec<Member>,
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    #[serde(default)]
+    pub response: Vec<Member>,
+    #[serde(default)]
+    pub types: BTreeMap<String, TypeDef>,
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+with_texts!(Spec { title: "title", description: "description" } => SpecFields);
 
 /// A request parameter, a response field or a member of an object type.
 #[derive(Clone, Debug)]
@@ -233,7 +195,7 @@ pub struct MemberFields {
     pub enum_values: Option<Vec<EnumValue>>,
 }
 
-with_doc!(Member, MemberFields);
+with_texts!(Member { doc: "doc" } => MemberFields);
 
 /// Inclusive bounds; either may be absent.
 #[derive(Clone, Debug, Deserialize)]
@@ -267,7 +229,7 @@ pub struct EnumValueFields {
     pub name: Option<String>,
 }
 
-with_doc!(EnumValue, EnumValueFields);
+with_texts!(EnumValue { doc: "doc" } => EnumValueFields);
 
 impl EnumValue {
     /// The value as typed on a command line (`rr`, `1`).
@@ -298,7 +260,7 @@ pub struct TypeDefFields {
     pub enum_values: Option<Vec<EnumValue>>,
 }
 
-with_doc!(TypeDef, TypeDefFields);
+with_texts!(TypeDef { doc: "doc" } => TypeDefFields);
 
 /// A cross-field rule: exactly one of the rule keys is given.
 #[derive(Clone, Debug)]
@@ -325,7 +287,7 @@ pub struct RuleFields {
     pub then: Option<Condition>,
 }
 
-with_doc!(RuleSpec, RuleFields);
+with_texts!(RuleSpec { doc: "doc" } => RuleFields);
 
 /// A test on one parameter.
 #[derive(Clone, Debug, Deserialize)]
@@ -387,65 +349,35 @@ impl RuleSpec {
 /// An error code the action may return.
 #[derive(Clone, Debug)]
 pub struct ErrorSpec {
-    pub code: String,
     pub description: Text,
+    inner: ErrorFields,
 }
 
-impl<'de> Deserialize<'de> for ErrorSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            code: String,
-            #[serde(default)]
-            description: String,
-            #[serde(default)]
-            description_zh: Option<String>,
-            #[serde(default)]
-            description_en: Option<String>,
-        }
-        let raw = Raw::deserialize(deserializer)?;
-        Ok(ErrorSpec {
-            code: raw.code,
-            description: Text::new(raw.description, raw.description_zh, raw.description_en),
-        })
-    }
+#[derive(Clone, Debug, Deserialize)]
+pub struct ErrorFields {
+    pub code: String,
 }
+
+with_texts!(ErrorSpec { description: "description" } => ErrorFields);
 
 /// A documented example call.
 #[derive(Clone, Debug)]
 pub struct Example {
     pub title: Text,
+    inner: ExampleFields,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ExampleFields {
+    #[serde(default)]
     pub query: Option<String>,
+    #[serde(default)]
     pub body: Option<Value>,
+    #[serde(default)]
     pub violations: Vec<String>,
 }
 
-impl<'de> Deserialize<'de> for Example {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            #[serde(default)]
-            title: String,
-            #[serde(default)]
-            title_zh: Option<String>,
-            #[serde(default)]
-            title_en: Option<String>,
-            #[serde(default)]
-            query: Option<String>,
-            #[serde(default)]
-            body: Option<Value>,
-            #[serde(default)]
-            violations: Vec<String>,
-        }
-        let raw = Raw::deserialize(deserializer)?;
-        Ok(Example {
-            title: Text::new(raw.title, raw.title_zh, raw.title_en),
-            query: raw.query,
-            body: raw.body,
-            violations: raw.violations,
-        })
-    }
-}
+with_texts!(Example { title: "title" } => ExampleFields);
 
 /// A scalar type of the spec format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
