@@ -8,20 +8,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, doc, int_ty, lit};
-use crate::model::{Enum, EnumBase};
+use super::{Ctx, doc, doc_text, int_ty, lit};
+use crate::model::{Enum, EnumBase, VariantValue};
 
 pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let ident = &e.ident;
-    let values: Vec<_> = e.variants.iter().map(|v| lit(&v.value)).collect();
+    let values: Vec<_> = e
+        .variants
+        .iter()
+        .map(|v| lit(&v.value.to_string()))
+        .collect();
     let listed = e
         .variants
         .iter()
         .map(|v| format!("`{}`", v.value))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut text = e.doc.trim().to_owned();
+    let mut text = doc_text(&e.doc);
     if !text.is_empty() {
         text.push_str("\n\n");
     }
@@ -29,13 +33,18 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     if e.open {
         text.push_str(" Values the spec does not know are kept in `Unknown`.");
     }
+    text.push_str(
+        " `#[non_exhaustive]`: a value the API documents later becomes a variant without \
+         breaking a `match`.",
+    );
     let enum_doc = doc(&text);
     let variant_defs = e.variants.iter().map(|v| {
         let name = &v.ident;
-        let variant_doc = doc(&if v.doc.is_empty() {
+        let meaning = doc_text(&v.doc);
+        let variant_doc = doc(&if meaning.is_empty() {
             format!("`{}`", v.value)
         } else {
-            format!("`{}`: {}", v.value, v.doc)
+            format!("`{}`: {}", v.value, meaning)
         });
         quote! { #variant_doc #name, }
     });
@@ -75,6 +84,29 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
         quote! { let _ = (__at, __out); }
     };
     let open_string = e.open && e.base == EnumBase::String;
+    // A documented field the server leaves out reads as its empty wire value (`""`, `0`), as
+    // every other type of a response does; only a response can leave out an open enum.
+    let absent = e.open.then(|| {
+        let empty = match e.base {
+            EnumBase::String => quote!(#rt::__private::Value::String(::std::string::String::new())),
+            EnumBase::Int(_) => quote!(#rt::__private::Value::from(0)),
+        };
+        quote! {
+            fn absent(
+                __at: &#rt::Path<'_>,
+                __mode: #rt::wire::Mode,
+            ) -> ::core::result::Result<Self, #rt::DecodeError> {
+                if __mode == #rt::wire::Mode::Response {
+                    #rt::wire::FromJson::from_json(&#empty, __at, __mode)
+                } else {
+                    ::core::result::Result::Err(#rt::DecodeError::new(
+                        __at,
+                        #rt::wire::DecodeErrorKind::Missing,
+                    ))
+                }
+            }
+        }
+    });
     let parse_doc = match (e.open, e.base) {
         (true, EnumBase::String) => {
             "Reads a wire value; a value the spec does not document becomes `Unknown`."
@@ -94,14 +126,18 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     };
 
     let deserialize = super::deserialize_via_json(ident, ctx);
+    let allows = super::lint_allows();
     quote! {
         #enum_doc
         #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #allows
         pub enum #ident {
             #(#variant_defs)*
             #unknown_variant
         }
 
+        #allows
         impl #ident {
             /// The documented wire values, in documented order.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
@@ -144,6 +180,7 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
             ) -> ::core::result::Result<Self, #rt::DecodeError> {
                 #decode_body
             }
+            #absent
         }
 
         #[automatically_derived]
@@ -246,14 +283,7 @@ fn int_base(
 ) -> Parts {
     let rt = &ctx.rt;
     let ty = int_ty(width);
-    let numbers: Vec<_> = e
-        .variants
-        .iter()
-        .map(|v| {
-            let n: i128 = v.value.parse().unwrap_or_default();
-            proc_macro2::Literal::i128_unsuffixed(n)
-        })
-        .collect();
+    let numbers: Vec<_> = e.variants.iter().map(|v| value_literal(&v.value)).collect();
     let unknown_arm = e.open.then(|| quote!(Self::Unknown(__value) => *__value,));
     let wire_fns = quote! {
         /// The value as sent on the wire.
@@ -319,4 +349,12 @@ fn int_base(
         decode_body,
         flatten_body,
     )
+}
+
+/// A wire value as a Rust literal: an integer unsuffixed, so that it takes the enum's base type.
+fn value_literal(value: &VariantValue) -> proc_macro2::Literal {
+    match value {
+        VariantValue::Int(n) => proc_macro2::Literal::i128_unsuffixed(*n),
+        VariantValue::Str(s) => lit(s),
+    }
 }
