@@ -179,7 +179,7 @@ pub fn check_enum(
             doc: Doc::new(&value.doc, &value.doc_zh),
         });
     }
-    (diags.items().len() == before).then(|| Enum {
+    (diags.items().len() == before).then_some(Enum {
         ident,
         doc,
         base,

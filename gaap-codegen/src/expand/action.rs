@@ -46,7 +46,6 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             quote!(&self.#member)
         }
     };
-    let allows = super::lint_allows();
 
     quote! {
         #[automatically_derived]
@@ -70,7 +69,6 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             }
         }
 
-        #allows
         impl #request {
             /// Checks every documented constraint the types do not already enforce (ranges,
             /// lengths, array sizes, uniqueness, cross-field rules) and returns all violations.

@@ -284,24 +284,20 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
         " The value. Compiles once every required member is set; the request that carries it \
          validates its ranges and rules."
     };
-    let allows = super::lint_allows();
 
     quote! {
         #builder_doc
         #[must_use = "a builder does nothing until `build()` is called"]
-        #allows
         pub struct #builder<#(#params = #unset),*> {
             #(#state_fields)*
             optional: #optionals_ident,
         }
 
         #[derive(Default)]
-        #allows
         struct #optionals_ident {
             #(#optional_members)*
         }
 
-        #allows
         impl #builder {
             /// A builder with nothing set.
             pub fn new() -> Self {
@@ -319,7 +315,6 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
             }
         }
 
-        #allows
         impl<#(#params),*> #builder<#(#params),*> {
             #setters
 
@@ -335,7 +330,6 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
             }
         }
 
-        #allows
         impl self::#ident {
             /// A builder with nothing set.
             pub fn builder() -> #builder<#(#all_unset),*> {

@@ -126,18 +126,15 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     };
 
     let deserialize = super::deserialize_via_json(ident, ctx);
-    let allows = super::lint_allows();
     quote! {
         #enum_doc
         #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        #allows
         pub enum #ident {
             #(#variant_defs)*
             #unknown_variant
         }
 
-        #allows
         impl #ident {
             /// The documented wire values, in documented order.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];

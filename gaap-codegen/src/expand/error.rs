@@ -52,18 +52,15 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
         "A code the spec of `{}` does not document; `code()` returns it.",
         action.wire
     ));
-    let allows = super::lint_allows();
     quote! {
         #enum_doc
         #[non_exhaustive]
-        #allows
         pub enum #ident {
             #(#variant_defs)*
             #unknown_doc
             Unknown(#rt::ErrorMeta),
         }
 
-        #allows
         impl #ident {
             /// Every code with its own variant, in variant order.
             pub const CODES: &'static [&'static str] = &[#(#codes),*];

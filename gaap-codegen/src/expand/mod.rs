@@ -218,10 +218,8 @@ pub fn action(
         let names = &action.reexports;
         quote!(pub use #types::{#(#names),*};)
     });
-    let allows = lint_allows();
     quote! {
         #module_doc
-        #allows
         pub mod #module {
             #rebuild
             #reexports
@@ -268,13 +266,6 @@ pub fn types(set: &TypeSet, ctx: &Ctx) -> TokenStream {
     }
     out.extend(builder::marker_modules(&set.objects));
     out
-}
-
-/// The lints generated code is exempt from: its shape follows the spec, not the style of the
-/// crate that invokes the macro, whose `#![deny(clippy::pedantic)]` must still build. As serde's
-/// derives do, the exemption is on the generated items only.
-pub fn lint_allows() -> TokenStream {
-    quote!(#[allow(clippy::pedantic)])
 }
 
 /// `serde::Deserialize` through the runtime's `FromJson` (read leniently, as a response), shared

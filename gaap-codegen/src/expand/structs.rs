@@ -45,12 +45,10 @@ pub fn definition(s: &Struct, ctx: &Ctx) -> TokenStream {
     let label = lit(&ident.to_string());
     let default = (s.role == StructRole::Object && s.has_default).then(|| quote!(Default,));
     let choices = s.choices().map(|c| choice_enum(c, ctx));
-    let allows = super::lint_allows();
     quote! {
         #struct_doc
         #[derive(Clone, PartialEq, #default)]
         #[non_exhaustive]
-        #allows
         pub struct #ident {
             #(#fields)*
         }
@@ -122,12 +120,10 @@ fn choice_enum(c: &Choice, ctx: &Ctx) -> TokenStream {
         let variant_doc = doc(&field_doc(&v.field));
         quote! { #variant_doc #name(#ty), }
     });
-    let allows = super::lint_allows();
     quote! {
         #enum_doc
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
-        #allows
         pub enum #ident {
             #(#variants)*
         }
