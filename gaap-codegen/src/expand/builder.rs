@@ -36,6 +36,7 @@ pub fn marker_modules<'a>(structs: impl IntoIterator<Item = &'a Struct>) -> Toke
                 .or_insert_with(|| (segment.clone(), ModuleTree::default()))
                 .1;
         }
+        node.owner = Some(s.ident.to_string());
         node.items.extend(markers(s, b));
     }
     tree.print()
@@ -43,6 +44,8 @@ pub fn marker_modules<'a>(structs: impl IntoIterator<Item = &'a Struct>) -> Toke
 
 #[derive(Default)]
 struct ModuleTree {
+    /// The struct whose markers the module holds, if it holds some.
+    owner: Option<String>,
     items: TokenStream,
     children: BTreeMap<String, (Ident, ModuleTree)>,
 }
@@ -52,11 +55,15 @@ impl ModuleTree {
         let mut out = self.items.clone();
         for (ident, child) in self.children.values() {
             let body = child.print();
-            let module_doc = format!(
-                " Marker types that name the required members in the compile errors of a \
-                 builder (`{}`).",
-                unraw(ident)
-            );
+            let module_doc = match &child.owner {
+                Some(owner) => format!(
+                    " Marker types that name the required members of `{owner}` in the compile \
+                     errors of its builder."
+                ),
+                None => " Marker types that name the required members of object types in the \
+                         compile errors of their builders, one module per type."
+                    .to_owned(),
+            };
             out.extend(quote! {
                 #[doc = #module_doc]
                 pub mod #ident {
@@ -75,7 +82,7 @@ fn markers(s: &Struct, b: &Builder) -> TokenStream {
             let marker = &state.marker;
             let marker_doc = format!(
                 " Names `{}` of `{}` in compile errors.",
-                state.label, s.wire
+                state.label, s.ident
             );
             quote! {
                 #[doc = #marker_doc]
@@ -193,10 +200,15 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
                 let ret = with_set(i);
                 let group_setter = &c.field_ident;
                 let body = rebuild(i, quote!(value));
+                let members: Vec<String> = c
+                    .variants
+                    .iter()
+                    .map(|v| format!("`{}`", v.field.wire))
+                    .collect();
                 let group_doc = format!(
                     " Sets the exactly-one-of group [`{}`]: one of {}.",
                     unraw(enum_ident),
-                    b.states[i].label
+                    members.join(", ")
                 );
                 setters.extend(quote! {
                     #[doc = #group_doc]

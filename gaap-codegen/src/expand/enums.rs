@@ -40,12 +40,14 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     let enum_doc = doc(&text);
     let variant_defs = e.variants.iter().map(|v| {
         let name = &v.ident;
-        let meaning = doc_text(&v.doc);
-        let variant_doc = doc(&if meaning.is_empty() {
-            format!("`{}`", v.value)
-        } else {
-            format!("`{}`: {}", v.value, meaning)
-        });
+        // One line: the English meaning, the Chinese original in parentheses.
+        let meaning = match (v.doc.en.as_str(), v.doc.zh.as_str()) {
+            ("", "") => String::new(),
+            (en, "") => format!(": {en}"),
+            ("", zh) => format!(": {zh}"),
+            (en, zh) => format!(": {en} ({zh})"),
+        };
+        let variant_doc = doc(&format!("`{}`{meaning}", v.value));
         quote! { #variant_doc #name, }
     });
     let names: Vec<_> = e.variants.iter().map(|v| &v.ident).collect();
