@@ -420,6 +420,17 @@ fn each_kind_of_bad_spec_is_reported_at_its_json_path() {
             "unknown type `Listener[]`",
         ),
         (
+            "builder type parameter with the name of an enum",
+            |s| {
+                s["request"].as_array_mut().unwrap().push(json!({
+                    "name": "Mode", "type": "string", "enum": [{"value": "a"}, {"value": "b"}],
+                    "enum_name": "ListenerNameState"
+                }));
+            },
+            "$.request",
+            "type parameter `ListenerNameState`",
+        ),
+        (
             "recursive type",
             |s| {
                 s["types"] = json!({"Node": {"members": [{"name": "Next", "type": "Node"}]}});

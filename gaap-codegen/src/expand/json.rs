@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, lit, local};
-use crate::model::{Presence, Slot, Struct};
+use crate::model::{Presence, Slot, Struct, StructRole};
 
 pub fn serialize(s: &Struct, ctx: &Ctx) -> TokenStream {
     let ident = &s.ident;
@@ -125,6 +125,29 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
         }
     });
     let deserialize = super::deserialize_via_json(ident, ctx);
+    // An object a response leaves out reads as the empty object, as every other type of a
+    // response reads as its empty value; a request must send it.
+    let absent = (s.role == StructRole::Object).then(|| {
+        quote! {
+            fn absent(
+                __at: &#rt::Path<'_>,
+                __mode: #rt::wire::Mode,
+            ) -> ::core::result::Result<Self, #rt::DecodeError> {
+                if __mode == #rt::wire::Mode::Response {
+                    Self::from_json(
+                        &#rt::__private::Value::Object(::core::default::Default::default()),
+                        __at,
+                        __mode,
+                    )
+                } else {
+                    ::core::result::Result::Err(#rt::DecodeError::new(
+                        __at,
+                        #rt::wire::DecodeErrorKind::Missing,
+                    ))
+                }
+            }
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #rt::wire::FromJson for #ident {
@@ -139,6 +162,7 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
                     #(#fields)*
                 })
             }
+            #absent
         }
 
         #deserialize

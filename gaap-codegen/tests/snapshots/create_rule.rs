@@ -1785,6 +1785,27 @@ pub mod create_rule {
                     )?,
                 })
             }
+            fn absent(
+                __at: &::gaap_runtime::Path<'_>,
+                __mode: ::gaap_runtime::wire::Mode,
+            ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError> {
+                if __mode == ::gaap_runtime::wire::Mode::Response {
+                    Self::from_json(
+                        &::gaap_runtime::__private::Value::Object(
+                            ::core::default::Default::default(),
+                        ),
+                        __at,
+                        __mode,
+                    )
+                } else {
+                    ::core::result::Result::Err(
+                        ::gaap_runtime::DecodeError::new(
+                            __at,
+                            ::gaap_runtime::wire::DecodeErrorKind::Missing,
+                        ),
+                    )
+                }
+            }
         }
         #[automatically_derived]
         impl<'de> ::gaap_runtime::__private::serde::Deserialize<'de>
