@@ -314,8 +314,8 @@ fn rule_check(rule: &Rule, ctx: &Ctx) -> TokenStream {
                 let ok = test_expr(&t, then_test, ctx);
                 quote!(!(#ok))
             };
-            let condition = lit(&describe(&when_param.field().wire, when_test, "is"));
-            let requirement = lit(&describe("must", then_test, "be"));
+            let condition = lit(&condition_text(&when_param.field().wire, when_test));
+            let requirement = lit(&requirement_text(then_test));
             let then_key = lit(&then_param.field().wire);
             quote! {
                 if #holds && #broken {
@@ -334,15 +334,23 @@ fn rule_check(rule: &Rule, ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// "RealServerType is DOMAIN", "must not be wrr", "must be set".
-fn describe(subject: &str, test: &Test, verb: &str) -> String {
+/// The condition of a rule as a sentence: "RealServerType is DOMAIN", "ProxyId is not set".
+fn condition_text(param: &str, test: &Test) -> String {
     match test {
-        Test::Equals(l) => format!("{subject} {verb} {}", l.display()),
-        Test::NotEquals(l) => format!("{subject} not {verb} {}", l.display()),
-        Test::Present(true) if verb == "is" => format!("{subject} is set"),
-        Test::Present(false) if verb == "is" => format!("{subject} is not set"),
-        Test::Present(true) => format!("{subject} be set"),
-        Test::Present(false) => format!("{subject} not be set"),
+        Test::Equals(l) => format!("{param} is {}", l.display()),
+        Test::NotEquals(l) => format!("{param} is not {}", l.display()),
+        Test::Present(true) => format!("{param} is set"),
+        Test::Present(false) => format!("{param} is not set"),
+    }
+}
+
+/// What a rule requires, as a sentence: "must not be wrr", "must be set".
+fn requirement_text(test: &Test) -> String {
+    match test {
+        Test::Equals(l) => format!("must be {}", l.display()),
+        Test::NotEquals(l) => format!("must not be {}", l.display()),
+        Test::Present(true) => "must be set".to_owned(),
+        Test::Present(false) => "must not be set".to_owned(),
     }
 }
 
