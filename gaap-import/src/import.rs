@@ -482,6 +482,61 @@ fn count_output_enums(types: &BTreeMap<String, TypeDef>, parts: &[ActionParts]) 
     count
 }
 
+/// The kind of wire type that sharing compares: integers of any width are one kind, since the
+/// reference gives the same 0/1 switch as `int64` in one place and `uint64` in another.
+fn wire_kind(ty: &str) -> &str {
+    if ty.starts_with("int") || ty.starts_with("uint") {
+        "integer"
+    } else {
+        ty
+    }
+}
+
+/// The wire type of a shared enumeration: the members' own when they agree, `int64` when their
+/// integer widths differ (every documented value fits; the wire reads either width).
+fn shared_wire_type<'a>(mut types: impl Iterator<Item = &'a str>) -> String {
+    let first = types.next().unwrap_or("string");
+    if types.all(|t| t == first) {
+        first.to_owned()
+    } else {
+        "int64".to_owned()
+    }
+}
+
+/// What makes an enumeration differ from the shared one of the same member name.
+fn difference(
+    ours: &(String, String, Vec<(String, String)>),
+    shared: &(String, String, Vec<(String, String)>),
+) -> String {
+    let values = |v: &[(String, String)]| {
+        v.iter()
+            .map(|(value, _)| format!("`{value}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let names = |v: &[(String, String)]| {
+        v.iter()
+            .map(|(value, name)| format!("`{value}` {name}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if ours.1 != shared.1 {
+        format!("wire type {} where the shared one is {}", ours.1, shared.1)
+    } else if values(&ours.2) != values(&shared.2) {
+        format!(
+            "values {} where the shared ones are {}",
+            values(&ours.2),
+            values(&shared.2)
+        )
+    } else {
+        format!(
+            "the same values mean other things: {} where the shared type has {}",
+            names(&ours.2),
+            names(&shared.2)
+        )
+    }
+}
+
 /// Where an enumerated member is, for the sharing pass.
 struct Occurrence<'a> {
     /// `type X.M`, `Action.M`, `Action response.M`.
@@ -536,7 +591,11 @@ fn share_enums(
             .flatten()
             .map(|v| (v.value.to_string(), v.name.clone().unwrap_or_default()))
             .collect();
-        (m.name.clone(), base_type(&m.ty).to_owned(), values)
+        (
+            m.name.clone(),
+            wire_kind(base_type(&m.ty)).to_owned(),
+            values,
+        )
     };
     let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (i, o) in occurrences.iter().enumerate() {
@@ -560,25 +619,12 @@ fn share_enums(
         }
         chosen.push((member_name.clone(), winner.1.clone()));
         for (key, members) in rest {
+            let why = difference(key, winner.0);
             for &i in members.iter() {
                 records.not_shared.push((
                     occurrences[i].location.clone(),
                     type_name.clone(),
-                    format!(
-                        "values {} differ from the shared {}",
-                        key.2
-                            .iter()
-                            .map(|(v, _)| format!("`{v}`"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        winner
-                            .0
-                            .2
-                            .iter()
-                            .map(|(v, _)| format!("`{v}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    why.clone(),
                 ));
             }
         }
@@ -593,7 +639,11 @@ fn share_enums(
             doc_zh: first.doc_zh.clone(),
             members: None,
             rules: Vec::new(),
-            ty: Some(base_type(&first.ty).to_owned()),
+            ty: Some(shared_wire_type(
+                indices
+                    .iter()
+                    .map(|&i| base_type(&occurrences[i].member.ty)),
+            )),
             enum_values: first.enum_values.clone(),
         };
         records.shared.push(SharedRecord {

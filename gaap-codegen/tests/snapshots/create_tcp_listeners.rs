@@ -1874,7 +1874,7 @@ pub mod create_tcp_listeners {
             }
         }
         /// Whether to enable the primary/secondary origin server mode for failover. Values: `1` (enabled); `0` (disabled). It’s not available if the origin type is `DOMAIN`.
-        /// Note: This field may return `null`, indicating that no valid value can be obtained.
+        /// Note: This field may return null, indicating that no valid values can be obtained.
         ///
         /// 源站是否开启主备模式：1开启，0关闭，DOMAIN类型源站不支持开启
         ///
