@@ -377,6 +377,9 @@ pub struct Struct {
     pub builder: Option<Builder>,
     /// Whether every field has an empty value, so that the struct derives `Default`.
     pub has_default: bool,
+    /// Whether a request can hold it (requests, object types reached from one): only then is it
+    /// flattened and validated, and only then does it get those impls.
+    pub in_requests: bool,
 }
 
 impl Struct {
@@ -436,6 +439,8 @@ pub struct Enum {
     /// Whether the enum has an `Unknown` variant: enums that appear in responses do, so that a
     /// value the server adds later does not break an older client.
     pub open: bool,
+    /// Whether a request can hold it: only then is it flattened and validated.
+    pub in_requests: bool,
 }
 
 /// An error code of the action.

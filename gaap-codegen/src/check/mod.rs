@@ -63,6 +63,7 @@ fn merge_types(acc: &mut TypeSet, other: TypeSet) {
     for object in other.objects {
         match acc.objects.iter_mut().find(|o| o.ident == object.ident) {
             Some(existing) => {
+                existing.in_requests |= object.in_requests;
                 if existing.builder.is_none() {
                     existing.builder = object.builder;
                 }
@@ -72,7 +73,10 @@ fn merge_types(acc: &mut TypeSet, other: TypeSet) {
     }
     for e in other.enums {
         match acc.enums.iter_mut().find(|x| x.ident == e.ident) {
-            Some(existing) => existing.open |= e.open,
+            Some(existing) => {
+                existing.open |= e.open;
+                existing.in_requests |= e.in_requests;
+            }
             None => acc.enums.push(e),
         }
     }
@@ -162,6 +166,7 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
         rules: request_rules,
         builder: None,
         has_default: false,
+        in_requests: true,
     };
     request.builder = builders::builder(
         &request,
@@ -179,17 +184,23 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
         rules: Vec::new(),
         builder: None,
         has_default: false,
+        in_requests: false,
     };
     let error = names::type_ident(&format!("{prefix}Error")).ok()?;
 
     let taken = check_action_names(&request, &response, &error, &action_enums, diags);
-    mark_open(
-        &response,
-        &mut action_enums,
-        &mut types,
-        false,
-        &mut BTreeSet::new(),
-    );
+    let mut from_response = Reached::default();
+    reached(&response, &types, false, &mut from_response);
+    let mut from_request = Reached::default();
+    reached(&request, &types, false, &mut from_request);
+    for e in &mut action_enums {
+        e.open |= from_response.local_enums.contains(&e.ident.to_string());
+        e.in_requests |= from_request.local_enums.contains(&e.ident.to_string());
+    }
+    for e in &mut types.enums {
+        e.open |= from_response.type_enums.contains(&e.ident.to_string());
+        e.in_requests |= from_request.type_enums.contains(&e.ident.to_string());
+    }
     let reexports = reexports(&request, &response, &taken);
 
     if diags.items().len() != before {
@@ -362,6 +373,7 @@ fn check_named_types(
             rules,
             builder: None,
             has_default: false,
+            in_requests: request_side.contains(name),
         };
         object.has_default = builders::has_default(&object);
         if request_side.contains(name) {
@@ -592,30 +604,30 @@ fn reexports(
     out
 }
 
-/// Marks the enums reachable from a response as open (with an `Unknown` variant).
-fn mark_open(
-    s: &Struct,
-    action_enums: &mut [Enum],
-    types: &mut TypeSet,
-    in_types_module: bool,
-    visited: &mut BTreeSet<String>,
-) {
-    let fields: Vec<Field> = s.all_fields().cloned().collect();
-    for field in fields {
+/// What a struct reaches through its fields, by Rust name: the enums of the action module, the
+/// enums and object types of the types module.
+#[derive(Default)]
+struct Reached {
+    local_enums: BTreeSet<String>,
+    type_enums: BTreeSet<String>,
+    objects: BTreeSet<String>,
+}
+
+/// Collects what `s` reaches, object types followed through their members. An enum reached
+/// from a response is open (has `Unknown`); one reached from a request is flattened and
+/// validated.
+fn reached(s: &Struct, types: &TypeSet, in_types_module: bool, out: &mut Reached) {
+    for field in s.all_fields() {
         match field.ty.element() {
-            Ty::Enum(r) => {
-                let pool: &mut [Enum] = if r.home == TypeHome::Local && !in_types_module {
-                    action_enums
-                } else {
-                    &mut types.enums
-                };
-                if let Some(e) = pool.iter_mut().find(|e| e.ident == r.ident) {
-                    e.open = true;
-                }
+            Ty::Enum(r) if r.home == TypeHome::Local && !in_types_module => {
+                out.local_enums.insert(r.ident.to_string());
             }
-            Ty::Object(r) if visited.insert(r.ident.to_string()) => {
-                if let Some(object) = types.objects.iter().find(|o| o.ident == r.ident).cloned() {
-                    mark_open(&object, action_enums, types, true, visited);
+            Ty::Enum(r) => {
+                out.type_enums.insert(r.ident.to_string());
+            }
+            Ty::Object(r) if out.objects.insert(r.ident.to_string()) => {
+                if let Some(object) = types.objects.iter().find(|o| o.ident == r.ident) {
+                    reached(object, types, true, out);
                 }
             }
             _ => {}

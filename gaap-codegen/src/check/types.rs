@@ -185,6 +185,7 @@ pub fn check_enum(
         base,
         variants,
         open: false,
+        in_requests: false,
     })
 }
 

@@ -128,6 +128,25 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     };
 
     let deserialize = super::deserialize_via_json(ident, ctx);
+    // Flattening and validation are for what a request holds; an enum only responses carry is
+    // never flattened nor validated, and its users do not compile those impls.
+    let request_impls = e.in_requests.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #rt::wire::Flatten for #ident {
+                fn flatten_into(&self, __key: &mut ::std::string::String, __out: &mut #rt::wire::FlatParams) {
+                    #flatten_body
+                }
+            }
+
+            #[automatically_derived]
+            impl #rt::Validate for #ident {
+                fn validate_at(&self, __at: &#rt::Path<'_>, __out: &mut ::std::vec::Vec<#rt::Violation>) {
+                    #validate_body
+                }
+            }
+        }
+    });
     quote! {
         #enum_doc
         #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash)]
@@ -182,19 +201,7 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
             #absent
         }
 
-        #[automatically_derived]
-        impl #rt::wire::Flatten for #ident {
-            fn flatten_into(&self, __key: &mut ::std::string::String, __out: &mut #rt::wire::FlatParams) {
-                #flatten_body
-            }
-        }
-
-        #[automatically_derived]
-        impl #rt::Validate for #ident {
-            fn validate_at(&self, __at: &#rt::Path<'_>, __out: &mut ::std::vec::Vec<#rt::Violation>) {
-                #validate_body
-            }
-        }
+        #request_impls
     }
 }
 

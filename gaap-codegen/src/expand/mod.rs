@@ -257,8 +257,10 @@ pub fn types(set: &TypeSet, ctx: &Ctx) -> TokenStream {
         out.extend(structs::definition(object, ctx));
         out.extend(json::serialize(object, ctx));
         out.extend(json::from_json(object, ctx));
-        out.extend(flatten::flatten(object, ctx));
-        out.extend(validate::validate(object, ctx));
+        if object.in_requests {
+            out.extend(flatten::flatten(object, ctx));
+            out.extend(validate::validate(object, ctx));
+        }
         out.extend(builder::builder(object, ctx));
     }
     for e in &set.enums {
