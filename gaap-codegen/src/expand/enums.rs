@@ -86,28 +86,13 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
         quote! { let _ = (__at, __out); }
     };
     let open_string = e.open && e.base == EnumBase::String;
-    // A documented field the server leaves out reads as its empty wire value (`""`, `0`), as
-    // every other type of a response does; only a response can leave out an open enum.
+    // Only a response can leave out an open enum; it reads as the empty wire value.
     let absent = e.open.then(|| {
         let empty = match e.base {
             EnumBase::String => quote!(#rt::__private::Value::String(::std::string::String::new())),
             EnumBase::Int(_) => quote!(#rt::__private::Value::from(0)),
         };
-        quote! {
-            fn absent(
-                __at: &#rt::Path<'_>,
-                __mode: #rt::wire::Mode,
-            ) -> ::core::result::Result<Self, #rt::DecodeError> {
-                if __mode == #rt::wire::Mode::Response {
-                    #rt::wire::FromJson::from_json(&#empty, __at, __mode)
-                } else {
-                    ::core::result::Result::Err(#rt::DecodeError::new(
-                        __at,
-                        #rt::wire::DecodeErrorKind::Missing,
-                    ))
-                }
-            }
-        }
+        super::absent_reads_as(empty, ctx)
     });
     let parse_doc = match (e.open, e.base) {
         (true, EnumBase::String) => {

@@ -125,28 +125,12 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
         }
     });
     let deserialize = super::deserialize_via_json(ident, ctx);
-    // An object a response leaves out reads as the empty object, as every other type of a
-    // response reads as its empty value; a request must send it.
+    // An object a response leaves out reads as the object read from `{}`.
     let absent = (s.role == StructRole::Object).then(|| {
-        quote! {
-            fn absent(
-                __at: &#rt::Path<'_>,
-                __mode: #rt::wire::Mode,
-            ) -> ::core::result::Result<Self, #rt::DecodeError> {
-                if __mode == #rt::wire::Mode::Response {
-                    Self::from_json(
-                        &#rt::__private::Value::Object(::core::default::Default::default()),
-                        __at,
-                        __mode,
-                    )
-                } else {
-                    ::core::result::Result::Err(#rt::DecodeError::new(
-                        __at,
-                        #rt::wire::DecodeErrorKind::Missing,
-                    ))
-                }
-            }
-        }
+        super::absent_reads_as(
+            quote!(#rt::__private::Value::Object(::core::default::Default::default())),
+            ctx,
+        )
     });
     quote! {
         #[automatically_derived]

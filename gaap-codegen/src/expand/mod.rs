@@ -287,6 +287,28 @@ pub fn deserialize_via_json(ident: &Ident, ctx: &Ctx) -> TokenStream {
     }
 }
 
+/// `FromJson::absent` of a generated type: in a response, a documented field the server leaves
+/// out reads as `empty` (the type's empty wire value), as every other type of a response does; a
+/// request must send it.
+pub fn absent_reads_as(empty: TokenStream, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    quote! {
+        fn absent(
+            __at: &#rt::Path<'_>,
+            __mode: #rt::wire::Mode,
+        ) -> ::core::result::Result<Self, #rt::DecodeError> {
+            if __mode == #rt::wire::Mode::Response {
+                #rt::wire::FromJson::from_json(&#empty, __at, __mode)
+            } else {
+                ::core::result::Result::Err(#rt::DecodeError::new(
+                    __at,
+                    #rt::wire::DecodeErrorKind::Missing,
+                ))
+            }
+        }
+    }
+}
+
 /// `__`-prefixed identifiers for generated locals, so that they never shadow anything a user
 /// could name.
 pub fn local(name: &str) -> Ident {

@@ -1790,7 +1790,7 @@ pub mod create_rule {
                 __mode: ::gaap_runtime::wire::Mode,
             ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError> {
                 if __mode == ::gaap_runtime::wire::Mode::Response {
-                    Self::from_json(
+                    ::gaap_runtime::wire::FromJson::from_json(
                         &::gaap_runtime::__private::Value::Object(
                             ::core::default::Default::default(),
                         ),
