@@ -242,6 +242,35 @@ fn enums_reached_from_the_response_are_open() {
         variant_names(find_enum(items, "ListenerScheduler")),
         ["Rr", "Lc", "Unknown"]
     );
+    // Only what a request can hold is flattened and validated: a response-only enum has neither
+    // impl, the request's enums have both.
+    let impls_of = |items: &[syn::Item], ty: &str| -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                syn::Item::Impl(im)
+                    if quote::ToTokens::to_token_stream(&im.self_ty).to_string() == ty =>
+                {
+                    im.trait_
+                        .as_ref()
+                        .and_then(|(p, _)| p.segments.last())
+                        .map(|s| s.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let response_only = impls_of(items, "ListenerScheduler");
+    assert!(response_only.contains(&"FromJson".to_owned()));
+    assert!(
+        !response_only.contains(&"Flatten".to_owned())
+            && !response_only.contains(&"Validate".to_owned())
+    );
+    let request_side = impls_of(types_items(items), "Scheduler");
+    assert!(
+        request_side.contains(&"Flatten".to_owned())
+            && request_side.contains(&"Validate".to_owned())
+    );
 }
 
 #[test]
