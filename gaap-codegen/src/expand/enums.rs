@@ -53,12 +53,12 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     let names: Vec<_> = e.variants.iter().map(|v| &v.ident).collect();
 
     let (unknown_ty, base_doc) = match e.base {
-        EnumBase::String => (quote!(::std::string::String), "string"),
-        EnumBase::Int(width) => (int_ty(width), "integer"),
+        EnumBase::String => (quote!(::std::string::String), "A string"),
+        EnumBase::Int(width) => (int_ty(width), "An integer"),
     };
     let unknown_variant = e.open.then(|| {
         let unknown_doc = doc(&format!(
-            "A {base_doc} value the spec does not document (sent by a newer server)."
+            "{base_doc} value the spec does not document (sent by a newer server)."
         ));
         quote! { #unknown_doc Unknown(#unknown_ty), }
     });
