@@ -7,6 +7,10 @@
 //! (`requried`) is an error instead of a silently ignored constraint.
 //!
 //! The types also serialize, in the same shape, so that tools (the importer) can write specs.
+//!
+//! Documentation comes in pairs: `doc` (English, where the API description has it) and `doc_zh`
+//! (the Chinese original); likewise `title`/`title_zh`, `description`/`description_zh`. Rustdoc
+//! shows the English text first.
 
 use std::collections::BTreeMap;
 
