@@ -140,7 +140,8 @@ fn usage_params(spec: &Spec) -> String {
                 .map(|p| {
                     format!(
                         "--{p} <{}>",
-                        spec.request_member(p).map_or("?", |m| m.ty.as_str())
+                        spec.request_member(p)
+                            .map_or_else(|| "?".to_owned(), |m| spec.wire_type(&m.ty))
                     )
                 })
                 .collect();
@@ -154,7 +155,12 @@ fn usage_params(spec: &Spec) -> String {
         .iter()
         .filter(|m| m.required && !grouped.contains(m.name.as_str()))
     {
-        let _ = write!(required, " --{} <{}>", member.name, member.ty);
+        let _ = write!(
+            required,
+            " --{} <{}>",
+            member.name,
+            spec.wire_type(&member.ty)
+        );
     }
     required + &out
 }
@@ -193,14 +199,15 @@ fn member_help(spec: &Spec, member: &Member, lang: Lang, indent: &str, out: &mut
             facts.push("unique".to_owned());
         }
     }
+    let ty = spec.wire_type(&member.ty);
     let shown_type = match spec.member_shape(member) {
         Shape::Array(element) => match spec.shape(element, None) {
-            Shape::Scalar(..) => format!("{} (JSON '[…]' or values a b)", member.ty),
-            _ => format!("{} (JSON)", member.ty),
+            Shape::Scalar(..) => format!("{ty} (JSON '[…]' or values a b)"),
+            _ => format!("{ty} (JSON)"),
         },
-        Shape::Object(..) => format!("{} (JSON)", member.ty),
-        Shape::Scalar(Scalar::Bool, _) => format!("{} (true|false)", member.ty),
-        _ => member.ty.clone(),
+        Shape::Object(..) => format!("{ty} (JSON)"),
+        Shape::Scalar(Scalar::Bool, _) => format!("{ty} (true|false)"),
+        _ => ty,
     };
     let _ = writeln!(
         out,

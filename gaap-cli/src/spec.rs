@@ -455,6 +455,19 @@ impl Spec {
         }
     }
 
+    /// The type as a command line user writes its values: a named enumeration is its wire type
+    /// (`Scheduler` → `string`, `HealthCheck[]` → `int64[]`); scalars and object types are
+    /// themselves.
+    pub fn wire_type(&self, ty: &str) -> String {
+        if let Some(element) = ty.strip_suffix("[]") {
+            return format!("{}[]", self.wire_type(element));
+        }
+        match self.types.get(ty) {
+            Some(def) if def.members.is_none() => def.ty.clone().unwrap_or_else(|| ty.to_owned()),
+            _ => ty.to_owned(),
+        }
+    }
+
     /// The shape of a member.
     pub fn member_shape<'s>(&'s self, member: &'s Member) -> Shape<'s> {
         self.shape(&member.ty, member.enum_values.as_deref())

@@ -20,13 +20,12 @@ mod check;
 mod expand;
 mod names;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-pub use check::{check_action, common_codes};
+pub use check::{check_action, check_shared_types, common_codes};
 use diag::Diagnostics;
 use spec::Spec;
 
@@ -184,35 +183,12 @@ fn shared_types_from_action_module(path: &syn::Path) -> TokenStream {
 /// both files. Enums reachable from any spec's response are open.
 pub fn expand_types(files: &[(String, std::path::PathBuf)], options: &Options) -> TokenStream {
     let mut all = Diagnostics::new(files.first().map_or("", |(f, _)| f.as_str()));
-    let mut merged: Option<model::TypeSet> = None;
-    let mut defined_in: BTreeMap<String, (String, spec::TypeDef)> = BTreeMap::new();
+    let mut specs = Vec::new();
     let mut includes = TokenStream::new();
     for (file, path) in files {
         let mut diags = Diagnostics::new(file.clone());
-        let Some(spec) = read_spec(path, &mut diags) else {
-            all.extend(diags);
-            continue;
-        };
-        for (name, def) in &spec.types {
-            match defined_in.get(name) {
-                Some((first_file, first_def)) if first_def != def => diags.error(
-                    format!("$.types.{name}"),
-                    format!("`{name}` is also defined, differently, in {first_file}"),
-                ),
-                Some(_) => {}
-                None => {
-                    defined_in.insert(name.clone(), (file.clone(), def.clone()));
-                }
-            }
-        }
-        if let Some(set) = check::check_action(&spec, &mut diags).map(|a| a.types) {
-            merged = Some(match merged {
-                None => set,
-                Some(mut acc) => {
-                    merge_types(&mut acc, set);
-                    acc
-                }
-            });
+        if let Some(spec) = read_spec(path, &mut diags) {
+            specs.push((file.clone(), spec));
         }
         all.extend(diags);
         let path = path.to_string_lossy();
@@ -220,33 +196,19 @@ pub fn expand_types(files: &[(String, std::path::PathBuf)], options: &Options) -
             const _: &[u8] = ::core::include_bytes!(#path);
         ));
     }
-    if !all.is_empty() {
-        return all.to_compile_errors(options.span);
-    }
-    let ctx = expand::Ctx {
-        rt: options.runtime.clone(),
-        types: quote!(self),
-    };
-    let body = merged
-        .map(|set| expand::types(&set, &ctx))
-        .unwrap_or_default();
-    quote! {
-        #includes
-        #body
-    }
-}
-
-/// Adds the types of `other` not yet in `acc`; an enum open in either is open.
-fn merge_types(acc: &mut model::TypeSet, other: model::TypeSet) {
-    for object in other.objects {
-        if !acc.objects.iter().any(|o| o.ident == object.ident) {
-            acc.objects.push(object);
+    let merged = check::check_shared_types(&specs, &mut all);
+    match merged {
+        Some(set) if all.is_empty() => {
+            let ctx = expand::Ctx {
+                rt: options.runtime.clone(),
+                types: quote!(self),
+            };
+            let body = expand::types(&set, &ctx);
+            quote! {
+                #includes
+                #body
+            }
         }
-    }
-    for e in other.enums {
-        match acc.enums.iter_mut().find(|x| x.ident == e.ident) {
-            Some(existing) => existing.open |= e.open,
-            None => acc.enums.push(e),
-        }
+        _ => all.to_compile_errors(options.span),
     }
 }

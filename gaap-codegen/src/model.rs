@@ -18,20 +18,6 @@ pub enum IntTy {
 }
 
 impl IntTy {
-    /// The Rust primitive's name.
-    pub fn rust_name(self) -> &'static str {
-        match self {
-            IntTy::I8 => "i8",
-            IntTy::I16 => "i16",
-            IntTy::I32 => "i32",
-            IntTy::I64 => "i64",
-            IntTy::U8 => "u8",
-            IntTy::U16 => "u16",
-            IntTy::U32 => "u32",
-            IntTy::U64 => "u64",
-        }
-    }
-
     /// The smallest and largest value of the type.
     pub fn bounds(self) -> (i128, i128) {
         match self {
@@ -44,6 +30,74 @@ impl IntTy {
             IntTy::U32 => (0, u32::MAX.into()),
             IntTy::U64 => (0, u64::MAX.into()),
         }
+    }
+}
+
+/// The scalar types of the spec format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    String,
+    Bool,
+    Float,
+    Int(IntTy),
+}
+
+/// One row of the table of scalar types.
+struct ScalarRow {
+    /// The name in a spec's `type`.
+    spec: &'static str,
+    /// The Rust type, as path segments (`std::string::String` is printed with a leading `::`).
+    rust: &'static [&'static str],
+}
+
+impl Scalar {
+    /// Every scalar type, in the order the spec format documents them.
+    pub const ALL: [Scalar; 11] = [
+        Scalar::String,
+        Scalar::Bool,
+        Scalar::Float,
+        Scalar::Int(IntTy::I8),
+        Scalar::Int(IntTy::I16),
+        Scalar::Int(IntTy::I32),
+        Scalar::Int(IntTy::I64),
+        Scalar::Int(IntTy::U8),
+        Scalar::Int(IntTy::U16),
+        Scalar::Int(IntTy::U32),
+        Scalar::Int(IntTy::U64),
+    ];
+
+    /// The one table of scalar types: the spec's name and the Rust type of each.
+    fn row(self) -> ScalarRow {
+        let (spec, rust): (&'static str, &'static [&'static str]) = match self {
+            Scalar::String => ("string", &["std", "string", "String"]),
+            Scalar::Bool => ("bool", &["bool"]),
+            Scalar::Float => ("float", &["f64"]),
+            Scalar::Int(IntTy::I8) => ("int8", &["i8"]),
+            Scalar::Int(IntTy::I16) => ("int16", &["i16"]),
+            Scalar::Int(IntTy::I32) => ("int32", &["i32"]),
+            Scalar::Int(IntTy::I64) => ("int64", &["i64"]),
+            Scalar::Int(IntTy::U8) => ("uint8", &["u8"]),
+            Scalar::Int(IntTy::U16) => ("uint16", &["u16"]),
+            Scalar::Int(IntTy::U32) => ("uint32", &["u32"]),
+            Scalar::Int(IntTy::U64) => ("uint64", &["u64"]),
+        };
+        ScalarRow { spec, rust }
+    }
+
+    /// The name of the type in a spec (`uint64`).
+    pub fn spec_name(self) -> &'static str {
+        self.row().spec
+    }
+
+    /// The Rust type as path segments: one segment for a primitive (`u64`), else a path from the
+    /// crate root (`std::string::String`).
+    pub fn rust_path(self) -> &'static [&'static str] {
+        self.row().rust
+    }
+
+    /// The scalar type a spec names, if any.
+    pub fn from_spec(name: &str) -> Option<Scalar> {
+        Scalar::ALL.into_iter().find(|s| s.spec_name() == name)
     }
 }
 
@@ -60,10 +114,7 @@ pub enum TypeHome {
 /// The type of a member.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ty {
-    String,
-    Bool,
-    Float,
-    Int(IntTy),
+    Scalar(Scalar),
     Array(Box<Ty>),
     /// An object type, by its Rust name.
     Object(NamedRef),
@@ -79,10 +130,11 @@ pub struct NamedRef {
 }
 
 impl Ty {
-    /// The element type of arrays (nested arrays down to their scalar), the type itself otherwise.
-    pub fn scalar(&self) -> &Ty {
+    /// The element type of arrays (nested arrays down to their innermost element), the type
+    /// itself otherwise.
+    pub fn element(&self) -> &Ty {
         match self {
-            Ty::Array(inner) => inner.scalar(),
+            Ty::Array(inner) => inner.element(),
             other => other,
         }
     }
@@ -120,6 +172,27 @@ impl Constraints {
     }
 }
 
+/// Documentation in English and in the Chinese original; either may be empty. Rustdoc shows the
+/// English text first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Doc {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Doc {
+    pub fn new(en: &str, zh: &str) -> Doc {
+        Doc {
+            en: en.trim().to_owned(),
+            zh: zh.trim().to_owned(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.en.is_empty() && self.zh.is_empty()
+    }
+}
+
 /// How a member is held in its Rust struct.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Presence {
@@ -136,7 +209,7 @@ pub enum Presence {
 pub struct Field {
     pub ident: Ident,
     pub wire: String,
-    pub doc: String,
+    pub doc: Doc,
     pub ty: Ty,
     pub presence: Presence,
     pub sensitive: bool,
@@ -150,6 +223,7 @@ pub struct Choice {
     pub enum_ident: Ident,
     /// The field's name (`target`).
     pub field_ident: Ident,
+    /// The sentence of the documentation that states the rule.
     pub doc: String,
     /// One variant per parameter, in the group's order.
     pub variants: Vec<ChoiceVariant>,
@@ -157,7 +231,7 @@ pub struct Choice {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChoiceVariant {
-    /// The variant (`ProxyId`), also the name of its builder marker.
+    /// The variant (`ProxyId`).
     pub ident: Ident,
     /// The builder setter (`proxy_id`).
     pub setter: Ident,
@@ -178,10 +252,10 @@ pub enum Literal {
     Int(i128),
     Float(f64),
     Bool(bool),
-    /// A variant of the parameter's enum (value as documented, for messages).
+    /// A variant of the parameter's enum.
     Variant {
         ident: Ident,
-        value: String,
+        value: VariantValue,
     },
 }
 
@@ -193,7 +267,7 @@ impl Literal {
             Literal::Int(n) => n.to_string(),
             Literal::Float(x) => x.to_string(),
             Literal::Bool(b) => b.to_string(),
-            Literal::Variant { value, .. } => value.clone(),
+            Literal::Variant { value, .. } => value.to_string(),
         }
     }
 }
@@ -206,12 +280,30 @@ pub enum Test {
     Present(bool),
 }
 
-/// A reference to a parameter from a rule: which slot, and for a choice which variant.
+/// A parameter as a rule reaches it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ParamRef {
-    pub wire: String,
-    pub slot: usize,
-    pub variant: Option<usize>,
+pub enum ParamRef {
+    /// A plain field of the struct.
+    Field(Field),
+    /// One parameter of an exactly-one-of group: set when the group's field holds its variant.
+    Choice {
+        /// The group's field (`target`).
+        member: Ident,
+        /// The group's enum (`Target`).
+        enum_ident: Ident,
+        /// The parameter's variant (`ProxyId`).
+        variant: Ident,
+        field: Field,
+    },
+}
+
+impl ParamRef {
+    /// The parameter as declared.
+    pub fn field(&self) -> &Field {
+        match self {
+            ParamRef::Field(field) | ParamRef::Choice { field, .. } => field,
+        }
+    }
 }
 
 /// A checked rule that `validate()` enforces.
@@ -246,15 +338,48 @@ pub enum StructRole {
     Object,
 }
 
+/// One typestate slot of a builder: a required field or an exactly-one-of group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuilderState {
+    /// The index of the slot in the struct's `slots`.
+    pub slot: usize,
+    /// The builder's type parameter (`SchedulerState`): distinct from every type the builder's
+    /// signatures name, so that rustdoc never shows a parameter that reads like an enum.
+    pub param: Ident,
+    /// The marker type that names the parameter in compile errors (`params::Scheduler`).
+    pub marker: Ident,
+    /// The wire name(s) the slot stands for (`ProxyId | GroupId`).
+    pub label: String,
+}
+
+/// A typestate builder: `build()` compiles once every required member is set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Builder {
+    pub ident: Ident,
+    /// The struct that holds the optional members.
+    pub optionals: Ident,
+    /// The module of the marker types, relative to the module the builder is in
+    /// (`params`, `params::real_server_bind_set_req`).
+    pub markers: Vec<Ident>,
+    pub states: Vec<BuilderState>,
+}
+
 /// A request, response or object type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Struct {
     pub ident: Ident,
     pub wire: String,
-    pub doc: String,
+    pub doc: Doc,
     pub role: StructRole,
     pub slots: Vec<Slot>,
     pub rules: Vec<Rule>,
+    /// The typestate builder: requests and object types used in requests have one.
+    pub builder: Option<Builder>,
+    /// Whether every field has an empty value, so that the struct derives `Default`.
+    pub has_default: bool,
+    /// Whether a request can hold it (requests, object types reached from one): only then is it
+    /// flattened and validated, and only then does it get those impls.
+    pub in_requests: bool,
 }
 
 impl Struct {
@@ -281,24 +406,41 @@ pub enum EnumBase {
     Int(IntTy),
 }
 
+/// A documented wire value of an enumeration, typed by the enum's base.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VariantValue {
+    Str(String),
+    Int(i128),
+}
+
+impl std::fmt::Display for VariantValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VariantValue::Str(s) => f.write_str(s),
+            VariantValue::Int(n) => write!(f, "{n}"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
     pub ident: Ident,
-    /// The wire value as text (`rr`, `1`).
-    pub value: String,
-    pub doc: String,
+    pub value: VariantValue,
+    pub doc: Doc,
 }
 
 /// An enumeration of documented values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Enum {
     pub ident: Ident,
-    pub doc: String,
+    pub doc: Doc,
     pub base: EnumBase,
     pub variants: Vec<Variant>,
     /// Whether the enum has an `Unknown` variant: enums that appear in responses do, so that a
     /// value the server adds later does not break an older client.
     pub open: bool,
+    /// Whether a request can hold it: only then is it flattened and validated.
+    pub in_requests: bool,
 }
 
 /// An error code of the action.
@@ -306,7 +448,7 @@ pub struct Enum {
 pub struct ErrorCode {
     pub ident: Ident,
     pub code: String,
-    pub description: String,
+    pub description: Doc,
     /// Whether the code is one of the common codes of every action.
     pub common: bool,
 }
@@ -327,11 +469,20 @@ pub enum Region {
 }
 
 /// How safe a retry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Idempotency {
     ReadOnly,
-    ClientToken,
+    /// The request carries an optional string `ClientToken`, held in this field.
+    ClientToken(Ident),
     None,
+}
+
+/// The response's `RequestId` field, a string.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestIdField {
+    pub ident: Ident,
+    /// Held as `Option<String>` (the spec does not mark it required).
+    pub optional: bool,
 }
 
 /// One checked action.
@@ -339,8 +490,8 @@ pub enum Idempotency {
 pub struct Action {
     pub wire: String,
     pub module: Ident,
-    pub title: String,
-    pub description: String,
+    pub title: Doc,
+    pub description: Doc,
     pub service: String,
     pub version: String,
     pub host: String,
@@ -348,11 +499,14 @@ pub struct Action {
     pub rate_limit: Option<u32>,
     pub idempotency: Idempotency,
     pub request: Struct,
-    pub builder: Ident,
     pub response: Struct,
+    pub request_id: RequestIdField,
     pub error: Ident,
     /// Enums of request and response members, defined in the action module.
     pub enums: Vec<Enum>,
+    /// Named enums the request and response members use directly, re-exported into the action
+    /// module so that everything a request needs is found beside it.
+    pub reexports: Vec<Ident>,
     /// Object types and named enums of the spec, with the enums of their members.
     pub types: TypeSet,
     pub errors: Vec<ErrorCode>,

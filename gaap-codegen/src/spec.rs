@@ -7,6 +7,10 @@
 //! (`requried`) is an error instead of a silently ignored constraint.
 //!
 //! The types also serialize, in the same shape, so that tools (the importer) can write specs.
+//!
+//! Documentation comes in pairs: `doc` (English, where the API description has it) and `doc_zh`
+//! (the Chinese original); likewise `title`/`title_zh`, `description`/`description_zh`. Rustdoc
+//! shows the English text first.
 
 use std::collections::BTreeMap;
 
@@ -28,12 +32,18 @@ pub struct Spec {
     pub version: String,
     /// The action name as sent in `X-TC-Action` (`CreateTCPListeners`).
     pub action: String,
-    /// The action's title in the documentation (`创建TCP监听器`).
+    /// The action's title in the documentation (`Creates a TCP listener.`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
+    /// The title in the Chinese original (`创建TCP监听器`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_zh: String,
     /// What the action does.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// What the action does, in the Chinese original.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_zh: String,
     /// The documented endpoint host (`gaap.tencentcloudapi.com`).
     pub host: String,
     /// Whether the action takes the `Region` common parameter.
@@ -87,9 +97,12 @@ pub struct Member {
     /// In a request: must be sent. In a response: always present.
     #[serde(default)]
     pub required: bool,
-    /// Documentation, copied from the API description.
+    /// Documentation, copied from the API description (English where it has one).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+    /// The documentation in the Chinese original.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc_zh: String,
     /// The value is secret (a private key): it is redacted from `Debug` output.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
@@ -162,6 +175,9 @@ pub struct EnumValue {
     /// What the value means.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+    /// What the value means, in the Chinese original.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc_zh: String,
 }
 
 /// A named type: an object (with `members`) or an enumeration (with `type` and `enum`).
@@ -170,6 +186,9 @@ pub struct EnumValue {
 pub struct TypeDef {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+    /// The documentation in the Chinese original.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc_zh: String,
     /// The members of an object type, in documented order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
@@ -236,8 +255,12 @@ pub struct Condition {
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     pub code: String,
+    /// What the code means (English).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// What the code means, in the Chinese original.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_zh: String,
 }
 
 /// A documented example call.

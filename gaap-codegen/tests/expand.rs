@@ -28,6 +28,19 @@ fn module_items(file: &syn::File) -> &[syn::Item] {
         .expect("an action expands to a module")
 }
 
+/// The items of the action module's `types` submodule.
+fn types_items(items: &[syn::Item]) -> &[syn::Item] {
+    items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => {
+                m.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .expect("the action module has a types module")
+}
+
 fn find_struct<'a>(items: &'a [syn::Item], name: &str) -> &'a syn::ItemStruct {
     items
         .iter()
@@ -116,22 +129,36 @@ fn the_seed_spec_expands_to_a_module_with_the_documented_types() {
     assert_eq!(
         params,
         [
-            "ListenerName",
-            "Ports",
-            "Scheduler",
-            "HealthCheck",
-            "RealServerType",
-            "ProxyIdOrGroupId"
+            "ListenerNameState",
+            "PortsState",
+            "SchedulerState",
+            "HealthCheckState",
+            "RealServerTypeState",
+            "ProxyIdOrGroupIdState"
         ],
-        "one typestate per required parameter and per exactly-one-of group"
+        "one typestate per required parameter and per exactly-one-of group, named apart from \
+         the enums the setters take"
     );
 
     assert_eq!(
         variant_names(find_enum(items, "Target")),
         ["ProxyId", "GroupId"]
     );
+    // Scheduler is a named type of the spec (shared with the listeners of responses), generated
+    // in the types module and re-exported beside the request.
+    let reexported: Vec<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Use(u) => Some(quote::ToTokens::to_token_stream(u).to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        reexported.iter().any(|u| u.contains("Scheduler")),
+        "named enums of the request are re-exported into the action module: {reexported:?}"
+    );
     assert_eq!(
-        variant_names(find_enum(items, "Scheduler")),
+        variant_names(find_enum(types_items(items), "Scheduler")),
         [
             "RoundRobin",
             "WeightedRoundRobin",
@@ -215,6 +242,35 @@ fn enums_reached_from_the_response_are_open() {
         variant_names(find_enum(items, "ListenerScheduler")),
         ["Rr", "Lc", "Unknown"]
     );
+    // Only what a request can hold is flattened and validated: a response-only enum has neither
+    // impl, the request's enums have both.
+    let impls_of = |items: &[syn::Item], ty: &str| -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                syn::Item::Impl(im)
+                    if quote::ToTokens::to_token_stream(&im.self_ty).to_string() == ty =>
+                {
+                    im.trait_
+                        .as_ref()
+                        .and_then(|(p, _)| p.segments.last())
+                        .map(|s| s.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let response_only = impls_of(items, "ListenerScheduler");
+    assert!(response_only.contains(&"FromJson".to_owned()));
+    assert!(
+        !response_only.contains(&"Flatten".to_owned())
+            && !response_only.contains(&"Validate".to_owned())
+    );
+    let request_side = impls_of(types_items(items), "Scheduler");
+    assert!(
+        request_side.contains(&"Flatten".to_owned())
+            && request_side.contains(&"Validate".to_owned())
+    );
 }
 
 #[test]
@@ -296,20 +352,20 @@ fn each_kind_of_bad_spec_is_reported_at_its_json_path() {
         ),
         (
             "enum value of the wrong type",
-            |s| s["request"][2]["enum"][0]["value"] = json!(1),
-            "$.request[2].enum[0].value",
+            |s| s["types"]["Scheduler"]["enum"][0]["value"] = json!(1),
+            "$.types.Scheduler.enum[0].value",
             "enum value 1 is not of the parameter's type string",
         ),
         (
             "integer enum value without a name",
-            |s| s["request"][3]["enum"][0]["name"] = Value::Null,
-            "$.request[3].enum[0].name",
+            |s| s["types"]["HealthCheck"]["enum"][0]["name"] = Value::Null,
+            "$.types.HealthCheck.enum[0].name",
             "give the value a `name`",
         ),
         (
             "duplicate enum value",
-            |s| s["request"][2]["enum"][1]["value"] = json!("rr"),
-            "$.request[2].enum[1].value",
+            |s| s["types"]["Scheduler"]["enum"][1]["value"] = json!("rr"),
+            "$.types.Scheduler.enum[1].value",
             "enum value `rr` is listed twice",
         ),
         (
@@ -391,6 +447,17 @@ fn each_kind_of_bad_spec_is_reported_at_its_json_path() {
             |s| s["request"][0]["type"] = json!("Listener[]"),
             "$.request[0].type",
             "unknown type `Listener[]`",
+        ),
+        (
+            "builder type parameter with the name of an enum",
+            |s| {
+                s["request"].as_array_mut().unwrap().push(json!({
+                    "name": "Mode", "type": "string", "enum": [{"value": "a"}, {"value": "b"}],
+                    "enum_name": "ListenerNameState"
+                }));
+            },
+            "$.request",
+            "type parameter `ListenerNameState`",
         ),
         (
             "recursive type",

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use gaap::{Action, ActionVisitor, DecodeError, ValidationErrors};
 use gaap_runtime::wire::{DecodeErrorKind, request_from_flat, request_from_json};
+use serde_json::json;
 
 use crate::config::Throttling;
 use crate::error::{ApiError, code, success_body};
@@ -180,6 +181,8 @@ fn create_tcp_listeners(
     let (kind, owner_id) = match &request.target {
         Target::ProxyId(id) => (TargetKind::Proxy, id.as_str()),
         Target::GroupId(id) => (TargetKind::Group, id.as_str()),
+        // `Target` is `#[non_exhaustive]`: a target the spec adds later is not kept here yet.
+        _ => return Err(unsupported_target()),
     };
     let ports = request
         .ports
@@ -227,10 +230,12 @@ fn create_tcp_listeners(
         &prototype,
         new_listener_id,
     )?;
-    success_body(&gaap::CreateTcpListenersResponse {
-        listener_ids,
-        request_id: cx.request_id.to_owned(),
-    })
+    // Responses are written as JSON with their documented wire names: the generated response
+    // types are `#[non_exhaustive]`, made for reading.
+    success_body(&json!({
+        "ListenerIds": listener_ids,
+        "RequestId": cx.request_id,
+    }))
 }
 
 fn describe_tcp_listeners(
@@ -253,45 +258,58 @@ fn describe_tcp_listeners(
     };
     let state = read_lock(cx.state);
     let (total_count, page) = state.describe_listeners(&query)?;
-    let listener_set = page.into_iter().map(tcp_listener).collect();
+    let listener_set: Vec<serde_json::Value> = page.into_iter().map(tcp_listener).collect();
     drop(state);
-    success_body(&gaap::DescribeTcpListenersResponse {
-        total_count,
-        listener_set,
-        request_id: cx.request_id.to_owned(),
-    })
+    success_body(&json!({
+        "TotalCount": total_count,
+        "ListenerSet": listener_set,
+        "RequestId": cx.request_id,
+    }))
 }
 
-fn tcp_listener(l: &Listener) -> gaap::types::TcpListener {
+fn unsupported_target() -> ApiError {
+    ApiError::new(
+        code::INVALID_PARAMETER,
+        "the emulator keeps listeners of a connection (ProxyId) or a group (GroupId) only",
+    )
+}
+
+/// A listener as `TCPListener` of the response, by its documented member names.
+fn tcp_listener(l: &Listener) -> serde_json::Value {
     let (proxy_id, group_id) = match l.owner_kind {
         TargetKind::Proxy => (l.owner_id.clone(), None),
         TargetKind::Group => (String::new(), Some(l.owner_id.clone())),
     };
-    gaap::types::TcpListener {
-        listener_id: l.listener_id.clone(),
-        listener_name: l.listener_name.clone(),
-        port: u64::from(l.port),
-        real_server_port: l.real_server_port,
-        real_server_type: l.real_server_type.clone(),
-        protocol: l.protocol.clone(),
+    let mut listener = json!({
+        "ListenerId": l.listener_id,
+        "ListenerName": l.listener_name,
+        "Port": u64::from(l.port),
+        "RealServerPort": l.real_server_port,
+        "RealServerType": l.real_server_type,
+        "Protocol": l.protocol,
         // 0: running. Listeners are ready as soon as they are created here.
-        listener_status: 0,
-        scheduler: l.scheduler.clone(),
-        connect_timeout: l.connect_timeout,
-        delay_loop: l.delay_loop,
-        health_check: l.health_check,
+        "ListenerStatus": 0,
+        "Scheduler": l.scheduler,
+        "ConnectTimeout": l.connect_timeout,
+        "DelayLoop": l.delay_loop,
+        "HealthCheck": l.health_check,
         // No real server is ever bound in the emulator.
-        bind_status: 0,
-        real_server_set: Vec::new(),
-        create_time: u64::try_from(l.create_time).unwrap_or(0),
-        client_ip_method: u64::try_from(l.client_ip_method).unwrap_or(0),
-        healthy_threshold: l.healthy_threshold,
-        unhealthy_threshold: l.unhealthy_threshold,
-        failover_switch: u64::try_from(l.failover_switch).unwrap_or(0),
-        session_persist: 0,
-        proxy_id,
-        group_id,
+        "BindStatus": 0,
+        "RealServerSet": [],
+        "CreateTime": u64::try_from(l.create_time).unwrap_or(0),
+        "ClientIPMethod": u64::try_from(l.client_ip_method).unwrap_or(0),
+        "HealthyThreshold": l.healthy_threshold,
+        "UnhealthyThreshold": l.unhealthy_threshold,
+        "FailoverSwitch": u64::try_from(l.failover_switch).unwrap_or(0),
+        "SessionPersist": 0,
+        "ProxyId": proxy_id,
+        "GroupId": group_id,
+    });
+    // An optional member without a value is left out, as the typed response writes it.
+    if let serde_json::Value::Object(members) = &mut listener {
+        members.retain(|_, value| !value.is_null());
     }
+    listener
 }
 
 fn delete_listeners(
@@ -302,14 +320,16 @@ fn delete_listeners(
     let (kind, owner_id) = match &request.target {
         Target::ProxyId(id) => (TargetKind::Proxy, id.as_str()),
         Target::GroupId(id) => (TargetKind::Group, id.as_str()),
+        // `Target` is `#[non_exhaustive]`: a target the spec adds later is not kept here yet.
+        _ => return Err(unsupported_target()),
     };
     let outcome = write_lock(cx.state).delete_listeners(kind, owner_id, &request.listener_ids)?;
-    success_body(&gaap::DeleteListenersResponse {
-        operation_failed_listener_set: outcome.failed,
-        operation_succeed_listener_set: outcome.succeeded,
-        invalid_status_listener_set: outcome.invalid,
-        request_id: cx.request_id.to_owned(),
-    })
+    success_body(&json!({
+        "OperationFailedListenerSet": outcome.failed,
+        "OperationSucceedListenerSet": outcome.succeeded,
+        "InvalidStatusListenerSet": outcome.invalid,
+        "RequestId": cx.request_id,
+    }))
 }
 
 /// `listener-` and eight random characters of `[0-9a-z]`, as the API's ids look.

@@ -31,6 +31,9 @@ pub struct Subject<'a> {
     /// The other members of the same request or object: a "value" that is one of them is a
     /// cross-field statement, not an enumeration.
     pub siblings: &'a [String],
+    /// Only enumerations: a response says what a value means, and ranges, lengths and numbers
+    /// of elements of what a server sends are not checked.
+    pub enums_only: bool,
 }
 
 /// One extracted constraint.
@@ -149,26 +152,81 @@ pub fn extract(subject: &Subject<'_>) -> Extraction {
     // A link is no list of values (`cloud.tencent.com/document/api`).
     let doc = URL.replace_all(&plain(subject.doc), "").into_owned();
     let mut out = Extraction {
-        looks_constrained: LOOKS_NUMERIC.is_match(&doc) || LOOKS_ENUM.is_match(&doc),
+        looks_constrained: !subject.enums_only
+            && (LOOKS_NUMERIC.is_match(&doc) || LOOKS_ENUM.is_match(&doc)),
         ..Extraction::default()
     };
     match subject.scalar {
         Scalar::Int | Scalar::Float => {
-            ranges(&doc, &mut out);
+            if !subject.enums_only {
+                ranges(&doc, &mut out);
+            }
             if subject.scalar == Scalar::Int {
                 int_enum(&doc, &mut out);
             }
         }
         Scalar::String => {
-            if !subject.is_array {
+            if !subject.is_array && !subject.enums_only {
                 lengths(&doc, &mut out);
             }
             string_enum(&doc, subject, &mut out);
         }
         Scalar::Other => {}
     }
-    if subject.is_array {
+    if subject.is_array && !subject.enums_only {
         items(&doc, subject, &mut out);
+    }
+    out
+}
+
+// Values in the English description: `` `rr` (round-robin) ``, `` `RUNNING`: Running ``,
+// `1: enabled`, `1 (enable)`.
+re!(
+    EN_QUOTED,
+    r"`([A-Za-z0-9_.\-]+)`\s*(?:[:：]\s*([^`;；,，.。(（]*[^`;；,，.。(（\s])|[(（]([^)）]*)[)）])?"
+);
+re!(
+    EN_NUMBER,
+    r"(?:^|[\s;；,，(（:：])(-?\d+)\s*(?:[:：]\s*([A-Za-z][^;；,，.。`]*[^;；,，.。`\s])|[(（]([A-Za-z][^)）]*)[)）])"
+);
+
+/// The values the English description of a member lists, each with its meaning as written
+/// (possibly empty), in documented order: values in backticks for strings, numbers followed by
+/// `:` or a parenthesis for integers. Used to check the Chinese extraction and to give each
+/// variant its English meaning; never to make an enumeration on its own.
+pub fn english_values(doc: &str, scalar: Scalar) -> Vec<(Value, String)> {
+    let doc = plain(doc);
+    let mut out: Vec<(Value, String)> = Vec::new();
+    let mut push = |value: Value, meaning: &str| {
+        if !out.iter().any(|(v, _)| *v == value) {
+            out.push((value, meaning.trim().to_owned()));
+        }
+    };
+    match scalar {
+        Scalar::Int => {
+            for c in EN_QUOTED.captures_iter(&doc) {
+                if let Ok(n) = c[1].parse::<i64>() {
+                    let meaning = c.get(2).or(c.get(3)).map_or("", |m| m.as_str());
+                    push(Value::from(n), meaning);
+                }
+            }
+            for c in EN_NUMBER.captures_iter(&doc) {
+                if let Ok(n) = c[1].parse::<i64>() {
+                    let meaning = c.get(2).or(c.get(3)).map_or("", |m| m.as_str());
+                    push(Value::from(n), meaning);
+                }
+            }
+        }
+        Scalar::String => {
+            for c in EN_QUOTED.captures_iter(&doc) {
+                // `null` is what an absent value reads as, in the notes of the description.
+                if c[1].parse::<f64>().is_err() && &c[1] != "null" {
+                    let meaning = c.get(2).or(c.get(3)).map_or("", |m| m.as_str());
+                    push(Value::from(c[1].to_owned()), meaning);
+                }
+            }
+        }
+        Scalar::Float | Scalar::Other => {}
     }
     out
 }
@@ -480,6 +538,7 @@ mod tests {
             is_array,
             doc,
             siblings: &["ProxyId".to_owned(), "GroupId".to_owned()],
+            enums_only: false,
         })
     }
 
@@ -586,6 +645,50 @@ mod tests {
         );
         assert!(e.findings.is_empty());
         assert_eq!(e.left_out.len(), 1);
+    }
+
+    #[test]
+    fn english_values_with_their_meanings() {
+        let shown = |doc: &str, scalar| -> Vec<String> {
+            english_values(doc, scalar)
+                .into_iter()
+                .map(|(v, m)| format!("{}={m}", v.as_str().map_or(v.to_string(), str::to_owned)))
+                .collect()
+        };
+        assert_eq!(
+            shown(
+                "Values: `rr` (round-robin), `wrr` (weighted round-robin), `lc` (the least-connections strategy).",
+                Scalar::String
+            ),
+            [
+                "rr=round-robin",
+                "wrr=weighted round-robin",
+                "lc=the least-connections strategy"
+            ]
+        );
+        assert_eq!(
+            shown(
+                "Connection status. Valid values: `RUNNING`: Running `CREATING`: Creating",
+                Scalar::String
+            ),
+            ["RUNNING=Running", "CREATING=Creating"]
+        );
+        assert_eq!(
+            shown(
+                "Whether to enable it. 1: enabled; 0: disabled. UDP listeners do not support it.",
+                Scalar::Int
+            ),
+            ["1=enabled", "0=disabled"]
+        );
+        assert_eq!(
+            shown("Valid values: 1 (enable) and 0 (disable).", Scalar::Int),
+            ["1=enable", "0=disable"]
+        );
+        assert_eq!(
+            shown("Listener status: `0`: Running `1`: Creating", Scalar::Int),
+            ["0=Running", "1=Creating"]
+        );
+        assert!(shown("Value range: [5, 300].", Scalar::Int).is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The reference inputs, as they are: `gaap-2018-05-29.api.json` (tccli), `.examples.json`
-//! (tccli) and `.error-codes.json` (tencentcloud-sdk-go).
+//! The reference inputs, as they are: `gaap-2018-05-29.api.json` (tccli), its English
+//! counterpart `.intl-en.api.json` (tccli-intl-en), `.examples.json` (tccli) and
+//! `.error-codes.json` (tencentcloud-sdk-go).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -81,14 +82,18 @@ pub struct ErrorCodes {
     pub descriptions: BTreeMap<String, String>,
 }
 
-/// The three files of a reference directory.
+/// The files of a reference directory that the importer reads.
 pub struct Reference {
+    /// The Chinese description: every action.
     pub api: Api,
+    /// The English description of the international site: the actions sold there.
+    pub api_en: Api,
     pub examples: Examples,
     pub errors: ErrorCodes,
 }
 
 pub const API_FILE: &str = "gaap-2018-05-29.api.json";
+pub const API_EN_FILE: &str = "gaap-2018-05-29.intl-en.api.json";
 pub const EXAMPLES_FILE: &str = "gaap-2018-05-29.examples.json";
 pub const ERRORS_FILE: &str = "gaap-2018-05-29.error-codes.json";
 
@@ -99,10 +104,22 @@ fn read<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> Result<T, Strin
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+impl Api {
+    /// The member `member` of the object `object`, if the description has both.
+    pub fn member(&self, object: &str, member: &str) -> Option<&ApiMember> {
+        self.objects
+            .get(object)?
+            .members
+            .iter()
+            .find(|m| m.name == member)
+    }
+}
+
 impl Reference {
     pub fn read(dir: &Path) -> Result<Reference, String> {
         Ok(Reference {
             api: read(dir, API_FILE)?,
+            api_en: read(dir, API_EN_FILE)?,
             examples: read(dir, EXAMPLES_FILE)?,
             errors: read(dir, ERRORS_FILE)?,
         })

@@ -17,9 +17,12 @@ sentences that made a pattern change) or overridden in the hand-written overlay 
 extracted key; the override and its reason are listed under \"Hand-written overlay\"). A sentence \
 that only gives a default, an example (\"例如\"), a condition on other parameters, or a list that \
 may be partial is not a constraint and is listed under \"Left out\". Enumerations are extracted \
-from request parameters and from the members of object types used in requests; response-only \
-fields are not enumerated (an enumeration there would only add an `Unknown` case to every \
-match). Re-importing regenerates this file; a change in it shows up in review as a diff.";
+from every member, response fields and members of response-only object types included (there \
+only enumerations: a response is not validated); an enumeration that appears in a response is \
+open (`Unknown(value)` keeps a value the spec does not list). Each enumeration was also checked \
+against the English description: where the English text lists other values, the row is under \
+\"Chinese and English\" with the decision. Re-importing regenerates this file; a change in it \
+shows up in review as a diff.";
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " / ")
@@ -102,6 +105,12 @@ pub fn render(records: &Records) -> String {
     writeln!(out, "## Counts\n").unwrap();
     writeln!(out, "| what | count |\n| --- | --- |").unwrap();
     writeln!(out, "| actions | {} |", records.actions).unwrap();
+    writeln!(
+        out,
+        "| actions with an English description | {} |",
+        records.english_actions
+    )
+    .unwrap();
     writeln!(out, "| object types | {} |", records.types).unwrap();
     writeln!(
         out,
@@ -118,6 +127,24 @@ pub fn render(records: &Records) -> String {
     )
     .unwrap();
     writeln!(out, "| extracted enumerations of integers | {int_enums} |").unwrap();
+    writeln!(
+        out,
+        "| enumerated members among object-type members and response fields | {} of {} |",
+        records.output_enums.0, records.output_enums.1
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "| enumerations shared by several members (named types) | {} |",
+        records.shared.len()
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "| enumerations whose English text lists other values | {} |",
+        records.disagreements.len()
+    )
+    .unwrap();
     writeln!(
         out,
         "| members with a hand-written patch or note | {} |",
@@ -265,6 +292,67 @@ pub fn render(records: &Records) -> String {
         .unwrap();
     }
 
+    writeln!(out, "\n## Shared enumerations\n").unwrap();
+    writeln!(
+        out,
+        "Identical enumerations (same member name, wire type, values and variant names) of \
+         several members are one named type, so that a request parameter and the response field \
+         that carries its value are one Rust type.\n"
+    )
+    .unwrap();
+    writeln!(out, "| type | values | members |\n| --- | --- | --- |").unwrap();
+    for shared in &records.shared {
+        writeln!(
+            out,
+            "| {} | {} | {} |",
+            shared.name,
+            cell(&shared.values.join(", ")),
+            cell(&shared.members.join(", "))
+        )
+        .unwrap();
+    }
+    writeln!(
+        out,
+        "\nMembers of the same name whose values differ from the shared type keep a type of \
+         their own:\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "| member | shared type | why not |\n| --- | --- | --- |"
+    )
+    .unwrap();
+    for (member, name, why) in &records.not_shared {
+        writeln!(out, "| {member} | {name} | {} |", cell(why)).unwrap();
+    }
+
+    writeln!(out, "\n## Chinese and English\n").unwrap();
+    writeln!(
+        out,
+        "Enumerations whose English description lists other values than the spec (from the \
+         Chinese description and the overlay). The spec keeps the Chinese list unless the \
+         overlay says otherwise; the note says why.\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "| where | member | spec | English | English text | note |\n| --- | --- | --- | --- | --- | --- |"
+    )
+    .unwrap();
+    for d in &records.disagreements {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            d.owner,
+            d.member,
+            cell(&d.spec_values.join(", ")),
+            cell(&d.english_values.join(", ")),
+            cell(&d.english_doc),
+            cell(d.note.as_deref().unwrap_or("(no note)"))
+        )
+        .unwrap();
+    }
+
     writeln!(out, "\n## Object types used by requests and responses\n").unwrap();
     writeln!(
         out,
@@ -306,6 +394,7 @@ pub fn left_out(records: &Records) -> Vec<(&SubjectRecord, String, String)> {
         }
         let unexplained_candidate = s.looks_constrained && s.findings.is_empty();
         if s.left_out.is_empty()
+            && s.findings.is_empty()
             && !hand_constrains(s)
             && (unexplained_candidate || note_of(s).is_some())
         {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::diag::Diagnostics;
-use crate::model::ErrorCode;
+use crate::model::{Doc, ErrorCode};
 use crate::names;
 use crate::spec::ErrorSpec;
 
@@ -84,13 +84,16 @@ pub fn check_errors(errors: &[ErrorSpec], diags: &mut Diagnostics) -> Vec<ErrorC
         out.push(ErrorCode {
             ident,
             code: error.code.clone(),
-            description: error.description.clone(),
+            description: Doc::new(&error.description, &error.description_zh),
             common: false,
         });
     }
     for (code, description) in common_codes() {
         if let Some(&i) = by_code.get(&code) {
             out[i].common = true;
+            if out[i].description.en.is_empty() {
+                out[i].description.en = description;
+            }
             continue;
         }
         let Ok(ident) = names::error_variant_ident(&code) else {
@@ -102,7 +105,7 @@ pub fn check_errors(errors: &[ErrorSpec], diags: &mut Diagnostics) -> Vec<ErrorC
         out.push(ErrorCode {
             ident,
             code,
-            description,
+            description: Doc::new(&description, ""),
             common: true,
         });
     }
@@ -126,11 +129,13 @@ mod tests {
         let errors = vec![
             ErrorSpec {
                 code: "InvalidParameterValue.DuplicatedListenerPort".into(),
-                description: "监听器端口已存在。".into(),
+                description: String::new(),
+                description_zh: "监听器端口已存在。".into(),
             },
             ErrorSpec {
                 code: "InternalError".into(),
-                description: "内部错误。".into(),
+                description: String::new(),
+                description_zh: "内部错误。".into(),
             },
         ];
         let codes = check_errors(&errors, &mut diags);
@@ -141,7 +146,11 @@ mod tests {
         );
         assert!(!codes[0].common);
         assert!(codes[1].common, "InternalError is also a common code");
-        assert_eq!(codes[1].description, "内部错误。");
+        assert_eq!(codes[1].description.zh, "内部错误。");
+        assert_eq!(
+            codes[1].description.en, "Internal error.",
+            "a listed common code keeps its own description and gains the common English one"
+        );
         assert_eq!(codes.len(), 2 + 38 - 1);
     }
 
@@ -151,6 +160,7 @@ mod tests {
         let spec = |code: &str| ErrorSpec {
             code: code.into(),
             description: String::new(),
+            description_zh: String::new(),
         };
         check_errors(&[spec("A..B"), spec("Foo"), spec("Foo")], &mut diags);
         let paths: Vec<_> = diags.items().iter().map(|d| d.json_path.as_str()).collect();

@@ -6,7 +6,9 @@ use serde_json::Number;
 
 use super::types::{self, Named, check_enum, enum_base, int_literal, ty_name};
 use crate::diag::Diagnostics;
-use crate::model::{Bound, Constraints, Enum, Field, NamedRef, Presence, Ty, TypeHome};
+use crate::model::{
+    Bound, Constraints, Doc, Enum, Field, NamedRef, Presence, Scalar, Ty, TypeHome,
+};
 use crate::names;
 use crate::spec::Member;
 
@@ -83,7 +85,7 @@ fn check_member(
 
     let mut inline_enum = None;
     if let (Some(values), Some(declared)) = (&member.enum_values, ty.as_ref()) {
-        match enum_base(declared.scalar()) {
+        match enum_base(declared.element()) {
             Some(base) => {
                 let enum_wire = match (&member.enum_name, scope.owner) {
                     (Some(name), _) => name.clone(),
@@ -96,7 +98,7 @@ fn check_member(
                 if let Some(enum_ident) = enum_ident {
                     inline_enum = check_enum(
                         enum_ident.clone(),
-                        &member.doc,
+                        Doc::new(&member.doc, &member.doc_zh),
                         base,
                         values,
                         &format!("{at}.enum"),
@@ -141,7 +143,7 @@ fn check_member(
         field: Field {
             ident,
             wire: member.name.clone(),
-            doc: member.doc.clone(),
+            doc: Doc::new(&member.doc, &member.doc_zh),
             ty,
             presence,
             sensitive: member.sensitive,
@@ -160,11 +162,11 @@ fn replace_scalar(ty: &Ty, scalar: Ty) -> Ty {
 
 fn check_constraints(member: &Member, ty: &Ty, at: &str, diags: &mut Diagnostics) -> Constraints {
     let mut c = Constraints::default();
-    let scalar = ty.scalar();
+    let scalar = ty.element();
     if let Some(range) = &member.range {
         let path = format!("{at}.range");
         match scalar {
-            Ty::Int(width) => {
+            Ty::Scalar(Scalar::Int(width)) => {
                 let bound = |n: &Option<Number>, key: &str, diags: &mut Diagnostics| {
                     let n = n.as_ref()?;
                     let value = int_literal(&serde_json::Value::Number(n.clone()), *width);
@@ -185,7 +187,7 @@ fn check_constraints(member: &Member, ty: &Ty, at: &str, diags: &mut Diagnostics
                 c.min = min.map(Bound::Int);
                 c.max = max.map(Bound::Int);
             }
-            Ty::Float => {
+            Ty::Scalar(Scalar::Float) => {
                 let min = range.min.as_ref().and_then(Number::as_f64);
                 let max = range.max.as_ref().and_then(Number::as_f64);
                 check_order(min, max, &path, diags);
@@ -206,7 +208,7 @@ fn check_constraints(member: &Member, ty: &Ty, at: &str, diags: &mut Diagnostics
     }
     if let Some(length) = &member.length {
         let path = format!("{at}.length");
-        if *scalar != Ty::String {
+        if *scalar != Ty::Scalar(Scalar::String) {
             diags.error(
                 &path,
                 format!(

@@ -3,12 +3,15 @@
 //! Every problem is recorded in one [`Diagnostics`] and checking goes on, so that an author sees
 //! all problems of a file at once; a model is returned only when there is none.
 
+mod builders;
 mod errors;
 mod members;
 mod rules;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use quote::format_ident;
 
 use members::{CheckedMember, Scope, check_members};
 use rules::{RuleScope, check_rules};
@@ -18,10 +21,66 @@ pub use errors::common_codes;
 
 use crate::diag::Diagnostics;
 use crate::model::{
-    Action, Enum, Field, Idempotency, Region, Slot, Struct, StructRole, Ty, TypeHome, TypeSet,
+    Action, Doc, Enum, Field, Idempotency, Presence, Region, RequestIdField, Scalar, Slot, Struct,
+    StructRole, Ty, TypeHome, TypeSet,
 };
 use crate::names;
 use crate::spec::{FORMAT_VERSION, RegionSpec, Spec, TypeDef};
+
+/// The object types and enums of several specs, merged into one set for a shared types module.
+/// A type defined by several specs must be defined identically in each; an enum open in one
+/// (reached from a response) is open; an object type used in any request has a builder. Each
+/// spec's problems are reported under its own file. `None` when there was a problem.
+pub fn check_shared_types(specs: &[(String, Spec)], all: &mut Diagnostics) -> Option<TypeSet> {
+    let before = all.items().len();
+    let mut merged = TypeSet::default();
+    let mut defined_in: BTreeMap<&str, (&str, &TypeDef)> = BTreeMap::new();
+    for (file, spec) in specs {
+        let mut diags = Diagnostics::new(file.clone());
+        for (name, def) in &spec.types {
+            match defined_in.get(name.as_str()) {
+                Some((first_file, first_def)) if *first_def != def => diags.error(
+                    format!("$.types.{name}"),
+                    format!("`{name}` is also defined, differently, in {first_file}"),
+                ),
+                Some(_) => {}
+                None => {
+                    defined_in.insert(name, (file, def));
+                }
+            }
+        }
+        if let Some(action) = check_action(spec, &mut diags) {
+            merge_types(&mut merged, action.types);
+        }
+        all.extend(diags);
+    }
+    (all.items().len() == before).then_some(merged)
+}
+
+/// Adds the types of `other` not yet in `acc`; an enum open in either is open, an object with a
+/// builder in either has it (the definitions are otherwise identical, checked by the caller).
+fn merge_types(acc: &mut TypeSet, other: TypeSet) {
+    for object in other.objects {
+        match acc.objects.iter_mut().find(|o| o.ident == object.ident) {
+            Some(existing) => {
+                existing.in_requests |= object.in_requests;
+                if existing.builder.is_none() {
+                    existing.builder = object.builder;
+                }
+            }
+            None => acc.objects.push(object),
+        }
+    }
+    for e in other.enums {
+        match acc.enums.iter_mut().find(|x| x.ident == e.ident) {
+            Some(existing) => {
+                existing.open |= e.open;
+                existing.in_requests |= e.in_requests;
+            }
+            None => acc.enums.push(e),
+        }
+    }
+}
 
 /// Checks a whole spec. `None` when `diags` received a problem.
 pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
@@ -34,7 +93,7 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
         .map_err(|reason| diags.error("$.action", reason))
         .ok();
 
-    let mut types = check_named_types(spec, diags);
+    let mut types = check_named_types(spec, &builders::request_side_types(spec), diags);
     let named = named_table(spec);
     let lookup = |name: &str| named.get(name).cloned();
 
@@ -45,7 +104,7 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
     };
     let request_members = check_members(&spec.request, "$.request", &action_scope, diags);
     let response_members = check_members(&spec.response, "$.response", &action_scope, diags);
-    check_request_id(&response_members, spec, diags);
+    let request_id = check_request_id(&response_members, spec, diags);
 
     let mut action_enums: Vec<Enum> = Vec::new();
     let mut enum_origin: BTreeMap<String, String> = BTreeMap::new();
@@ -77,7 +136,6 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
 
     let request_fields: Vec<Field> = request_members.into_iter().map(|m| m.field).collect();
     let response_fields: Vec<Field> = response_members.into_iter().map(|m| m.field).collect();
-    let idempotency = idempotency(&spec.action, &request_fields);
     let find_enum = |ty: &Ty| find_enum(ty, &action_enums, &types.enums);
     let (request_slots, request_rules) = check_rules(
         request_fields,
@@ -95,35 +153,55 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
         diags,
     );
 
+    let idempotency = idempotency(&spec.action, &request_slots);
     let errors = errors::check_errors(&spec.errors, diags);
     let (module, prefix) = (module?, prefix?);
-    let request = Struct {
+    let builder = names::type_ident(&format!("{prefix}RequestBuilder")).ok()?;
+    let mut request = Struct {
         ident: names::type_ident(&format!("{prefix}Request")).ok()?,
         wire: format!("{}Request", spec.action),
-        doc: spec.description.clone(),
+        doc: Doc::new(&spec.description, &spec.description_zh),
         role: StructRole::Request,
         slots: request_slots,
         rules: request_rules,
+        builder: None,
+        has_default: false,
+        in_requests: true,
     };
+    request.builder = builders::builder(
+        &request,
+        builder,
+        vec![names::snake_ident("params").ok()?],
+        "$.request",
+        diags,
+    );
     let response = Struct {
         ident: names::type_ident(&format!("{prefix}Response")).ok()?,
         wire: format!("{}Response", spec.action),
-        doc: format!("The successful response of {}.", spec.action),
+        doc: Doc::new(&format!("The successful response of {}.", spec.action), ""),
         role: StructRole::Response,
         slots: response_fields.into_iter().map(Slot::Field).collect(),
         rules: Vec::new(),
+        builder: None,
+        has_default: false,
+        in_requests: false,
     };
-    let builder = names::type_ident(&format!("{prefix}RequestBuilder")).ok()?;
     let error = names::type_ident(&format!("{prefix}Error")).ok()?;
 
-    check_action_names(&request, &response, &builder, &error, &action_enums, diags);
-    mark_open(
-        &response,
-        &mut action_enums,
-        &mut types,
-        false,
-        &mut BTreeSet::new(),
-    );
+    let taken = check_action_names(&request, &response, &error, &action_enums, diags);
+    let mut from_response = Reached::default();
+    reached(&response, &types, false, &mut from_response);
+    let mut from_request = Reached::default();
+    reached(&request, &types, false, &mut from_request);
+    for e in &mut action_enums {
+        e.open |= from_response.local_enums.contains(&e.ident.to_string());
+        e.in_requests |= from_request.local_enums.contains(&e.ident.to_string());
+    }
+    for e in &mut types.enums {
+        e.open |= from_response.type_enums.contains(&e.ident.to_string());
+        e.in_requests |= from_request.type_enums.contains(&e.ident.to_string());
+    }
+    let reexports = reexports(&request, &response, &taken);
 
     if diags.items().len() != before {
         return None;
@@ -131,8 +209,8 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
     Some(Action {
         wire: spec.action.clone(),
         module,
-        title: spec.title.clone(),
-        description: spec.description.clone(),
+        title: Doc::new(&spec.title, &spec.title_zh),
+        description: Doc::new(&spec.description, &spec.description_zh),
         service: spec.service.clone(),
         version: spec.version.clone(),
         host: spec.host.clone(),
@@ -144,10 +222,11 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
         rate_limit: spec.rate_limit,
         idempotency,
         request,
-        builder,
         response,
+        request_id: request_id?,
         error,
         enums: action_enums,
+        reexports,
         types,
         errors,
         example_queries: spec
@@ -207,7 +286,11 @@ fn named_table(spec: &Spec) -> BTreeMap<String, Named> {
 }
 
 /// Checks the named types: object types with their members and rules, named enums.
-fn check_named_types(spec: &Spec, diags: &mut Diagnostics) -> TypeSet {
+fn check_named_types(
+    spec: &Spec,
+    request_side: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> TypeSet {
     let named = named_table(spec);
     let lookup = |name: &str| named.get(name).cloned();
     let mut set = TypeSet::default();
@@ -233,8 +316,8 @@ fn check_named_types(spec: &Spec, diags: &mut Diagnostics) -> TypeSet {
                 continue;
             };
             claim(&ident.to_string(), format!("type `{name}`"), &at, diags);
-            if let Some(e) = check_enum(ident, &def.doc, base, values, &format!("{at}.enum"), diags)
-            {
+            let doc = Doc::new(&def.doc, &def.doc_zh);
+            if let Some(e) = check_enum(ident, doc, base, values, &format!("{at}.enum"), diags) {
                 set.enums.push(e);
             }
         }
@@ -281,14 +364,36 @@ fn check_named_types(spec: &Spec, diags: &mut Diagnostics) -> TypeSet {
             },
             diags,
         );
-        let object = Struct {
+        let mut object = Struct {
             ident,
             wire: name.clone(),
-            doc: def.doc.clone(),
+            doc: Doc::new(&def.doc, &def.doc_zh),
             role: StructRole::Object,
             slots,
             rules,
+            builder: None,
+            has_default: false,
+            in_requests: request_side.contains(name),
         };
+        object.has_default = builders::has_default(&object);
+        if request_side.contains(name) {
+            let builder_ident = format_ident!("{}Builder", object.ident);
+            // The snake_case of a name that converted to UpperCamelCase always converts.
+            if let Ok(module) = names::snake_ident(name) {
+                let markers = vec![format_ident!("params"), module];
+                object.builder = builders::builder(&object, builder_ident, markers, &at, diags);
+            }
+            if let Some(b) = &object.builder {
+                for ident in [&b.ident, &b.optionals] {
+                    claim(
+                        &ident.to_string(),
+                        format!("the builder of `{name}`"),
+                        &at,
+                        diags,
+                    );
+                }
+            }
+        }
         for choice in object.choices() {
             claim(
                 &choice.enum_ident.to_string(),
@@ -368,35 +473,58 @@ fn check_recursion(set: &TypeSet, diags: &mut Diagnostics) {
     }
 }
 
-fn check_request_id(fields: &[CheckedMember], spec: &Spec, diags: &mut Diagnostics) {
+fn check_request_id(
+    fields: &[CheckedMember],
+    spec: &Spec,
+    diags: &mut Diagnostics,
+) -> Option<RequestIdField> {
     match fields.iter().find(|m| m.field.wire == "RequestId") {
-        Some(m) if m.field.ty == Ty::String => {}
-        Some(_) => diags.error("$.response", "`RequestId` must be of type string"),
-        None if spec.response.iter().any(|m| m.name == "RequestId") => {}
-        None => diags.error(
-            "$.response",
-            "the response needs the `RequestId` field (type string) that every response carries",
-        ),
+        Some(m) if m.field.ty == Ty::Scalar(Scalar::String) => Some(RequestIdField {
+            ident: m.field.ident.clone(),
+            optional: m.field.presence == Presence::Optional,
+        }),
+        Some(_) => {
+            diags.error("$.response", "`RequestId` must be of type string");
+            None
+        }
+        // The member's own problem is reported already.
+        None if spec.response.iter().any(|m| m.name == "RequestId") => None,
+        None => {
+            diags.error(
+                "$.response",
+                "the response needs the `RequestId` field (type string) that every response carries",
+            );
+            None
+        }
     }
 }
 
-fn idempotency(action: &str, request: &[Field]) -> Idempotency {
+/// Read-only actions (`Describe…`, `Inquiry…`) may be retried freely; an action whose request
+/// has an optional string `ClientToken`, outside any exactly-one-of group, may be retried with
+/// the same token, which the client fills when the caller left it empty.
+fn idempotency(action: &str, request: &[Slot]) -> Idempotency {
     if action.starts_with("Describe") || action.starts_with("Inquiry") {
-        Idempotency::ReadOnly
-    } else if request
-        .iter()
-        .any(|f| f.wire == "ClientToken" && f.ty == Ty::String)
-    {
-        Idempotency::ClientToken
-    } else {
-        Idempotency::None
+        return Idempotency::ReadOnly;
     }
+    request
+        .iter()
+        .find_map(|slot| match slot {
+            Slot::Field(f)
+                if f.wire == "ClientToken"
+                    && f.ty == Ty::Scalar(Scalar::String)
+                    && f.presence == Presence::Optional =>
+            {
+                Some(Idempotency::ClientToken(f.ident.clone()))
+            }
+            _ => None,
+        })
+        .unwrap_or(Idempotency::None)
 }
 
 /// The enum a field type refers to, among the enums of the field's own module (`local`) or of
 /// the types module (`named`).
 fn find_enum(ty: &Ty, local: &[Enum], named: &[Enum]) -> Option<Enum> {
-    let Ty::Enum(r) = ty.scalar() else {
+    let Ty::Enum(r) = ty.element() else {
         return None;
     };
     let pool = match r.home {
@@ -406,22 +534,25 @@ fn find_enum(ty: &Ty, local: &[Enum], named: &[Enum]) -> Option<Enum> {
     pool.iter().find(|e| e.ident == r.ident).cloned()
 }
 
+/// Checks that the types of the action module have distinct names; returns every name taken.
 fn check_action_names(
     request: &Struct,
     response: &Struct,
-    builder: &proc_macro2::Ident,
     error: &proc_macro2::Ident,
     enums: &[Enum],
     diags: &mut Diagnostics,
-) {
+) -> BTreeSet<String> {
     let mut taken: BTreeMap<String, &str> = BTreeMap::new();
     for (ident, what) in [
         (&request.ident, "the request type"),
         (&response.ident, "the response type"),
-        (builder, "the request builder"),
         (error, "the error type"),
     ] {
         taken.insert(ident.to_string(), what);
+    }
+    if let Some(builder) = &request.builder {
+        taken.insert(builder.ident.to_string(), "the request builder");
+        taken.insert(builder.optionals.to_string(), "the request builder");
     }
     for e in enums {
         if let Some(what) = taken.get(&e.ident.to_string()) {
@@ -448,32 +579,55 @@ fn check_action_names(
             );
         }
     }
+    let mut names: BTreeSet<String> = taken.into_keys().collect();
+    names.extend(request.choices().map(|c| c.enum_ident.to_string()));
+    names
 }
 
-/// Marks the enums reachable from a response as open (with an `Unknown` variant).
-fn mark_open(
-    s: &Struct,
-    action_enums: &mut [Enum],
-    types: &mut TypeSet,
-    in_types_module: bool,
-    visited: &mut BTreeSet<String>,
-) {
-    let fields: Vec<Field> = s.all_fields().cloned().collect();
-    for field in fields {
-        match field.ty.scalar() {
-            Ty::Enum(r) => {
-                let pool: &mut [Enum] = if r.home == TypeHome::Local && !in_types_module {
-                    action_enums
-                } else {
-                    &mut types.enums
-                };
-                if let Some(e) = pool.iter_mut().find(|e| e.ident == r.ident) {
-                    e.open = true;
-                }
+/// The named enums that request and response members use directly, in order of first use,
+/// except those whose name an item of the action module has already.
+fn reexports(
+    request: &Struct,
+    response: &Struct,
+    taken: &BTreeSet<String>,
+) -> Vec<proc_macro2::Ident> {
+    let mut out: Vec<proc_macro2::Ident> = Vec::new();
+    for field in request.all_fields().chain(response.all_fields()) {
+        if let Ty::Enum(r) = field.ty.element()
+            && r.home == TypeHome::TypesModule
+            && !taken.contains(&r.ident.to_string())
+            && !out.contains(&r.ident)
+        {
+            out.push(r.ident.clone());
+        }
+    }
+    out
+}
+
+/// What a struct reaches through its fields, by Rust name: the enums of the action module, the
+/// enums and object types of the types module.
+#[derive(Default)]
+struct Reached {
+    local_enums: BTreeSet<String>,
+    type_enums: BTreeSet<String>,
+    objects: BTreeSet<String>,
+}
+
+/// Collects what `s` reaches, object types followed through their members. An enum reached
+/// from a response is open (has `Unknown`); one reached from a request is flattened and
+/// validated.
+fn reached(s: &Struct, types: &TypeSet, in_types_module: bool, out: &mut Reached) {
+    for field in s.all_fields() {
+        match field.ty.element() {
+            Ty::Enum(r) if r.home == TypeHome::Local && !in_types_module => {
+                out.local_enums.insert(r.ident.to_string());
             }
-            Ty::Object(r) if visited.insert(r.ident.to_string()) => {
-                if let Some(object) = types.objects.iter().find(|o| o.ident == r.ident).cloned() {
-                    mark_open(&object, action_enums, types, true, visited);
+            Ty::Enum(r) => {
+                out.type_enums.insert(r.ident.to_string());
+            }
+            Ty::Object(r) if out.objects.insert(r.ident.to_string()) => {
+                if let Some(object) = types.objects.iter().find(|o| o.ident == r.ident) {
+                    reached(object, types, true, out);
                 }
             }
             _ => {}

@@ -9,7 +9,7 @@ use super::types::{int_literal, ty_name};
 use crate::diag::Diagnostics;
 use crate::model::{
     Choice, ChoiceVariant, Enum, EnumBase, Field, Literal, ParamRef, Presence, Rule, RuleKind,
-    Slot, Test, Ty,
+    Scalar, Slot, Test, Ty, VariantValue,
 };
 use crate::names;
 use crate::spec::{Condition, RuleSpec};
@@ -74,26 +74,20 @@ pub fn check_rules(
     for field in &fields {
         match group_of.get(&field.wire) {
             None => {
-                params.insert(
-                    field.wire.clone(),
-                    ParamRef {
-                        wire: field.wire.clone(),
-                        slot: slots.len(),
-                        variant: None,
-                    },
-                );
+                params.insert(field.wire.clone(), ParamRef::Field(field.clone()));
                 slots.push(Slot::Field(field.clone()));
             }
             Some(&g) if !emitted[g] => {
                 emitted[g] = true;
                 let choice = groups[g].0.clone();
-                for (v, variant) in choice.variants.iter().enumerate() {
+                for variant in &choice.variants {
                     params.insert(
                         variant.field.wire.clone(),
-                        ParamRef {
-                            wire: variant.field.wire.clone(),
-                            slot: slots.len(),
-                            variant: Some(v),
+                        ParamRef::Choice {
+                            member: choice.field_ident.clone(),
+                            enum_ident: choice.enum_ident.clone(),
+                            variant: variant.ident.clone(),
+                            field: variant.field.clone(),
                         },
                     );
                 }
@@ -295,8 +289,8 @@ fn check_comparison(
             return None;
         };
         match &field.ty {
-            Ty::Int(_) => kinds.push(false),
-            Ty::Float => kinds.push(true),
+            Ty::Scalar(Scalar::Int(_)) => kinds.push(false),
+            Ty::Scalar(Scalar::Float) => kinds.push(true),
             other => {
                 diags.error(
                     format!("{at}.{key}[{j}]"),
@@ -342,7 +336,7 @@ fn check_condition(
         return None;
     }
     let test = if let Some(present) = condition.present {
-        if field.presence == Presence::Required && param.variant.is_none() {
+        if field.presence == Presence::Required && matches!(param, ParamRef::Field(_)) {
             diags.error(
                 format!("{at}.present"),
                 format!("`{}` is required, so it is always present", condition.param),
@@ -390,19 +384,19 @@ fn check_literal(
         None
     };
     match &field.ty {
-        Ty::String => match value {
+        Ty::Scalar(Scalar::String) => match value {
             Value::String(s) => Some(Literal::Str(s.clone())),
             _ => mismatch(diags),
         },
-        Ty::Bool => match value {
+        Ty::Scalar(Scalar::Bool) => match value {
             Value::Bool(b) => Some(Literal::Bool(*b)),
             _ => mismatch(diags),
         },
-        Ty::Float => match value.as_f64() {
+        Ty::Scalar(Scalar::Float) => match value.as_f64() {
             Some(x) => Some(Literal::Float(x)),
             None => mismatch(diags),
         },
-        Ty::Int(width) => match int_literal(value, *width) {
+        Ty::Scalar(Scalar::Int(width)) => match int_literal(value, *width) {
             Some(n) => Some(Literal::Int(n)),
             None => mismatch(diags),
         },
@@ -410,18 +404,18 @@ fn check_literal(
             let Some(e) = (scope.find_enum)(&field.ty) else {
                 return mismatch(diags);
             };
-            let text = match (e.base, value) {
-                (EnumBase::String, Value::String(s)) => Some(s.clone()),
-                (EnumBase::Int(width), v) => int_literal(v, width).map(|n| n.to_string()),
+            let wanted = match (e.base, value) {
+                (EnumBase::String, Value::String(s)) => Some(VariantValue::Str(s.clone())),
+                (EnumBase::Int(width), v) => int_literal(v, width).map(VariantValue::Int),
                 _ => None,
             };
-            match text.and_then(|t| e.variants.iter().find(|v| v.value == t)) {
+            match wanted.and_then(|w| e.variants.iter().find(|v| v.value == w)) {
                 Some(variant) => Some(Literal::Variant {
                     ident: variant.ident.clone(),
                     value: variant.value.clone(),
                 }),
                 None => {
-                    let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
+                    let values: Vec<_> = e.variants.iter().map(|v| v.value.to_string()).collect();
                     diags.error(
                         at,
                         format!(

@@ -6,7 +6,9 @@ use proc_macro2::Ident;
 use serde_json::Value;
 
 use crate::diag::Diagnostics;
-use crate::model::{Enum, EnumBase, IntTy, NamedRef, Ty, TypeHome, Variant};
+use crate::model::{
+    Doc, Enum, EnumBase, IntTy, NamedRef, Scalar, Ty, TypeHome, Variant, VariantValue,
+};
 use crate::names;
 use crate::spec::EnumValue;
 
@@ -24,27 +26,9 @@ pub struct Named {
     pub kind: NamedKind,
 }
 
-/// The primitive type names of the spec format.
-pub const PRIMITIVES: &[&str] = &[
-    "string", "bool", "float", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
-    "uint64",
-];
-
+/// The scalar type a spec names (`uint64`), if any.
 pub fn primitive(name: &str) -> Option<Ty> {
-    Some(match name {
-        "string" => Ty::String,
-        "bool" => Ty::Bool,
-        "float" => Ty::Float,
-        "int8" => Ty::Int(IntTy::I8),
-        "int16" => Ty::Int(IntTy::I16),
-        "int32" => Ty::Int(IntTy::I32),
-        "int64" => Ty::Int(IntTy::I64),
-        "uint8" => Ty::Int(IntTy::U8),
-        "uint16" => Ty::Int(IntTy::U16),
-        "uint32" => Ty::Int(IntTy::U32),
-        "uint64" => Ty::Int(IntTy::U64),
-        _ => return None,
-    })
+    Scalar::from_spec(name).map(Ty::Scalar)
 }
 
 /// Resolves a type expression; `lookup` finds named types.
@@ -78,7 +62,7 @@ pub fn parse_ty(
                     format!(
                         "unknown type `{text}`: expected one of {}, or a type defined under `types`, \
                          optionally followed by `[]`",
-                        PRIMITIVES.join(", ")
+                        Scalar::ALL.map(Scalar::spec_name).join(", ")
                     ),
                 );
                 return None;
@@ -95,8 +79,8 @@ pub fn parse_ty(
 /// The enum base of a scalar type, if it can be enumerated.
 pub fn enum_base(scalar: &Ty) -> Option<EnumBase> {
     match scalar {
-        Ty::String => Some(EnumBase::String),
-        Ty::Int(width) => Some(EnumBase::Int(*width)),
+        Ty::Scalar(Scalar::String) => Some(EnumBase::String),
+        Ty::Scalar(Scalar::Int(width)) => Some(EnumBase::Int(*width)),
         _ => None,
     }
 }
@@ -117,7 +101,7 @@ pub fn int_literal(value: &Value, width: IntTy) -> Option<i128> {
 /// Checks the values of an enumeration and names its variants.
 pub fn check_enum(
     ident: Ident,
-    doc: &str,
+    doc: Doc,
     base: EnumBase,
     values: &[EnumValue],
     path: &str,
@@ -132,17 +116,17 @@ pub fn check_enum(
     let mut seen_idents = BTreeSet::new();
     for (i, value) in values.iter().enumerate() {
         let at = format!("{path}[{i}]");
-        let text = match (base, &value.value) {
-            (EnumBase::String, Value::String(s)) => s.clone(),
+        let typed = match (base, &value.value) {
+            (EnumBase::String, Value::String(s)) => VariantValue::Str(s.clone()),
             (EnumBase::Int(width), v) => match int_literal(v, width) {
-                Some(n) => n.to_string(),
+                Some(n) => VariantValue::Int(n),
                 None => {
                     diags.error(
                         format!("{at}.value"),
                         format!(
                             "enum value {} is not of the parameter's type {}",
                             value.value,
-                            width_name(width)
+                            Scalar::Int(width).spec_name()
                         ),
                     );
                     continue;
@@ -156,6 +140,7 @@ pub fn check_enum(
                 continue;
             }
         };
+        let text = typed.to_string();
         if !seen_values.insert(text.clone()) {
             diags.error(
                 format!("{at}.value"),
@@ -190,39 +175,24 @@ pub fn check_enum(
         }
         variants.push(Variant {
             ident: variant,
-            value: text,
-            doc: value.doc.clone(),
+            value: typed,
+            doc: Doc::new(&value.doc, &value.doc_zh),
         });
     }
-    (diags.items().len() == before).then(|| Enum {
+    (diags.items().len() == before).then_some(Enum {
         ident,
-        doc: doc.to_owned(),
+        doc,
         base,
         variants,
         open: false,
+        in_requests: false,
     })
 }
 
-fn width_name(width: IntTy) -> &'static str {
-    match width {
-        IntTy::I8 => "int8",
-        IntTy::I16 => "int16",
-        IntTy::I32 => "int32",
-        IntTy::I64 => "int64",
-        IntTy::U8 => "uint8",
-        IntTy::U16 => "uint16",
-        IntTy::U32 => "uint32",
-        IntTy::U64 => "uint64",
-    }
-}
-
-/// The spec name of a scalar type, for messages.
+/// The spec name of a type, for messages.
 pub fn ty_name(ty: &Ty) -> String {
     match ty {
-        Ty::String => "string".into(),
-        Ty::Bool => "bool".into(),
-        Ty::Float => "float".into(),
-        Ty::Int(width) => width_name(*width).into(),
+        Ty::Scalar(scalar) => scalar.spec_name().into(),
         Ty::Array(inner) => format!("{}[]", ty_name(inner)),
         Ty::Object(named) | Ty::Enum(named) => names::unraw(&named.ident),
     }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, lit};
-use crate::model::{Action, Idempotency, Presence, Region, Slot, Ty};
+use crate::model::{Action, Idempotency, Region};
 
 pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
@@ -25,37 +25,27 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
         Some(n) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
     };
-    let idempotency = match action.idempotency {
+    let idempotency = match &action.idempotency {
         Idempotency::ReadOnly => quote!(#rt::Idempotency::ReadOnly),
-        Idempotency::ClientToken => quote!(#rt::Idempotency::ClientToken),
+        Idempotency::ClientToken(_) => quote!(#rt::Idempotency::ClientToken),
         Idempotency::None => quote!(#rt::Idempotency::None),
     };
-    let client_token = action.request.slots.iter().find_map(|slot| match slot {
-        Slot::Field(f) if f.wire == "ClientToken" && f.ty == Ty::String && f.presence == Presence::Optional => {
-            let member = &f.ident;
-            Some(quote! {
-                fn client_token_mut(&mut self) -> ::core::option::Option<&mut ::core::option::Option<::std::string::String>> {
-                    ::core::option::Option::Some(&mut self.#member)
-                }
-            })
-        }
-        _ => None,
-    });
-    let request_id = action
-        .response
-        .slots
-        .iter()
-        .find_map(|slot| match slot {
-            Slot::Field(f) if f.wire == "RequestId" => {
-                let member = &f.ident;
-                Some(match f.presence {
-                    Presence::Optional => quote!(self.#member.as_deref().unwrap_or_default()),
-                    _ => quote!(&self.#member),
-                })
+    let client_token = match &action.idempotency {
+        Idempotency::ClientToken(member) => Some(quote! {
+            fn client_token_mut(&mut self) -> ::core::option::Option<&mut ::core::option::Option<::std::string::String>> {
+                ::core::option::Option::Some(&mut self.#member)
             }
-            _ => None,
-        })
-        .unwrap_or_else(|| quote!(""));
+        }),
+        Idempotency::ReadOnly | Idempotency::None => None,
+    };
+    let request_id = {
+        let member = &action.request_id.ident;
+        if action.request_id.optional {
+            quote!(self.#member.as_deref().unwrap_or_default())
+        } else {
+            quote!(&self.#member)
+        }
+    };
 
     quote! {
         #[automatically_derived]

@@ -1,124 +1,170 @@
-//! The request builder: a typestate with one type parameter per required parameter and per
-//! exactly-one-of group, so that `build()` only compiles once each is set and the parameters of
-//! one group cannot both be set. Optional parameters are plain setters.
+//! Typestate builders of requests and of object types used in requests: one type parameter per
+//! required member and per exactly-one-of group, so that `build()` only compiles once each is
+//! set and the members of one group cannot both be set. Optional members are plain setters. The
+//! checked model names every type parameter and marker type; this module only prints them.
+
+use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Ctx, doc, field_doc};
-use crate::model::{Action, Field, Presence, Slot, Ty};
+use crate::model::{Builder, BuilderState, Field, Presence, Slot, Struct, Ty};
 use crate::names::unraw;
 
-/// A typestate slot: a required field or a choice.
-struct State<'a> {
-    /// The type parameter, named after the parameter (`ListenerName`).
-    param: Ident,
-    /// The builder's field.
-    member: &'a Ident,
-    /// The value type once set.
-    value_ty: TokenStream,
-    /// The wire name(s), for docs.
-    label: String,
+/// The builder of a struct that has one, its `builder()` constructor, and nothing otherwise.
+pub fn builder(s: &Struct, ctx: &Ctx) -> TokenStream {
+    match &s.builder {
+        Some(b) => builder_of(s, b, ctx),
+        None => TokenStream::new(),
+    }
 }
 
-pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
-    let rt = &ctx.rt;
-    let request = &action.request;
-    let request_ident = &request.ident;
-    let builder = &action.builder;
+/// The marker types of the builders of `structs`, in the modules the model gives them
+/// (`params`, `params::real_server_bind_set_req`).
+pub fn marker_modules<'a>(structs: impl IntoIterator<Item = &'a Struct>) -> TokenStream {
+    let mut tree = ModuleTree::default();
+    for s in structs {
+        let Some(b) = &s.builder else {
+            continue;
+        };
+        let mut node = &mut tree;
+        for segment in &b.markers {
+            node = &mut node
+                .children
+                .entry(segment.to_string())
+                .or_insert_with(|| (segment.clone(), ModuleTree::default()))
+                .1;
+        }
+        node.owner = Some(s.ident.to_string());
+        node.items.extend(markers(s, b));
+    }
+    tree.print()
+}
 
-    let mut states: Vec<State<'_>> = Vec::new();
-    let mut optionals: Vec<&Field> = Vec::new();
-    for slot in &request.slots {
-        match slot {
-            Slot::Field(f) if f.presence == Presence::Required => states.push(State {
-                // The checked model guarantees the wire name converts; the fallback keeps the
-                // generator free of panics all the same.
-                param: crate::names::type_ident(&f.wire)
-                    .unwrap_or_else(|_| format_ident!("P{}", states.len())),
-                member: &f.ident,
-                value_ty: ctx.field_ty(f),
-                label: f.wire.clone(),
-            }),
-            Slot::Field(f) => optionals.push(f),
-            Slot::Choice(c) => {
-                let enum_ident = &c.enum_ident;
-                // Named after its parameters, so that compile errors say which they are.
-                let wires: Vec<&str> = c.variants.iter().map(|v| v.field.wire.as_str()).collect();
-                states.push(State {
-                    param: crate::names::type_ident(&wires.join("Or"))
-                        .unwrap_or_else(|_| format_ident!("P{}", states.len())),
-                    member: &c.field_ident,
-                    value_ty: quote!(self::#enum_ident),
-                    label: c
-                        .variants
-                        .iter()
-                        .map(|v| v.field.wire.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                });
+#[derive(Default)]
+struct ModuleTree {
+    /// The struct whose markers the module holds, if it holds some.
+    owner: Option<String>,
+    items: TokenStream,
+    children: BTreeMap<String, (Ident, ModuleTree)>,
+}
+
+impl ModuleTree {
+    fn print(&self) -> TokenStream {
+        let mut out = self.items.clone();
+        for (ident, child) in self.children.values() {
+            let body = child.print();
+            let module_doc = match &child.owner {
+                Some(owner) => format!(
+                    " Marker types that name the required members of `{owner}` in the compile \
+                     errors of its builder."
+                ),
+                None => " Marker types that name the required members of object types in the \
+                         compile errors of their builders, one module per type."
+                    .to_owned(),
+            };
+            out.extend(quote! {
+                #[doc = #module_doc]
+                pub mod #ident {
+                    #body
+                }
+            });
+        }
+        out
+    }
+}
+
+fn markers(s: &Struct, b: &Builder) -> TokenStream {
+    b.states
+        .iter()
+        .map(|state| {
+            let marker = &state.marker;
+            let marker_doc = format!(
+                " Names `{}` of `{}` in compile errors.",
+                state.label, s.ident
+            );
+            quote! {
+                #[doc = #marker_doc]
+                pub enum #marker {}
             }
-        }
-    }
+        })
+        .collect()
+}
 
-    // Type parameters must differ; a clash (a parameter literally named `ProxyIdOrGroupId`)
-    // falls back to a positional name rather than failing to compile.
-    for i in 0..states.len() {
-        if states[..i]
-            .iter()
-            .any(|earlier| earlier.param == states[i].param)
-        {
-            states[i].param = format_ident!("P{}", i);
+/// The path of a state's marker type from the builder's module.
+fn marker_path(b: &Builder, state: &BuilderState) -> TokenStream {
+    let modules = &b.markers;
+    let marker = &state.marker;
+    quote!(self #(::#modules)* ::#marker)
+}
+
+/// The type a state holds once set.
+fn state_value_ty(s: &Struct, state: &BuilderState, ctx: &Ctx) -> TokenStream {
+    match &s.slots[state.slot] {
+        Slot::Field(f) => ctx.field_ty(f),
+        Slot::Choice(c) => {
+            let enum_ident = &c.enum_ident;
+            quote!(self::#enum_ident)
         }
     }
-    let params: Vec<&Ident> = states.iter().map(|s| &s.param).collect();
-    let markers = states.iter().map(|s| {
-        let param = &s.param;
-        let marker_doc = format!(" Names `{}` in compile errors.", s.label);
-        quote! {
-            #[doc = #marker_doc]
-            pub enum #param {}
-        }
-    });
-    let state_members = states.iter().map(|s| {
-        let (member, param) = (s.member, &s.param);
-        quote!(#member: #param,)
-    });
+}
+
+/// The builder's field that holds a state's value.
+fn state_member(s: &Struct, state: &BuilderState) -> Ident {
+    match &s.slots[state.slot] {
+        Slot::Field(f) => f.ident.clone(),
+        Slot::Choice(c) => c.field_ident.clone(),
+    }
+}
+
+fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    let ident = &s.ident;
+    let builder = &b.ident;
+    let optionals_ident = &b.optionals;
+    let unset = quote!(#rt::builder::Unset);
+
+    let params: Vec<&Ident> = b.states.iter().map(|st| &st.param).collect();
+    let members: Vec<Ident> = b.states.iter().map(|st| state_member(s, st)).collect();
+    let value_tys: Vec<TokenStream> = b
+        .states
+        .iter()
+        .map(|st| state_value_ty(s, st, ctx))
+        .collect();
+    let optionals: Vec<&Field> = s
+        .slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Field(f) if f.presence != Presence::Required => Some(f),
+            _ => None,
+        })
+        .collect();
     let optional_members = optionals.iter().map(|f| {
         let member = &f.ident;
         let ty = ctx.field_ty(f);
         quote!(#member: #ty,)
     });
-    let unset = quote!(#rt::builder::Unset);
-    let all_unset: Vec<_> = states.iter().map(|_| unset.clone()).collect();
-    let init_states = states.iter().map(|s| {
-        let member = s.member;
-        quote!(#member: #rt::builder::Unset,)
-    });
-    // Optional parameters live in one struct, so that a required setter, which changes the
-    // builder's type, moves one field for all of them: builders are generic, and their size
-    // is paid in compile time for every action.
-    let optionals_ident = format_ident!("{}Optionals", builder);
+    let all_unset: Vec<_> = b.states.iter().map(|_| unset.clone()).collect();
 
-    // Moves every field into a builder whose slot `replaced` holds `value`.
+    // Moves every field into a builder whose state `replaced` holds `value`.
     let rebuild = |replaced: usize, value: TokenStream| {
-        let moved_states = states.iter().enumerate().map(|(i, s)| {
-            let member = s.member;
+        let moved = members.iter().enumerate().map(|(i, member)| {
             if i == replaced {
                 quote!(#member: #rt::builder::Set(#value),)
             } else {
                 quote!(#member: self.#member,)
             }
         });
-        quote!(#builder { #(#moved_states)* optional: self.optional })
+        quote!(#builder { #(#moved)* optional: self.optional })
     };
+    // The builder's type once state `replaced` is set.
     let with_set = |replaced: usize| {
-        let args = states.iter().enumerate().map(|(i, s)| {
+        let args = params.iter().enumerate().map(|(i, param)| {
             if i == replaced {
-                let ty = &s.value_ty;
+                let ty = &value_tys[i];
                 quote!(#rt::builder::Set<#ty>)
             } else {
-                let param = &s.param;
                 quote!(#param)
             }
         });
@@ -126,14 +172,14 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
     };
 
     let mut setters = TokenStream::new();
-    let mut state_index = 0;
-    for slot in &request.slots {
-        match slot {
-            Slot::Field(f) if f.presence == Presence::Required => {
+    for (slot_index, slot) in s.slots.iter().enumerate() {
+        let state = b.states.iter().position(|st| st.slot == slot_index);
+        match (slot, state) {
+            (Slot::Field(f), Some(i)) => {
                 let member = &f.ident;
                 let (arg, convert) = setter_arg(&f.ty, ctx);
-                let ret = with_set(state_index);
-                let body = rebuild(state_index, convert);
+                let ret = with_set(i);
+                let body = rebuild(i, convert);
                 let setter_doc = doc(&format!(
                     "Sets the required `{}`.\n\n{}",
                     f.wire,
@@ -145,57 +191,30 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                         #body
                     }
                 });
-                state_index += 1;
             }
-            Slot::Field(f) => {
-                let member = &f.ident;
-                let (arg, convert) = setter_arg(&f.ty, ctx);
-                let value = if f.presence == Presence::Optional {
-                    quote!(::core::option::Option::Some(#convert))
-                } else {
-                    convert
-                };
-                let setter_doc = doc(&format!(
-                    "Sets the optional `{}`.\n\n{}",
-                    f.wire,
-                    field_doc(f)
-                ));
-                setters.extend(quote! {
-                    #setter_doc
-                    pub fn #member(mut self, value: #arg) -> Self {
-                        self.optional.#member = #value;
-                        self
-                    }
-                });
-                if f.presence == Presence::Optional {
-                    let set_name = format_ident!("set_{}", unraw(member));
-                    let ty = ctx.field_ty(f);
-                    let set_doc = format!(" Sets or clears the optional `{}`.", f.wire);
-                    setters.extend(quote! {
-                        #[doc = #set_doc]
-                        pub fn #set_name(mut self, value: #ty) -> Self {
-                            self.optional.#member = value;
-                            self
-                        }
-                    });
-                }
-            }
-            Slot::Choice(c) => {
-                let param = &states[state_index].param;
+            (Slot::Field(f), None) => setters.extend(optional_setters(f, ctx)),
+            (Slot::Choice(c), Some(i)) => {
+                let param = params[i];
+                let marker = marker_path(b, &b.states[i]);
                 let enum_ident = &c.enum_ident;
-                let ret = with_set(state_index);
+                let ret = with_set(i);
                 let group_setter = &c.field_ident;
-                let body = rebuild(state_index, quote!(value));
+                let body = rebuild(i, quote!(value));
+                let members: Vec<String> = c
+                    .variants
+                    .iter()
+                    .map(|v| format!("`{}`", v.field.wire))
+                    .collect();
                 let group_doc = format!(
-                    " Sets the exactly-one-of group `{}`: one of {}.",
+                    " Sets the exactly-one-of group [`{}`]: one of {}.",
                     unraw(enum_ident),
-                    states[state_index].label
+                    members.join(", ")
                 );
                 setters.extend(quote! {
                     #[doc = #group_doc]
                     pub fn #group_setter(self, value: self::#enum_ident) -> #ret
                     where
-                        #param: #rt::builder::Unchosen<self::params::#param>,
+                        #param: #rt::builder::Unchosen<#marker>,
                     {
                         #body
                     }
@@ -204,7 +223,7 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                     let setter = &v.setter;
                     let variant = &v.ident;
                     let (arg, convert) = setter_arg(&v.field.ty, ctx);
-                    let body = rebuild(state_index, quote!(self::#enum_ident::#variant(#convert)));
+                    let body = rebuild(i, quote!(self::#enum_ident::#variant(#convert)));
                     let others: Vec<_> = c
                         .variants
                         .iter()
@@ -221,55 +240,68 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
                         #setter_doc
                         pub fn #setter(self, value: #arg) -> #ret
                         where
-                            #param: #rt::builder::Unchosen<self::params::#param>,
+                            #param: #rt::builder::Unchosen<#marker>,
                         {
                             #body
                         }
                     });
                 }
-                state_index += 1;
             }
+            // The model gives every choice a state.
+            (Slot::Choice(_), None) => {}
         }
     }
 
-    let build_bounds = states.iter().map(|s| {
-        let param = &s.param;
-        let ty = &s.value_ty;
-        quote!(#param: #rt::builder::Required<self::params::#param, #ty>,)
+    let build_bounds = b.states.iter().zip(&value_tys).map(|(st, ty)| {
+        let param = &st.param;
+        let marker = marker_path(b, st);
+        quote!(#param: #rt::builder::Required<#marker, #ty>,)
     });
-    let build_states = states.iter().map(|s| {
-        let member = s.member;
-        quote!(#member: #rt::builder::Required::take(self.#member),)
-    });
+    let build_states = members
+        .iter()
+        .map(|member| quote!(#member: #rt::builder::Required::take(self.#member),));
     let build_optionals = optionals.iter().map(|f| {
         let member = &f.ident;
         quote!(#member: self.optional.#member,)
     });
-    let required_list = states
+    let state_fields = members
         .iter()
-        .map(|s| format!("`{}`", s.label))
+        .zip(&params)
+        .map(|(member, param)| quote!(#member: #param,));
+    let init_states = members.iter().map(|member| quote!(#member: #unset,));
+    let required_list = b
+        .states
+        .iter()
+        .map(|st| format!("`{}`", st.label))
         .collect::<Vec<_>>()
         .join(", ");
-    let builder_doc = doc(&format!(
-        "Builder of [`{request_ident}`], from [`{request_ident}::builder`].\n\n\
-         Each type parameter tracks one required parameter ({required_list}): `build()` exists \
-         once all are set, and a missing one is a compile error that names it."
-    ));
-    let marker_mod_doc = format!(
-        " Marker types that name the required parameters of `{}` in compile errors.",
-        action.wire
-    );
+    let what = if s.role == crate::model::StructRole::Request {
+        "parameter"
+    } else {
+        "member"
+    };
+    let builder_doc = doc(&if b.states.is_empty() {
+        format!("Builder of [`{ident}`], from [`{ident}::builder`]. Every {what} is optional.")
+    } else {
+        format!(
+            "Builder of [`{ident}`], from [`{ident}::builder`].\n\n\
+             Each type parameter tracks one required {what} ({required_list}): `build()` exists \
+             once all are set, and a missing one is a compile error that names it."
+        )
+    });
+    let build_doc = if s.role == crate::model::StructRole::Request {
+        " The request. Compiles once every required parameter is set; call `validate()` on the \
+         result (the client does) to check ranges and cross-field rules."
+    } else {
+        " The value. Compiles once every required member is set; the request that carries it \
+         validates its ranges and rules."
+    };
 
     quote! {
-        #[doc = #marker_mod_doc]
-        pub mod params {
-            #(#markers)*
-        }
-
         #builder_doc
         #[must_use = "a builder does nothing until `build()` is called"]
         pub struct #builder<#(#params = #unset),*> {
-            #(#state_members)*
+            #(#state_fields)*
             optional: #optionals_ident,
         }
 
@@ -298,20 +330,19 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
         impl<#(#params),*> #builder<#(#params),*> {
             #setters
 
-            /// The request. Compiles once every required parameter is set; call `validate()` on
-            /// the result (the client does) to check ranges and cross-field rules.
-            pub fn build(self) -> self::#request_ident
+            #[doc = #build_doc]
+            pub fn build(self) -> self::#ident
             where
                 #(#build_bounds)*
             {
-                self::#request_ident {
+                self::#ident {
                     #(#build_states)*
                     #(#build_optionals)*
                 }
             }
         }
 
-        impl self::#request_ident {
+        impl self::#ident {
             /// A builder with nothing set.
             pub fn builder() -> #builder<#(#all_unset),*> {
                 #builder::new()
@@ -320,15 +351,47 @@ pub fn builder(action: &Action, ctx: &Ctx) -> TokenStream {
     }
 }
 
+/// `x(value)` and, for an optional scalar, `set_x(Option<value>)`.
+fn optional_setters(f: &Field, ctx: &Ctx) -> TokenStream {
+    let member = &f.ident;
+    let (arg, convert) = setter_arg(&f.ty, ctx);
+    let value = if f.presence == Presence::Optional {
+        quote!(::core::option::Option::Some(#convert))
+    } else {
+        convert
+    };
+    let setter_doc = doc(&format!(
+        "Sets the optional `{}`.\n\n{}",
+        f.wire,
+        field_doc(f)
+    ));
+    let mut out = quote! {
+        #setter_doc
+        pub fn #member(mut self, value: #arg) -> Self {
+            self.optional.#member = #value;
+            self
+        }
+    };
+    if f.presence == Presence::Optional {
+        let set_name = format_ident!("set_{}", unraw(member));
+        let ty = ctx.field_ty(f);
+        let set_doc = format!(" Sets or clears the optional `{}`.", f.wire);
+        out.extend(quote! {
+            #[doc = #set_doc]
+            pub fn #set_name(mut self, value: #ty) -> Self {
+                self.optional.#member = value;
+                self
+            }
+        });
+    }
+    out
+}
+
 /// The setter's argument type, and the conversion into the field's type.
 fn setter_arg(ty: &Ty, ctx: &Ctx) -> (TokenStream, TokenStream) {
     let field_ty = ctx.ty(ty);
     match ty {
-        Ty::String => (
-            quote!(impl ::core::convert::Into<::std::string::String>),
-            quote!(::core::convert::Into::into(value)),
-        ),
-        Ty::Array(_) => (
+        Ty::Scalar(crate::model::Scalar::String) | Ty::Array(_) => (
             quote!(impl ::core::convert::Into<#field_ty>),
             quote!(::core::convert::Into::into(value)),
         ),

@@ -8,20 +8,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, doc, int_ty, lit};
-use crate::model::{Enum, EnumBase};
+use super::{Ctx, doc, doc_text, int_ty, lit};
+use crate::model::{Enum, EnumBase, VariantValue};
 
 pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let ident = &e.ident;
-    let values: Vec<_> = e.variants.iter().map(|v| lit(&v.value)).collect();
+    let values: Vec<_> = e
+        .variants
+        .iter()
+        .map(|v| lit(&v.value.to_string()))
+        .collect();
     let listed = e
         .variants
         .iter()
         .map(|v| format!("`{}`", v.value))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut text = e.doc.trim().to_owned();
+    let mut text = doc_text(&e.doc);
     if !text.is_empty() {
         text.push_str("\n\n");
     }
@@ -29,25 +33,32 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     if e.open {
         text.push_str(" Values the spec does not know are kept in `Unknown`.");
     }
+    text.push_str(
+        " `#[non_exhaustive]`: a value the API documents later becomes a variant without \
+         breaking a `match`.",
+    );
     let enum_doc = doc(&text);
     let variant_defs = e.variants.iter().map(|v| {
         let name = &v.ident;
-        let variant_doc = doc(&if v.doc.is_empty() {
-            format!("`{}`", v.value)
-        } else {
-            format!("`{}`: {}", v.value, v.doc)
-        });
+        // One line: the English meaning, the Chinese original in parentheses.
+        let meaning = match (v.doc.en.as_str(), v.doc.zh.as_str()) {
+            ("", "") => String::new(),
+            (en, "") => format!(": {en}"),
+            ("", zh) => format!(": {zh}"),
+            (en, zh) => format!(": {en} ({zh})"),
+        };
+        let variant_doc = doc(&format!("`{}`{meaning}", v.value));
         quote! { #variant_doc #name, }
     });
     let names: Vec<_> = e.variants.iter().map(|v| &v.ident).collect();
 
     let (unknown_ty, base_doc) = match e.base {
-        EnumBase::String => (quote!(::std::string::String), "string"),
-        EnumBase::Int(width) => (int_ty(width), "integer"),
+        EnumBase::String => (quote!(::std::string::String), "A string"),
+        EnumBase::Int(width) => (int_ty(width), "An integer"),
     };
     let unknown_variant = e.open.then(|| {
         let unknown_doc = doc(&format!(
-            "A {base_doc} value the spec does not document (sent by a newer server)."
+            "{base_doc} value the spec does not document (sent by a newer server)."
         ));
         quote! { #unknown_doc Unknown(#unknown_ty), }
     });
@@ -75,6 +86,14 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
         quote! { let _ = (__at, __out); }
     };
     let open_string = e.open && e.base == EnumBase::String;
+    // Only a response can leave out an open enum; it reads as the empty wire value.
+    let absent = e.open.then(|| {
+        let empty = match e.base {
+            EnumBase::String => quote!(#rt::__private::Value::String(::std::string::String::new())),
+            EnumBase::Int(_) => quote!(#rt::__private::Value::from(0)),
+        };
+        super::absent_reads_as(empty, ctx)
+    });
     let parse_doc = match (e.open, e.base) {
         (true, EnumBase::String) => {
             "Reads a wire value; a value the spec does not document becomes `Unknown`."
@@ -94,9 +113,29 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
     };
 
     let deserialize = super::deserialize_via_json(ident, ctx);
+    // Flattening and validation are for what a request holds; an enum only responses carry is
+    // never flattened nor validated, and its users do not compile those impls.
+    let request_impls = e.in_requests.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #rt::wire::Flatten for #ident {
+                fn flatten_into(&self, __key: &mut ::std::string::String, __out: &mut #rt::wire::FlatParams) {
+                    #flatten_body
+                }
+            }
+
+            #[automatically_derived]
+            impl #rt::Validate for #ident {
+                fn validate_at(&self, __at: &#rt::Path<'_>, __out: &mut ::std::vec::Vec<#rt::Violation>) {
+                    #validate_body
+                }
+            }
+        }
+    });
     quote! {
         #enum_doc
         #[derive(Clone, #derive_copy Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #ident {
             #(#variant_defs)*
             #unknown_variant
@@ -144,21 +183,10 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
             ) -> ::core::result::Result<Self, #rt::DecodeError> {
                 #decode_body
             }
+            #absent
         }
 
-        #[automatically_derived]
-        impl #rt::wire::Flatten for #ident {
-            fn flatten_into(&self, __key: &mut ::std::string::String, __out: &mut #rt::wire::FlatParams) {
-                #flatten_body
-            }
-        }
-
-        #[automatically_derived]
-        impl #rt::Validate for #ident {
-            fn validate_at(&self, __at: &#rt::Path<'_>, __out: &mut ::std::vec::Vec<#rt::Violation>) {
-                #validate_body
-            }
-        }
+        #request_impls
     }
 }
 
@@ -246,14 +274,7 @@ fn int_base(
 ) -> Parts {
     let rt = &ctx.rt;
     let ty = int_ty(width);
-    let numbers: Vec<_> = e
-        .variants
-        .iter()
-        .map(|v| {
-            let n: i128 = v.value.parse().unwrap_or_default();
-            proc_macro2::Literal::i128_unsuffixed(n)
-        })
-        .collect();
+    let numbers: Vec<_> = e.variants.iter().map(|v| value_literal(&v.value)).collect();
     let unknown_arm = e.open.then(|| quote!(Self::Unknown(__value) => *__value,));
     let wire_fns = quote! {
         /// The value as sent on the wire.
@@ -319,4 +340,12 @@ fn int_base(
         decode_body,
         flatten_body,
     )
+}
+
+/// A wire value as a Rust literal: an integer unsuffixed, so that it takes the enum's base type.
+fn value_literal(value: &VariantValue) -> proc_macro2::Literal {
+    match value {
+        VariantValue::Int(n) => proc_macro2::Literal::i128_unsuffixed(*n),
+        VariantValue::Str(s) => lit(s),
+    }
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, doc, lit};
+use super::{Ctx, doc, doc_text, lit};
 use crate::model::Action;
 
 pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
@@ -14,7 +14,18 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
     let name_lit = lit(&ident.to_string());
     let indices = (0..variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
     let codes: Vec<_> = action.errors.iter().map(|e| lit(&e.code)).collect();
-    let descriptions: Vec<_> = action.errors.iter().map(|e| lit(&e.description)).collect();
+    // The English description where there is one: `description()` returns one text.
+    let descriptions: Vec<_> = action
+        .errors
+        .iter()
+        .map(|e| {
+            lit(if e.description.en.is_empty() {
+                &e.description.zh
+            } else {
+                &e.description.en
+            })
+        })
+        .collect();
     let variant_defs = action.errors.iter().map(|e| {
         let name = &e.ident;
         let origin = if e.common {
@@ -22,10 +33,11 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
         } else {
             ""
         };
-        let text = if e.description.is_empty() {
+        let description = doc_text(&e.description);
+        let text = if description.is_empty() {
             format!("`{}`{origin}.", e.code)
         } else {
-            format!("`{}`{origin}: {}", e.code, e.description)
+            format!("`{}`{origin}: {description}", e.code)
         };
         let variant_doc = doc(&text);
         quote! { #variant_doc #name(#rt::ErrorMeta), }

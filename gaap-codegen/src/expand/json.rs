@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, lit, local};
-use crate::model::{Presence, Slot, Struct};
+use crate::model::{Presence, Slot, Struct, StructRole};
 
 pub fn serialize(s: &Struct, ctx: &Ctx) -> TokenStream {
     let ident = &s.ident;
@@ -125,6 +125,13 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
         }
     });
     let deserialize = super::deserialize_via_json(ident, ctx);
+    // An object a response leaves out reads as the object read from `{}`.
+    let absent = (s.role == StructRole::Object).then(|| {
+        super::absent_reads_as(
+            quote!(#rt::__private::Value::Object(::core::default::Default::default())),
+            ctx,
+        )
+    });
     quote! {
         #[automatically_derived]
         impl #rt::wire::FromJson for #ident {
@@ -139,6 +146,7 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
                     #(#fields)*
                 })
             }
+            #absent
         }
 
         #deserialize

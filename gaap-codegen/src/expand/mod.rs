@@ -17,7 +17,7 @@ mod validate;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Action, Field, IntTy, Presence, Ty, TypeHome, TypeSet};
+use crate::model::{Action, Bound, Doc, Field, IntTy, Presence, Scalar, Ty, TypeHome, TypeSet};
 
 /// Paths the generated code needs.
 #[derive(Clone)]
@@ -33,10 +33,7 @@ impl Ctx {
     /// The Rust type of a member type.
     pub fn ty(&self, ty: &Ty) -> TokenStream {
         match ty {
-            Ty::String => quote!(::std::string::String),
-            Ty::Bool => quote!(bool),
-            Ty::Float => quote!(f64),
-            Ty::Int(width) => int_ty(*width),
+            Ty::Scalar(scalar) => scalar_ty(*scalar),
             Ty::Array(inner) => {
                 let inner = self.ty(inner);
                 quote!(::std::vec::Vec<#inner>)
@@ -64,9 +61,27 @@ impl Ctx {
     }
 }
 
+/// The Rust type of a scalar, from the model's table.
+pub fn scalar_ty(scalar: Scalar) -> TokenStream {
+    let segments = scalar.rust_path().iter().map(|s| format_ident!("{}", s));
+    if scalar.rust_path().len() == 1 {
+        quote!(#(#segments)*)
+    } else {
+        quote!(#(::#segments)*)
+    }
+}
+
 pub fn int_ty(width: IntTy) -> TokenStream {
-    let ident = format_ident!("{}", width.rust_name());
-    quote!(#ident)
+    scalar_ty(Scalar::Int(width))
+}
+
+/// The text of a documentation: the English text first, then the Chinese original.
+pub fn doc_text(doc: &Doc) -> String {
+    [doc.en.as_str(), doc.zh.as_str()]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// `#[doc = "..."]` lines for a text; nothing for an empty text.
@@ -88,9 +103,23 @@ pub fn lit(s: &str) -> Literal {
     Literal::string(s)
 }
 
-/// What the documentation of a field says beyond its own text: wire name and constraints.
+/// The documentation of a field: its own text, then its wire name and constraints.
 pub fn field_doc(field: &Field) -> String {
-    let mut out = field.doc.trim().to_owned();
+    let mut out = doc_text(&field.doc);
+    out_facts(&mut out, &field_facts(field));
+    out
+}
+
+fn out_facts(out: &mut String, facts: &str) {
+    if !out.is_empty() {
+        out.push_str("\n\n");
+    }
+    out.push_str(facts);
+}
+
+/// What the documentation of a field says beyond its own text, on one line: wire name and
+/// constraints.
+pub fn field_facts(field: &Field) -> String {
     let mut facts = vec![format!("Wire name: `{}`.", field.wire)];
     let c = &field.constraints;
     let element = if field.ty.is_array() {
@@ -98,9 +127,9 @@ pub fn field_doc(field: &Field) -> String {
     } else {
         ""
     };
-    let bound = |b: &Option<crate::model::Bound>| match b {
-        Some(crate::model::Bound::Int(n)) => n.to_string(),
-        Some(crate::model::Bound::Float(x)) => x.to_string(),
+    let bound = |b: &Option<Bound>| match b {
+        Some(Bound::Int(n)) => n.to_string(),
+        Some(Bound::Float(x)) => x.to_string(),
         None => String::new(),
     };
     if c.min.is_some() || c.max.is_some() {
@@ -133,11 +162,7 @@ pub fn field_doc(field: &Field) -> String {
     if field.sensitive {
         facts.push("Sensitive: redacted from `Debug` output.".into());
     }
-    if !out.is_empty() {
-        out.push_str("\n\n");
-    }
-    out.push_str(&facts.join(" "));
-    out
+    facts.join(" ")
 }
 
 fn or_inf(s: String, inf: &str) -> String {
@@ -155,14 +180,15 @@ pub fn action(
     let request = &action.request.ident;
     let response = &action.response.ident;
     let error_ident = &action.error;
+    let title = doc_text(&action.title);
     let module_doc = doc(&format!(
-        "{}{}\n\nGenerated from the spec of `{}` (API version {}).",
-        if action.title.is_empty() {
+        "`{}`{}\n\nGenerated from the spec of `{}` (API version {}).",
+        action.wire,
+        if title.is_empty() {
             String::new()
         } else {
-            format!("{}: ", action.title)
+            format!(": {title}")
         },
-        action.wire,
         action.wire,
         action.version
     ));
@@ -187,10 +213,16 @@ pub fn action(
         }
     });
     let body = action_items(action, ctx);
+    let reexports = (!action.reexports.is_empty()).then(|| {
+        let types = &ctx.types;
+        let names = &action.reexports;
+        quote!(pub use #types::{#(#names),*};)
+    });
     quote! {
         #module_doc
         pub mod #module {
             #rebuild
+            #reexports
             #body
             #types_module
         }
@@ -205,7 +237,8 @@ fn action_items(action: &Action, ctx: &Ctx) -> TokenStream {
     out.extend(json::from_json(&action.request, ctx));
     out.extend(flatten::flatten(&action.request, ctx));
     out.extend(validate::validate(&action.request, ctx));
-    out.extend(builder::builder(action, ctx));
+    out.extend(builder::marker_modules([&action.request]));
+    out.extend(builder::builder(&action.request, ctx));
     out.extend(structs::definition(&action.response, ctx));
     out.extend(json::serialize(&action.response, ctx));
     out.extend(json::from_json(&action.response, ctx));
@@ -224,12 +257,16 @@ pub fn types(set: &TypeSet, ctx: &Ctx) -> TokenStream {
         out.extend(structs::definition(object, ctx));
         out.extend(json::serialize(object, ctx));
         out.extend(json::from_json(object, ctx));
-        out.extend(flatten::flatten(object, ctx));
-        out.extend(validate::validate(object, ctx));
+        if object.in_requests {
+            out.extend(flatten::flatten(object, ctx));
+            out.extend(validate::validate(object, ctx));
+        }
+        out.extend(builder::builder(object, ctx));
     }
     for e in &set.enums {
         out.extend(enums::enumeration(e, ctx));
     }
+    out.extend(builder::marker_modules(&set.objects));
     out
 }
 
@@ -245,6 +282,28 @@ pub fn deserialize_via_json(ident: &Ident, ctx: &Ctx) -> TokenStream {
                 __D: #rt::__private::serde::Deserializer<'de>,
             {
                 #rt::wire::deserialize_via_json(__deserializer)
+            }
+        }
+    }
+}
+
+/// `FromJson::absent` of a generated type: in a response, a documented field the server leaves
+/// out reads as `empty` (the type's empty wire value), as every other type of a response does; a
+/// request must send it.
+pub fn absent_reads_as(empty: TokenStream, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    quote! {
+        fn absent(
+            __at: &#rt::Path<'_>,
+            __mode: #rt::wire::Mode,
+        ) -> ::core::result::Result<Self, #rt::DecodeError> {
+            if __mode == #rt::wire::Mode::Response {
+                #rt::wire::FromJson::from_json(&#empty, __at, __mode)
+            } else {
+                ::core::result::Result::Err(#rt::DecodeError::new(
+                    __at,
+                    #rt::wire::DecodeErrorKind::Missing,
+                ))
             }
         }
     }

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, doc, field_doc, lit};
-use crate::model::{Choice, Presence, Slot, Struct, StructRole, Ty};
+use super::{Ctx, doc, doc_text, field_doc, lit};
+use crate::model::{Choice, Slot, Struct, StructRole};
 use crate::names::unraw;
 
 pub fn definition(s: &Struct, ctx: &Ctx) -> TokenStream {
@@ -43,11 +43,12 @@ pub fn definition(s: &Struct, ctx: &Ctx) -> TokenStream {
         }
     });
     let label = lit(&ident.to_string());
-    let default = (s.role == StructRole::Object && has_default(s)).then(|| quote!(Default,));
+    let default = (s.role == StructRole::Object && s.has_default).then(|| quote!(Default,));
     let choices = s.choices().map(|c| choice_enum(c, ctx));
     quote! {
         #struct_doc
         #[derive(Clone, PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #ident {
             #(#fields)*
         }
@@ -64,29 +65,38 @@ pub fn definition(s: &Struct, ctx: &Ctx) -> TokenStream {
 }
 
 fn struct_doc(s: &Struct) -> String {
-    let mut text = s.doc.trim().to_owned();
-    if s.role == StructRole::Object && !s.wire.is_empty() {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(&format!("Object type `{}`.", s.wire));
-    }
-    text
-}
-
-/// Objects derive `Default` when every field has an empty value: no required enum, object or
-/// exactly-one-of group.
-fn has_default(s: &Struct) -> bool {
-    s.slots.iter().all(|slot| match slot {
-        Slot::Choice(_) => false,
-        Slot::Field(f) => {
-            f.presence != Presence::Required
-                || matches!(
-                    f.ty,
-                    Ty::String | Ty::Bool | Ty::Float | Ty::Int(_) | Ty::Array(_)
+    let mut parts = vec![doc_text(&s.doc)];
+    match s.role {
+        StructRole::Request => parts.push(format!(
+            "Built with [`{0}::builder`]; `#[non_exhaustive]`, so that a parameter the API adds \
+             later is no breaking change.",
+            s.ident
+        )),
+        StructRole::Response => parts.push(
+            "`#[non_exhaustive]`: a field the API adds later is no breaking change. To make one \
+             in a test, read it from JSON (`serde_json::from_value`), as the client reads it: \
+             every field is read leniently, so `{}` gives an empty response whose fields can then \
+             be set."
+                .to_owned(),
+        ),
+        StructRole::Object => {
+            parts.push(format!("Object type `{}`.", s.wire));
+            parts.push(if s.builder.is_some() {
+                format!(
+                    "Built with [`{0}::builder`]; `#[non_exhaustive]`, so that a member the API \
+                     adds later is no breaking change.",
+                    s.ident
                 )
+            } else {
+                "`#[non_exhaustive]`: a member the API adds later is no breaking change. Read \
+                 from responses; to make one in a test, read it from JSON \
+                 (`serde_json::from_value`), leniently as the client does."
+                    .to_owned()
+            });
         }
-    })
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("\n\n")
 }
 
 fn choice_enum(c: &Choice, ctx: &Ctx) -> TokenStream {
@@ -113,6 +123,7 @@ fn choice_enum(c: &Choice, ctx: &Ctx) -> TokenStream {
     quote! {
         #enum_doc
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #ident {
             #(#variants)*
         }

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{Ctx, lit};
 use crate::model::{
-    Bound, Constraints, Field, Literal as RuleLiteral, ParamRef, Presence, Rule, RuleKind, Slot,
-    Struct, Test, Ty,
+    Bound, Constraints, Field, Literal as RuleLiteral, ParamRef, Presence, Rule, RuleKind, Scalar,
+    Slot, Struct, Test, Ty,
 };
 
 pub fn validate(s: &Struct, ctx: &Ctx) -> TokenStream {
@@ -36,7 +36,7 @@ pub fn validate(s: &Struct, ctx: &Ctx) -> TokenStream {
             }
         }
     });
-    let rules = s.rules.iter().map(|rule| rule_check(s, rule, ctx));
+    let rules = s.rules.iter().map(|rule| rule_check(rule, ctx));
     quote! {
         #[automatically_derived]
         impl #rt::Validate for #ident {
@@ -140,15 +140,15 @@ fn value_checks_at(
             }
             out
         }
-        Ty::Int(_) if c.min.is_some() || c.max.is_some() => {
+        Ty::Scalar(Scalar::Int(_)) if c.min.is_some() || c.max.is_some() => {
             let (min, max) = (int_bound(c.min), int_bound(c.max));
             quote!(#rt::validate::int_range(*#v, #min, #max, &__at, __out);)
         }
-        Ty::Float if c.min.is_some() || c.max.is_some() => {
+        Ty::Scalar(Scalar::Float) if c.min.is_some() || c.max.is_some() => {
             let (min, max) = (float_bound(c.min), float_bound(c.max));
             quote!(#rt::validate::float_range(*#v, #min, #max, &__at, __out);)
         }
-        Ty::String if c.min_length.is_some() || c.max_length.is_some() => {
+        Ty::Scalar(Scalar::String) if c.min_length.is_some() || c.max_length.is_some() => {
             let (min, max) = (u64_bound(c.min_length), u64_bound(c.max_length));
             quote!(#rt::validate::length(#v, #min, #max, &__at, __out);)
         }
@@ -166,9 +166,9 @@ struct ParamAccess {
     field: Field,
 }
 
-fn access(s: &Struct, p: &ParamRef) -> ParamAccess {
-    match (&s.slots[p.slot], p.variant) {
-        (Slot::Field(f), _) => {
+fn access(p: &ParamRef) -> ParamAccess {
+    match p {
+        ParamRef::Field(f) => {
             let member = &f.ident;
             let (present, value) = match f.presence {
                 Presence::Required => (
@@ -190,24 +190,22 @@ fn access(s: &Struct, p: &ParamRef) -> ParamAccess {
                 field: f.clone(),
             }
         }
-        (Slot::Choice(c), variant) => {
-            // The checked model gives every parameter of a choice its variant.
-            let i = variant.unwrap_or(0);
-            let member = &c.field_ident;
-            let enum_ident = &c.enum_ident;
-            let variant = &c.variants[i].ident;
-            ParamAccess {
-                present: quote!(::core::matches!(self.#member, self::#enum_ident::#variant(_))),
-                value: quote! {
-                    if let self::#enum_ident::#variant(__v) = &self.#member {
-                        ::core::option::Option::Some(__v)
-                    } else {
-                        ::core::option::Option::None
-                    }
-                },
-                field: c.variants[i].field.clone(),
-            }
-        }
+        ParamRef::Choice {
+            member,
+            enum_ident,
+            variant,
+            field,
+        } => ParamAccess {
+            present: quote!(::core::matches!(self.#member, self::#enum_ident::#variant(_))),
+            value: quote! {
+                if let self::#enum_ident::#variant(__v) = &self.#member {
+                    ::core::option::Option::Some(__v)
+                } else {
+                    ::core::option::Option::None
+                }
+            },
+            field: field.clone(),
+        },
     }
 }
 
@@ -221,16 +219,16 @@ fn doc_expr(rule: &Rule) -> TokenStream {
 }
 
 fn names_expr(params: &[ParamRef]) -> TokenStream {
-    let names = params.iter().map(|p| lit(&p.wire));
+    let names = params.iter().map(|p| lit(&p.field().wire));
     quote!(&[#(#names),*])
 }
 
-fn rule_check(s: &Struct, rule: &Rule, ctx: &Ctx) -> TokenStream {
+fn rule_check(rule: &Rule, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     let doc = doc_expr(rule);
     match &rule.kind {
         RuleKind::AtMostOneOf(params) | RuleKind::AtLeastOneOf(params) => {
-            let present = params.iter().map(|p| access(s, p).present);
+            let present = params.iter().map(|p| access(p).present);
             let names = names_expr(params);
             let (failed, violation) = match &rule.kind {
                 RuleKind::AtMostOneOf(_) => (
@@ -257,9 +255,9 @@ fn rule_check(s: &Struct, rule: &Rule, ctx: &Ctx) -> TokenStream {
             or_equal,
             float,
         } => {
-            let (a, b) = (access(s, lhs).value, access(s, rhs).value);
-            let lhs_key = lit(&lhs.wire);
-            let other = lit(&rhs.wire);
+            let (a, b) = (access(lhs).value, access(rhs).value);
+            let lhs_key = lit(&lhs.field().wire);
+            let other = lit(&rhs.field().wire);
             let (convert, number, fails) = if *float {
                 (
                     quote!((*__a, *__b)),
@@ -309,16 +307,16 @@ fn rule_check(s: &Struct, rule: &Rule, ctx: &Ctx) -> TokenStream {
         RuleKind::Conditional { when, then } => {
             let (when_param, when_test) = when;
             let (then_param, then_test) = then;
-            let w = access(s, when_param);
-            let t = access(s, then_param);
+            let w = access(when_param);
+            let t = access(then_param);
             let holds = test_expr(&w, when_test, ctx);
             let broken = {
                 let ok = test_expr(&t, then_test, ctx);
                 quote!(!(#ok))
             };
-            let condition = lit(&describe(&when_param.wire, when_test, "is"));
-            let requirement = lit(&describe("must", then_test, "be"));
-            let then_key = lit(&then_param.wire);
+            let condition = lit(&condition_text(&when_param.field().wire, when_test));
+            let requirement = lit(&requirement_text(then_test));
+            let then_key = lit(&then_param.field().wire);
             quote! {
                 if #holds && #broken {
                     #rt::validate::violation(
@@ -336,15 +334,23 @@ fn rule_check(s: &Struct, rule: &Rule, ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// "RealServerType is DOMAIN", "must not be wrr", "must be set".
-fn describe(subject: &str, test: &Test, verb: &str) -> String {
+/// The condition of a rule as a sentence: "RealServerType is DOMAIN", "ProxyId is not set".
+fn condition_text(param: &str, test: &Test) -> String {
     match test {
-        Test::Equals(l) => format!("{subject} {verb} {}", l.display()),
-        Test::NotEquals(l) => format!("{subject} not {verb} {}", l.display()),
-        Test::Present(true) if verb == "is" => format!("{subject} is set"),
-        Test::Present(false) if verb == "is" => format!("{subject} is not set"),
-        Test::Present(true) => format!("{subject} be set"),
-        Test::Present(false) => format!("{subject} not be set"),
+        Test::Equals(l) => format!("{param} is {}", l.display()),
+        Test::NotEquals(l) => format!("{param} is not {}", l.display()),
+        Test::Present(true) => format!("{param} is set"),
+        Test::Present(false) => format!("{param} is not set"),
+    }
+}
+
+/// What a rule requires, as a sentence: "must not be wrr", "must be set".
+fn requirement_text(test: &Test) -> String {
+    match test {
+        Test::Equals(l) => format!("must be {}", l.display()),
+        Test::NotEquals(l) => format!("must not be {}", l.display()),
+        Test::Present(true) => "must be set".to_owned(),
+        Test::Present(false) => "must not be set".to_owned(),
     }
 }
 
@@ -387,7 +393,7 @@ fn literal_eq(field: &Field, l: &RuleLiteral, ctx: &Ctx) -> TokenStream {
         RuleLiteral::Bool(true) => quote!(*__x),
         RuleLiteral::Bool(false) => quote!(!*__x),
         RuleLiteral::Variant { ident, .. } => {
-            let enum_path = ctx.ty(field.ty.scalar());
+            let enum_path = ctx.ty(field.ty.element());
             quote!(*__x == #enum_path::#ident)
         }
     }
