@@ -36,15 +36,8 @@ pub(crate) mod code {
     pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
     pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
     pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
-    pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
     pub const INTERNAL_ERROR: &str = "InternalError";
     pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
-    pub const PROXY_NOT_RUNNING: &str = "FailedOperation.ProxyStatusNotInRuning";
-    pub const INSTANCE_NOT_RUNNING: &str = "FailedOperation.InstanceStatusNotInRuning";
-    pub const GROUP_NOT_RUNNING: &str = "FailedOperation.GroupStatusNotInRuning";
-    pub const DUPLICATED_LISTENER_PORT: &str = "InvalidParameterValue.DuplicatedListenerPort";
-    pub const INVALID_LISTENER_PORT: &str = "InvalidParameterValue.InvalidListenerPort";
-    pub const LIMIT_NUM_OF_LISTENER: &str = "FailedOperation.LimitNumofListener";
 }
 
 #[derive(Serialize)]
