@@ -83,6 +83,29 @@ fn not_found(target: &'static Target, what: &str) -> ApiError {
     )
 }
 
+/// How a message names a kind of resource: `proxy group`, `tcp listener`, `real server`.
+pub(crate) fn noun(kind: &str) -> String {
+    match kind {
+        "group" => "proxy group".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A field name in words, for messages: `Port` → `port`, `RealServerIP` → `real server ip`.
+fn words(field: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = field.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        let prev_lower = i > 0 && chars[i - 1].is_lowercase();
+        if i > 0 && c.is_uppercase() && (prev_lower || next_lower) {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 /// Whether a flag parameter is set (`1`, `"1"` or `true`).
 pub(crate) fn flag(params: &Map<String, Value>, name: &str) -> bool {
     match params.get(name) {
@@ -206,25 +229,45 @@ impl Call<'_> {
             }
             ids
         };
-        for id in &ids {
-            let Some(r) = state.get(id) else { continue };
-            for (param, field) in &target.belongs {
-                if let Some(given) = self.params.get(param).filter(|v| !as_text(v).is_empty())
-                    && !r.fields.get(field).is_some_and(|f| same(f, given))
-                {
-                    return Err(not_found(
-                        target,
-                        &format!("`{id}` on {param} `{}`", as_text(given)),
-                    ));
+        for param in target.belongs.keys() {
+            if let Some(owner) = text(self.params, param)
+                && state.get(owner).is_none()
+            {
+                let kind = state
+                    .model
+                    .resources
+                    .values()
+                    .flat_map(|r| &r.parents)
+                    .find(|p| p.field == *param)
+                    .map_or_else(|| param.clone(), |p| noun(&p.kind));
+                return Err(not_found(target, &format!("{kind} `{owner}`")));
+            }
+        }
+        // Where the answer has lists, a resource of another owner is reported, not refused.
+        if !unknown_ok {
+            for id in &ids {
+                if let Some(param) = self.foreign(state, target, id) {
+                    let given = self.params.get(param).map(as_text).unwrap_or_default();
+                    return Err(not_found(target, &format!("`{id}` on {param} `{given}`")));
                 }
             }
         }
         Ok(ids)
     }
 
+    /// The `belongs` parameter that `id` does not belong to, if any.
+    fn foreign(&self, state: &State, target: &'static Target, id: &str) -> Option<&'static str> {
+        let r = state.get(id)?;
+        target.belongs.iter().find_map(|(param, field)| {
+            let given = self.params.get(param).filter(|v| !as_text(v).is_empty())?;
+            (!r.fields.get(field).is_some_and(|f| same(f, given))).then_some(param.as_str())
+        })
+    }
+
     fn subject<'s>(&self, state: &'s State, id: &str, of: Subject) -> Option<&'s Resource> {
         let target = state.get(id)?;
         match of {
+            Subject::Owner => None,
             Subject::Target => Some(target),
             Subject::Parent => state.get(target.parent.as_deref()?),
             Subject::Grandparent => {
@@ -232,6 +275,27 @@ impl Call<'_> {
                 state.get(parent.parent.as_deref()?)
             }
         }
+    }
+
+    /// The requirements on the owner a target names (`ProxyId` of `DeleteListeners`).
+    fn require_owner(
+        &self,
+        state: &State,
+        target: &'static Target,
+        reqs: &'static [Requirement],
+    ) -> Result<(), ApiError> {
+        let owner = target
+            .belongs
+            .keys()
+            .find_map(|p| text(self.params, p))
+            .and_then(|id| state.get(id));
+        let Some(owner) = owner else { return Ok(()) };
+        for req in reqs.iter().filter(|r| r.of == Subject::Owner) {
+            if !self.flag(&req.unless) {
+                check_requirement(owner, req)?;
+            }
+        }
+        Ok(())
     }
 
     fn require(&self, state: &State, id: &str, reqs: &'static [Requirement]) -> Result<(), ApiError> {
@@ -279,9 +343,14 @@ impl Call<'_> {
         for p in &op.parent_params {
             if let Some(id) = text(self.params, p) {
                 let Some(found) = state.get(id) else {
+                    let kind = def
+                        .parents
+                        .iter()
+                        .find(|d| d.field == *p)
+                        .map_or_else(|| p.clone(), |d| noun(&d.kind));
                     return Err(error(
                         code::RESOURCE_NOT_FOUND,
-                        format!("{p} `{id}` does not exist"),
+                        format!("{kind} `{id}` does not exist"),
                     ));
                 };
                 if !def.parents.iter().any(|d| d.field == *p && d.kind == found.kind) {
@@ -314,7 +383,7 @@ impl Call<'_> {
                     continue;
                 }
                 let subject = match req.of {
-                    Subject::Target | Subject::Parent => state.get(pid),
+                    Subject::Target | Subject::Parent | Subject::Owner => state.get(pid),
                     Subject::Grandparent => state
                         .get(pid)
                         .and_then(|p| p.parent.as_deref())
@@ -372,6 +441,22 @@ impl Call<'_> {
                     Some(Value::Array(items)) => items.clone(),
                     _ => Vec::new(),
                 };
+                for pp in each.paired.keys() {
+                    if let Some(Value::Array(values)) = self.params.get(pp)
+                        && !values.is_empty()
+                        && values.len() != items.len()
+                    {
+                        return Err(error(
+                            code::INVALID_PARAMETER_VALUE,
+                            format!(
+                                "{pp} has {} elements and {} {}: one for each",
+                                values.len(),
+                                each.param,
+                                items.len()
+                            ),
+                        ));
+                    }
+                }
                 for (i, item) in items.into_iter().enumerate() {
                     let mut fields = base.clone();
                     match (&each.field, item) {
@@ -539,8 +624,14 @@ impl Call<'_> {
                 })
             });
             if !known {
+                let kind = op
+                    .resources
+                    .iter()
+                    .flat_map(|k| &state.model.resources[k].parents)
+                    .find(|d| d.field == *param)
+                    .map_or_else(|| param.to_string(), |d| noun(&d.kind));
                 return match &op.not_found {
-                    Some(c) => Err(error(c, format!("{param} `{parent}` does not exist"))),
+                    Some(c) => Err(error(c, format!("{kind} `{parent}` does not exist"))),
                     None => Ok(self.listed(op, Vec::new(), 0, state)),
                 };
             }
@@ -742,6 +833,7 @@ impl Call<'_> {
 
     fn modify(&self, state: &mut State, op: &'static ModifyOp) -> Result<Answer, ApiError> {
         let ids = self.targets(state, &op.resources, &op.target, false)?;
+        self.require_owner(state, &op.target, &op.requires)?;
         let model = state.model;
         let mut skip: HashSet<&str> = op.ignore.iter().map(String::as_str).collect();
         skip.extend(op.target.params.iter().map(String::as_str));
@@ -826,11 +918,15 @@ impl Call<'_> {
     fn delete(&self, state: &mut State, op: &'static DeleteOp) -> Result<Answer, ApiError> {
         let unknown_ok = op.report.as_ref().is_some_and(|r| r.unknown_is_invalid);
         let ids = self.targets(state, &op.resources, &op.target, unknown_ok)?;
+        self.require_owner(state, &op.target, &op.requires)?;
         let mut lists = Lists::default();
         let mut go = Vec::new();
         let mut seen = HashSet::new();
         for id in ids {
-            if !seen.insert(id.clone()) || state.get(&id).is_none() {
+            if !seen.insert(id.clone())
+                || state.get(&id).is_none()
+                || self.foreign(state, &op.target, &id).is_some()
+            {
                 lists.invalid.push(id);
                 continue;
             }
@@ -871,11 +967,15 @@ impl Call<'_> {
     fn set_status(&self, state: &mut State, op: &'static SetStatusOp) -> Result<Answer, ApiError> {
         let unknown_ok = op.report.as_ref().is_some_and(|r| r.unknown_is_invalid);
         let ids = self.targets(state, &op.resources, &op.target, unknown_ok)?;
+        self.require_owner(state, &op.target, &op.requires)?;
         let model = state.model;
         let mut lists = Lists::default();
         let mut go = Vec::new();
         for id in ids {
-            let Some(r) = state.get(&id) else {
+            let Some(r) = state
+                .get(&id)
+                .filter(|_| self.foreign(state, &op.target, &id).is_none())
+            else {
                 lists.invalid.push(id);
                 continue;
             };
@@ -1144,7 +1244,7 @@ fn check_requirement(subject: &Resource, req: &'static Requirement) -> Result<()
         req.error.for_kind(&subject.kind),
         format!(
             "{} `{}` has {} {}, not {expected}",
-            subject.kind,
+            noun(&subject.kind),
             subject.id,
             req.field,
             as_text(&value)
@@ -1181,9 +1281,16 @@ fn check_unique(
     for fields in new {
         let Some(k) = key(fields) else { continue };
         if let Some(owner) = taken.get(&k) {
+            let what: Vec<String> = u
+                .fields
+                .iter()
+                .zip(&k)
+                .map(|(f, v)| format!("{} {v}", words(f)))
+                .collect();
+            let place = parent.map_or_else(|| "the account".to_owned(), |p| format!("`{p}`"));
             return Err(error(
                 &u.error,
-                format!("{} {} is taken by `{owner}`", u.fields.join("/"), k.join("/")),
+                format!("{place} already has `{owner}` with {}", what.join(", ")),
             ));
         }
         taken.insert(k, "this request".into());
@@ -1206,9 +1313,17 @@ fn check_quota(state: &State, q: &'static Quota, parent: &str, adding: usize) ->
         .filter(|r| q.among.contains(&r.kind))
         .count();
     if (held + adding) as u64 > limit {
+        let what = if q.among.iter().all(|k| k.ends_with("_listener")) {
+            "listeners".to_owned()
+        } else {
+            format!("{}s", noun(&q.among[0]))
+        };
         return Err(error(
             &q.error,
-            format!("`{parent}` holds {held}; {adding} more would exceed its quota of {limit}"),
+            format!(
+                "{} `{parent}` holds {held} {what}; {adding} more would exceed its quota of {limit}",
+                noun(&p.kind)
+            ),
         ));
     }
     Ok(())
@@ -1454,6 +1569,15 @@ mod tests {
         let fields: Map<String, Value> = serde_json::from_value(serde_json::json!({"GroupId": "lg-1"})).unwrap();
         assert_eq!(fill("{GroupId}.group.example", &fields), "lg-1.group.example");
         assert_eq!(fill("a{Missing}b{", &fields), "ab{");
+    }
+
+    #[test]
+    fn fields_read_as_words() {
+        assert_eq!(words("Port"), "port");
+        assert_eq!(words("RealServerIP"), "real server ip");
+        assert_eq!(words("SourceCidr"), "source cidr");
+        assert_eq!(noun("group"), "proxy group");
+        assert_eq!(noun("tcp_listener"), "tcp listener");
     }
 
     #[test]

@@ -59,6 +59,8 @@ mod engine;
 mod error;
 mod fault;
 mod model;
+#[cfg(test)]
+mod model_check;
 mod protocol;
 mod server;
 mod state;

@@ -263,10 +263,16 @@ pub(crate) struct Requirement {
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum Subject {
+    /// The resource acted on.
     #[default]
     Target,
+    /// Its parent (for a create: the new resource's parent).
     Parent,
+    /// Its parent's parent.
     Grandparent,
+    /// The resource named by the target's `belongs` parameter (`ProxyId` of `DeleteListeners`),
+    /// checked once, before the resources acted on, even when they do not exist.
+    Owner,
 }
 
 /// No two resources of `among` under one parent (or in the account) have equal `fields`.
@@ -1005,6 +1011,9 @@ impl Action {
                     codes.push("ResourceNotFound");
                 }
                 codes.extend(op.parent_kind_error.as_deref());
+                if op.each.as_ref().is_some_and(|e| !e.paired.is_empty()) {
+                    codes.push("InvalidParameterValue");
+                }
                 if let Some(t) = &op.parent_target {
                     target(t, &mut codes);
                 }
