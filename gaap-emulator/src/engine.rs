@@ -1287,10 +1287,19 @@ fn check_unique(
                 .zip(&k)
                 .map(|(f, v)| format!("{} {v}", words(f)))
                 .collect();
-            let place = parent.map_or_else(|| "the account".to_owned(), |p| format!("`{p}`"));
+            let place = parent
+                .and_then(|p| state.get(p))
+                .map_or_else(|| "the account".to_owned(), |p| format!("{} `{}`", noun(&p.kind), p.id));
+            let kind = state.get(owner).map_or_else(String::new, |o| {
+                if o.kind.ends_with("_listener") {
+                    "listener ".to_owned()
+                } else {
+                    format!("{} ", noun(&o.kind))
+                }
+            });
             return Err(error(
                 &u.error,
-                format!("{place} already has `{owner}` with {}", what.join(", ")),
+                format!("{place} already has {kind}`{owner}` with {}", what.join(", ")),
             ));
         }
         taken.insert(k, "this request".into());

@@ -30,12 +30,15 @@ pub fn fast_retries(max_attempts: u32) -> RetryConfig {
         .with_backoff(Duration::from_millis(1), Duration::from_millis(10))
 }
 
-/// The out-of-the-box emulator.
+/// The out-of-the-box emulator, with transitions that take no time.
 pub async fn emulator() -> Emulator {
     emulator_with(Config::builtin()).await
 }
 
+/// An emulator of `config` whose transitions take no time: these tests delete what they
+/// create at once (the family tests and the workflow look at the transitions, on a manual clock).
 pub async fn emulator_with(config: Config) -> Emulator {
+    let config = config.with_transition_time(Duration::ZERO);
     match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
         Err(error) => panic!("the emulator did not start: {error}"),
