@@ -13,7 +13,9 @@
 mod auth;
 mod concurrency;
 mod faults;
+mod groups;
 mod listeners;
+mod proxies;
 mod quickstart;
 mod support;
 mod throttling;
