@@ -12,11 +12,14 @@
 
 mod auth;
 mod concurrency;
+mod domains;
 mod faults;
 mod groups;
 mod listeners;
+mod protocols;
 mod proxies;
 mod quickstart;
+mod real_servers;
 mod support;
 mod throttling;
 
