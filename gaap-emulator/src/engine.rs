@@ -1455,6 +1455,19 @@ pub(crate) fn render(
                     .filter(|c| kinds.contains(&c.kind))
                     .count(),
             ),
+            C::DistinctCount { kinds, field } => {
+                let mut distinct = HashSet::new();
+                for child in state.children_of(&r.id).filter(|c| kinds.contains(&c.kind)) {
+                    match child.fields.get(field) {
+                        Some(Value::Array(items)) => distinct.extend(items.iter().map(as_text)),
+                        Some(v) => {
+                            distinct.insert(as_text(v));
+                        }
+                        None => {}
+                    }
+                }
+                Value::from(distinct.len())
+            }
             C::All {
                 kinds,
                 view,

@@ -128,6 +128,9 @@ pub(crate) enum Computed {
     Children { kinds: Vec<String>, view: String },
     /// How many children of these kinds.
     Count { kinds: Vec<String> },
+    /// How many distinct values the children of these kinds hold in `field` (the elements, for
+    /// an array): the proxies named by a global domain's DNS records.
+    DistinctCount { kinds: Vec<String>, field: String },
     /// Every resource of these kinds in the account, each shown in `view`.
     All {
         kinds: Vec<String>,
@@ -846,6 +849,11 @@ impl Model {
             }
             Computed::Children { kinds, view } | Computed::All { kinds, view, .. } => {
                 view_of(kinds, view, problems);
+            }
+            Computed::DistinctCount { kinds, field } => {
+                for k in kinds {
+                    field_of(k, field, problems);
+                }
             }
             Computed::Count { kinds } | Computed::CountAll { kinds, .. } => {
                 for k in kinds {
