@@ -924,7 +924,7 @@ impl Action {
             Action::Create(op) => {
                 let what = match &op.each {
                     Some(each) => format!("creates one {} per element of {}", op.resource, each.param),
-                    None => format!("creates a {}", op.resource),
+                    None => format!("creates one {}", op.resource),
                 };
                 match &op.spawn {
                     Some(s) => format!("{what}, and a {} per element of {}", s.resource, s.param),
@@ -958,17 +958,25 @@ impl Action {
                 }
                 format!("lists {} as {}: {}", op.resources.join("/"), op.view, how.join(", "))
             }
-            Action::Get(op) => format!("shows a {} as {}", op.resources.join("/"), op.view),
+            Action::Get(op) => format!("shows one {} as {}", op.resources.join("/"), op.view),
             Action::Modify(op) => {
                 let mut fields: Vec<&str> = op.set.values().map(String::as_str).collect();
                 fields.extend(op.constants.keys().map(String::as_str));
                 fields.extend(op.templates.keys().map(String::as_str));
                 let what = if fields.is_empty() {
-                    "its documented fields".to_owned()
+                    String::new()
                 } else {
-                    fields.join(", ")
+                    format!(" (and {})", fields.join(", "))
                 };
-                format!("modifies a {}: {what}", op.resources.join("/"))
+                let status = op
+                    .status
+                    .as_ref()
+                    .map(|s| format!(", through status {s}"))
+                    .unwrap_or_default();
+                format!(
+                    "sets the fields of one {} that the request names{what}{status}",
+                    op.resources.join("/")
+                )
             }
             Action::Delete(op) => match &op.status {
                 Some(s) => format!("deletes {} (through {s})", op.resources.join("/")),
@@ -982,7 +990,7 @@ impl Action {
                 op.then.as_ref().map(|t| format!(" then {t}")).unwrap_or_default()
             ),
             Action::ReplaceChildren(op) => format!(
-                "replaces the {} of a {} with {}",
+                "replaces the {} of one {} with {}",
                 op.child,
                 op.resources.join("/"),
                 op.param
@@ -992,7 +1000,10 @@ impl Action {
                 op.output.values().cloned().collect::<Vec<_>>().join(", ")
             ),
             Action::Statistics(op) => {
-                format!("statistics of a {} (generated series)", op.resources.join("/"))
+                format!(
+                    "statistics of one {}: a point per Granularity from StartTime to EndTime, all 0 (no traffic flows through the emulator)",
+                    op.resources.join("/")
+                )
             }
             Action::Acknowledge(op) => format!("acknowledges: {}", op.doc),
             Action::Custom(op) => format!("by hand ({}): {}", op.handler, op.doc),
