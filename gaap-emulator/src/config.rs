@@ -272,6 +272,8 @@ impl Config {
     ///   ],
     ///   "groups": [{ "id": "lg-5anbbou5", "status": "CREATING" }],
     ///   "throttling": "documented",
+    ///   "transition_seconds": 3,
+    ///   "state": { "format": 1, "resources": [] },
     ///   "listen": "127.0.0.1:9000"
     /// }
     /// ```
@@ -286,6 +288,9 @@ impl Config {
     ///   `reserved_ports` (default none).
     /// - `throttling`: `"documented"`, `"off"`, or a number of requests per second for every
     ///   action (see [`Throttling`]).
+    /// - `transition_seconds`: how long each timed transition takes (default
+    ///   [`DEFAULT_TRANSITION_TIME`]).
+    /// - `state`: a saved account (see `STATE.md`), loaded after the fixtures.
     /// - `listen`: the address (the binary's `--listen` wins over it).
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let file: FileConfig =

@@ -2,9 +2,11 @@
 //!
 //! It speaks the protocol as the real endpoint does (TC3-HMAC-SHA256 and legacy
 //! HmacSHA1/HmacSHA256 signatures; POST with a JSON body, GET with flattened parameters, POST
-//! with a form body; the `{"Response": {...}}` envelope), keeps state with the documented
-//! semantics of `CreateTCPListeners`, `DescribeTCPListeners` and `DeleteListeners`, enforces
-//! the documented rate limits, and fails on demand the way networks fail ([`Fault`]).
+//! with a form body; the `{"Response": {...}}` envelope), carries out all 102 actions on an
+//! account it keeps, from a resource model (`MODEL.md`: data executed by one engine), moves
+//! resources through their documented states on its [`Clock`], exports and loads the account
+//! as JSON (`STATE.md`), enforces the documented rate limits, and fails on demand the way
+//! networks fail ([`Fault`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), gaap_emulator::Error> {
@@ -37,8 +39,8 @@
 //!    `MissingParameter`, `InvalidParameter` (wrong type, malformed flattened key, both of
 //!    `ProxyId` and `GroupId`), `InvalidParameterValue` (undocumented enum value, and every
 //!    violation of a documented constraint, named by parameter path and rule);
-//! 7. the action itself. Every action of the SDK is known and goes through all of the above;
-//!    the three listener actions are carried out, the others answer `UnsupportedOperation`.
+//! 7. the action itself, as the model binds it (`COVERAGE.md` lists what each does), its
+//!    errors chosen among the action's documented codes.
 //!
 //! An injected [`Fault`] comes before all of these: the rule is picked as soon as the body is
 //! read, by the action name when the request has one.
