@@ -293,7 +293,10 @@ async fn wait_until_running(
             return Ok(());
         }
         if attempt == 0 {
-            writeln!(out, "   Waiting for the listeners to run (ListenerStatus 0)...")?;
+            writeln!(
+                out,
+                "   Waiting for the listeners to run (ListenerStatus 0)..."
+            )?;
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }

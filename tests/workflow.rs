@@ -52,13 +52,20 @@ async fn proxy_status(client: &Client, proxy: &str) -> Result<Option<String>, Bo
                 .build(),
         )
         .await?;
-    Ok(status
-        .instance_status_set
-        .first()
-        .map(|s| serde_json::to_value(s).unwrap_or_default()["Status"].to_string().trim_matches('"').to_owned()))
+    Ok(status.instance_status_set.first().map(|s| {
+        serde_json::to_value(s).unwrap_or_default()["Status"]
+            .to_string()
+            .trim_matches('"')
+            .to_owned()
+    }))
 }
 
-async fn wait_for_proxy(client: &Client, clock: &ManualClock, proxy: &str, wanted: Option<&str>) -> Result<(), BoxError> {
+async fn wait_for_proxy(
+    client: &Client,
+    clock: &ManualClock,
+    proxy: &str,
+    wanted: Option<&str>,
+) -> Result<(), BoxError> {
     for _ in 0..60 {
         if proxy_status(client, proxy).await?.as_deref() == wanted {
             return Ok(());
@@ -68,12 +75,40 @@ async fn wait_for_proxy(client: &Client, clock: &ManualClock, proxy: &str, wante
     Err(format!("{proxy} never became {wanted:?}").into())
 }
 
-async fn wait_for_listeners(client: &Client, clock: &ManualClock, proxy: &str) -> Result<(), BoxError> {
+async fn wait_for_listeners(
+    client: &Client,
+    clock: &ManualClock,
+    proxy: &str,
+) -> Result<(), BoxError> {
     for _ in 0..60 {
-        let tcp = client.send(DescribeTcpListenersRequest::builder().proxy_id(proxy).build()).await?;
-        let udp = client.send(DescribeUdpListenersRequest::builder().proxy_id(proxy).build()).await?;
-        let http = client.send(DescribeHttpListenersRequest::builder().proxy_id(proxy).build()).await?;
-        let https = client.send(DescribeHttpsListenersRequest::builder().proxy_id(proxy).build()).await?;
+        let tcp = client
+            .send(
+                DescribeTcpListenersRequest::builder()
+                    .proxy_id(proxy)
+                    .build(),
+            )
+            .await?;
+        let udp = client
+            .send(
+                DescribeUdpListenersRequest::builder()
+                    .proxy_id(proxy)
+                    .build(),
+            )
+            .await?;
+        let http = client
+            .send(
+                DescribeHttpListenersRequest::builder()
+                    .proxy_id(proxy)
+                    .build(),
+            )
+            .await?;
+        let https = client
+            .send(
+                DescribeHttpsListenersRequest::builder()
+                    .proxy_id(proxy)
+                    .build(),
+            )
+            .await?;
         let statuses: Vec<serde_json::Value> = [
             serde_json::to_value(&tcp.listener_set)?,
             serde_json::to_value(&udp.listener_set)?,
@@ -176,16 +211,21 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         })))
         .await?
         .real_server_set;
-    let (rs1, rs2) = (servers[0].real_server_id.clone(), servers[1].real_server_id.clone());
+    let (rs1, rs2) = (
+        servers[0].real_server_id.clone(),
+        servers[1].real_server_id.clone(),
+    );
     for (listener, port) in [(&tcp, 22), (&udp, 53)] {
         client
-            .send(from_json::<gaap::BindListenerRealServersRequest>(serde_json::json!({
-                "ListenerId": listener,
-                "RealServerBindSet": [
-                    {"RealServerId": rs1, "RealServerIP": "192.0.2.1", "RealServerPort": port},
-                    {"RealServerId": rs2, "RealServerIP": "192.0.2.2", "RealServerPort": port}
-                ]
-            })))
+            .send(from_json::<gaap::BindListenerRealServersRequest>(
+                serde_json::json!({
+                    "ListenerId": listener,
+                    "RealServerBindSet": [
+                        {"RealServerId": rs1, "RealServerIP": "192.0.2.1", "RealServerPort": port},
+                        {"RealServerId": rs2, "RealServerIP": "192.0.2.2", "RealServerPort": port}
+                    ]
+                }),
+            ))
             .await?;
     }
 
@@ -193,7 +233,12 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     let mut rules = Vec::new();
     for (listener, domain) in [(&http, "www.example.com"), (&https, "shop.example.com")] {
         client
-            .send(CreateDomainRequest::builder().listener_id(listener).domain(domain).build())
+            .send(
+                CreateDomainRequest::builder()
+                    .listener_id(listener)
+                    .domain(domain)
+                    .build(),
+            )
             .await?;
         let rule = client
             .send(from_json::<CreateRuleRequest>(serde_json::json!({
@@ -218,7 +263,12 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
 
     // A security policy that drops everything but the office.
     let policy = client
-        .send(CreateSecurityPolicyRequest::builder().proxy_id(&proxy).default_action("DROP").build())
+        .send(
+            CreateSecurityPolicyRequest::builder()
+                .proxy_id(&proxy)
+                .default_action("DROP")
+                .build(),
+        )
         .await?
         .policy_id;
     for _ in 0..3 {
@@ -233,33 +283,66 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
 
     // Everything, read back.
     let detail = client
-        .send(DescribeProxyDetailRequest::builder().proxy_id(&proxy).build())
+        .send(
+            DescribeProxyDetailRequest::builder()
+                .proxy_id(&proxy)
+                .build(),
+        )
         .await?
         .proxy_detail;
     assert_eq!(detail.policy_id.as_deref(), Some(policy.as_str()));
     let tcp_listeners = client
-        .send(DescribeTcpListenersRequest::builder().proxy_id(&proxy).build())
+        .send(
+            DescribeTcpListenersRequest::builder()
+                .proxy_id(&proxy)
+                .build(),
+        )
         .await?;
     assert_eq!(tcp_listeners.total_count, 1);
     assert_eq!(tcp_listeners.listener_set[0].real_server_set.len(), 2);
     let udp_listeners = client
-        .send(DescribeUdpListenersRequest::builder().listener_id(&udp).build())
+        .send(
+            DescribeUdpListenersRequest::builder()
+                .listener_id(&udp)
+                .build(),
+        )
         .await?;
-    assert_eq!(udp_listeners.listener_set[0].real_server_set[1].real_server_id, rs2);
+    assert_eq!(
+        udp_listeners.listener_set[0].real_server_set[1].real_server_id,
+        rs2
+    );
     let https_rules = client
         .send(DescribeRulesRequest::builder().listener_id(&https).build())
         .await?;
     assert_eq!(https_rules.domain_rule_set[0].domain, "shop.example.com");
-    assert_eq!(https_rules.domain_rule_set[0].rule_set[0].real_server_set.len(), 1);
+    assert_eq!(
+        https_rules.domain_rule_set[0].rule_set[0]
+            .real_server_set
+            .len(),
+        1
+    );
     let https_listeners = client
-        .send(DescribeHttpsListenersRequest::builder().proxy_id(&proxy).build())
+        .send(
+            DescribeHttpsListenersRequest::builder()
+                .proxy_id(&proxy)
+                .build(),
+        )
         .await?;
     assert_eq!(https_listeners.listener_set[0].certificate_alias, "shop");
     let bound = client
-        .send(DescribeRealServersStatusRequest::builder().real_server_ids(vec![rs1.clone(), rs2.clone()]).build())
+        .send(
+            DescribeRealServersStatusRequest::builder()
+                .real_server_ids(vec![rs1.clone(), rs2.clone()])
+                .build(),
+        )
         .await?;
     assert_eq!(bound.real_server_status_set.len(), 2);
-    assert!(bound.real_server_status_set.iter().all(|s| s.proxy_id == proxy));
+    assert!(
+        bound
+            .real_server_status_set
+            .iter()
+            .all(|s| s.proxy_id == proxy)
+    );
 
     // Changes.
     client
@@ -272,27 +355,61 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         )
         .await?;
     client
-        .send(ModifyProxiesAttributeRequest::builder().proxy_ids(vec![proxy.clone()]).proxy_name("shop-2").build())
+        .send(
+            ModifyProxiesAttributeRequest::builder()
+                .proxy_ids(vec![proxy.clone()])
+                .proxy_name("shop-2")
+                .build(),
+        )
         .await?;
     let renamed = client
-        .send(DescribeProxyDetailRequest::builder().proxy_id(&proxy).build())
+        .send(
+            DescribeProxyDetailRequest::builder()
+                .proxy_id(&proxy)
+                .build(),
+        )
         .await?
         .proxy_detail;
     assert_eq!(renamed.proxy_name, "shop-2");
     wait_for_listeners(&client, &clock, &proxy).await?;
 
     // Tear down in the wrong order first: the API says what is in the way.
-    let destroy = |force| DestroyProxiesRequest::builder().force(force).proxy_ids(vec![proxy.clone()]).build();
+    let destroy = |force| {
+        DestroyProxiesRequest::builder()
+            .force(force)
+            .proxy_ids(vec![proxy.clone()])
+            .build()
+    };
     assert_eq!(
-        refused(client.send(destroy(gaap::destroy_proxies::Force::NotForced)).await),
+        refused(
+            client
+                .send(destroy(gaap::destroy_proxies::Force::NotForced))
+                .await
+        ),
         "FailedOperation.RealServerAlreadyBound"
     );
     assert_eq!(
-        refused(client.send(RemoveRealServersRequest::builder().real_server_ids(vec![rs1.clone()]).build()).await),
+        refused(
+            client
+                .send(
+                    RemoveRealServersRequest::builder()
+                        .real_server_ids(vec![rs1.clone()])
+                        .build()
+                )
+                .await
+        ),
         "FailedOperation.RealServerAlreadyBound"
     );
     assert_eq!(
-        refused(client.send(DeleteCertificateRequest::builder().certificate_id(&certificate).build()).await),
+        refused(
+            client
+                .send(
+                    DeleteCertificateRequest::builder()
+                        .certificate_id(&certificate)
+                        .build()
+                )
+                .await
+        ),
         "FailedOperation.CertificateIsUsing"
     );
     assert_eq!(
@@ -333,15 +450,29 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         .await?;
     assert_eq!(deleted.operation_succeed_listener_set.len(), 4);
     client
-        .send(DeleteSecurityPolicyRequest::builder().policy_id(&policy).build())
+        .send(
+            DeleteSecurityPolicyRequest::builder()
+                .policy_id(&policy)
+                .build(),
+        )
         .await?;
     client
-        .send(RemoveRealServersRequest::builder().real_server_ids(vec![rs1, rs2]).build())
+        .send(
+            RemoveRealServersRequest::builder()
+                .real_server_ids(vec![rs1, rs2])
+                .build(),
+        )
         .await?;
     client
-        .send(DeleteCertificateRequest::builder().certificate_id(&certificate).build())
+        .send(
+            DeleteCertificateRequest::builder()
+                .certificate_id(&certificate)
+                .build(),
+        )
         .await?;
-    client.send(destroy(gaap::destroy_proxies::Force::NotForced)).await?;
+    client
+        .send(destroy(gaap::destroy_proxies::Force::NotForced))
+        .await?;
     wait_for_proxy(&client, &clock, &proxy, None).await?;
     assert!(emulator.resource(&proxy).is_none());
     Ok(())

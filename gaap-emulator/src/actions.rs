@@ -207,8 +207,11 @@ mod tests {
         assert_eq!(json["Ports"], serde_json::json!([80]));
         assert_eq!(json["HealthCheck"], serde_json::json!(1));
         assert_eq!(json["ProxyId"], serde_json::json!("link-bjkpdum1"));
-        let err = decode_to_json("CreateTCPListeners", &Parameters::Json(serde_json::json!({"X": 1})))
-            .unwrap_err();
+        let err = decode_to_json(
+            "CreateTCPListeners",
+            &Parameters::Json(serde_json::json!({"X": 1})),
+        )
+        .unwrap_err();
         assert_eq!(err.code, code::UNKNOWN_PARAMETER);
     }
 

@@ -428,11 +428,8 @@ impl Config {
             }
         }
         if let Some(state) = &self.state {
-            let mut probe = crate::state::State::empty(
-                crate::model::Model::builtin(),
-                self.clock.clone(),
-                0,
-            );
+            let mut probe =
+                crate::state::State::empty(crate::model::Model::builtin(), self.clock.clone(), 0);
             probe
                 .load(state)
                 .map_err(|err| Error::Config(format!("state: {err}")))?;

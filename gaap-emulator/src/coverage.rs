@@ -26,7 +26,11 @@ pub fn coverage() -> Vec<ActionCoverage> {
         .map(|(name, action)| ActionCoverage {
             action: name.clone(),
             operation: action.summary(),
-            state_errors: action.error_codes().into_iter().map(str::to_owned).collect(),
+            state_errors: action
+                .error_codes()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             hand_written: matches!(action, Action::Custom(_)),
         })
         .collect()

@@ -32,14 +32,20 @@ pub(crate) fn run(
         "access_regions_by_dest_region" => {
             let dest = text(params, "DestRegion").unwrap_or("");
             region(catalogue, "DestRegions", dest).ok_or_else(|| {
-                ApiError::new(UNKNOWN_DEST_REGION, format!("DestRegion `{dest}` is unknown"))
+                ApiError::new(
+                    UNKNOWN_DEST_REGION,
+                    format!("DestRegion `{dest}` is unknown"),
+                )
             })?;
             let list = catalogue
                 .get("AccessRegionDetails")
                 .cloned()
                 .unwrap_or(json!([]));
             let n = list.as_array().map_or(0, Vec::len);
-            Ok(answer([("AccessRegionSet", list), ("TotalCount", json!(n))]))
+            Ok(answer([
+                ("AccessRegionSet", list),
+                ("TotalCount", json!(n)),
+            ]))
         }
         "real_servers_status" => real_servers_status(&state, params),
         "resources_by_tag" => resources_by_tag(&state, params),
@@ -47,15 +53,14 @@ pub(crate) fn run(
         "global_domain_dns" => global_domain_dns(&state, params),
         "real_server_statistics" => {
             let rs = text(params, "RealServerId").unwrap_or("");
-            if !state.get(rs).is_some_and(|r| r.kind == "real_server") {
+            if !of_kind(&state, rs, "real_server") {
                 return Err(not_found("RealServerId", rs));
             }
-            for (param, kinds) in [
-                ("ListenerId", LISTENER_KINDS),
-                ("RuleId", &["rule"][..]),
-            ] {
+            for (param, kinds) in [("ListenerId", LISTENER_KINDS), ("RuleId", &["rule"][..])] {
                 if let Some(id) = text(params, param)
-                    && !state.get(id).is_some_and(|r| kinds.contains(&r.kind.as_str()))
+                    && !state
+                        .get(id)
+                        .is_some_and(|r| kinds.contains(&r.kind.as_str()))
                 {
                     return Err(not_found(param, id));
                 }
@@ -81,6 +86,11 @@ fn answer<const N: usize>(members: [(&str, Value); N]) -> Answer {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect()
+}
+
+/// Whether `id` names a resource of `kind`.
+fn of_kind(state: &State, id: &str, kind: &str) -> bool {
+    state.get(id).is_some_and(|r| r.kind == kind)
 }
 
 fn not_found(param: &str, id: &str) -> ApiError {
@@ -150,7 +160,10 @@ fn check_configuration(
     Ok(())
 }
 
-fn inquiry_price(catalogue: &Map<String, Value>, params: &Map<String, Value>) -> Result<Answer, ApiError> {
+fn inquiry_price(
+    catalogue: &Map<String, Value>,
+    params: &Map<String, Value>,
+) -> Result<Answer, ApiError> {
     let concurrent = if params.contains_key("Concurrent") {
         "Concurrent"
     } else {
@@ -159,8 +172,14 @@ fn inquiry_price(catalogue: &Map<String, Value>, params: &Map<String, Value>) ->
     check_configuration(catalogue, params, concurrent)?;
     let pricing = catalogue.get("Pricing").cloned().unwrap_or(json!({}));
     let number = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(0.0);
-    let bandwidth = params.get("Bandwidth").and_then(Value::as_f64).unwrap_or(0.0);
-    let concurrency = params.get(concurrent).and_then(Value::as_f64).unwrap_or(0.0);
+    let bandwidth = params
+        .get("Bandwidth")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
+    let concurrency = params
+        .get(concurrent)
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
     let gradients = pricing
         .get("BandwidthUnitPrice")
         .cloned()
@@ -190,14 +209,20 @@ fn inquiry_price(catalogue: &Map<String, Value>, params: &Map<String, Value>) ->
         ("ProxyDailyPrice", json!(daily)),
         ("DiscountProxyDailyPrice", json!(round2(daily * discount))),
         ("BandwidthUnitPrice", gradients),
-        ("Currency", pricing.get("Currency").cloned().unwrap_or(json!("CNY"))),
+        (
+            "Currency",
+            pricing.get("Currency").cloned().unwrap_or(json!("CNY")),
+        ),
         ("FlowUnitPrice", json!(number(&pricing, "FlowUnitPrice"))),
         (
             "DiscountFlowUnitPrice",
             json!(round2(number(&pricing, "FlowUnitPrice") * discount)),
         ),
         ("Cn2BandwidthPrice", json!(cn2)),
-        ("Cn2BandwidthPriceWithDiscount", json!(round2(cn2 * discount))),
+        (
+            "Cn2BandwidthPriceWithDiscount",
+            json!(round2(cn2 * discount)),
+        ),
     ]))
 }
 
@@ -206,7 +231,10 @@ fn round2(x: f64) -> f64 {
 }
 
 /// The bindings (of listeners and rules) that name a real server.
-fn bindings_of<'s>(state: &'s State, real_server: &'s str) -> impl Iterator<Item = &'s Resource> + 's {
+fn bindings_of<'s>(
+    state: &'s State,
+    real_server: &'s str,
+) -> impl Iterator<Item = &'s Resource> + 's {
     ["listener_rs", "rule_rs"]
         .into_iter()
         .flat_map(|k| state.all_of(k))
@@ -230,7 +258,7 @@ fn real_servers_status(state: &State, params: &Map<String, Value>) -> Result<Ans
         .unwrap_or_default();
     let mut set = Vec::new();
     for id in &ids {
-        if !state.get(id).is_some_and(|r| r.kind == "real_server") {
+        if !of_kind(state, id, "real_server") {
             return Err(ApiError::new(
                 REAL_SERVER_NOT_BELONG,
                 format!("RealServerIds: `{id}` is not a real server of this account"),
@@ -285,7 +313,9 @@ fn resources_by_tag(state: &State, params: &Map<String, Value>) -> Result<Answer
                 .is_some_and(|tags| {
                     tags.iter().any(|t| {
                         t.get("TagKey").and_then(Value::as_str) == Some(key)
-                            && value.is_none_or(|v| t.get("TagValue").and_then(Value::as_str) == Some(v))
+                            && value.is_none_or(|v| {
+                                t.get("TagValue").and_then(Value::as_str) == Some(v)
+                            })
                     })
                 });
             if tagged {
@@ -372,7 +402,11 @@ fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Ans
         ("AccessRegionList", Value::Array(list)),
         (
             "DefaultDnsIp",
-            group.fields.get("DnsDefaultIp").cloned().unwrap_or(json!("")),
+            group
+                .fields
+                .get("DnsDefaultIp")
+                .cloned()
+                .unwrap_or(json!("")),
         ),
         ("GroupId", json!(id)),
     ]))
@@ -380,7 +414,7 @@ fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Ans
 
 fn global_domain_dns(state: &State, params: &Map<String, Value>) -> Result<Answer, ApiError> {
     let id = text(params, "DomainId").unwrap_or("");
-    if !state.get(id).is_some_and(|r| r.kind == "global_domain") {
+    if !of_kind(state, id, "global_domain") {
         return Err(not_found("DomainId", id));
     }
     let catalogue = &state.model.catalogue;
@@ -408,10 +442,11 @@ fn global_domain_dns(state: &State, params: &Map<String, Value>) -> Result<Answe
                         .filter_map(|p| state.get(&as_text(p)))
                         .map(|p| {
                             let f = |k: &str| p.fields.get(k).cloned().unwrap_or(json!(""));
-                            let region_name = region(catalogue, "AccessRegions", &as_text(&f("AccessRegion")))
-                                .and_then(|r| r.get("RegionName"))
-                                .cloned()
-                                .unwrap_or(json!(""));
+                            let region_name =
+                                region(catalogue, "AccessRegions", &as_text(&f("AccessRegion")))
+                                    .and_then(|r| r.get("RegionName"))
+                                    .cloned()
+                                    .unwrap_or(json!(""));
                             json!({
                                 "RegionId": f("AccessRegion"),
                                 "RegionName": region_name,
@@ -458,7 +493,11 @@ mod tests {
         let model = Model::builtin();
         for (name, action) in &model.actions {
             if let crate::model::Action::Custom(op) = action {
-                assert!(HANDLERS.contains(&op.handler.as_str()), "{name}: {}", op.handler);
+                assert!(
+                    HANDLERS.contains(&op.handler.as_str()),
+                    "{name}: {}",
+                    op.handler
+                );
             }
         }
     }

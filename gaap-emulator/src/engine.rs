@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, code};
 use crate::model::{
-    Action, Blocker, CatalogueOp, CreateOp, DeleteOp, DescribeOp, GetOp, Model, ModifyOp,
-    Paging, Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp,
-    StatisticsOp, Subject, Target, Unique,
+    Action, Blocker, CatalogueOp, CreateOp, DeleteOp, DescribeOp, GetOp, Model, ModifyOp, Paging,
+    Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp, StatisticsOp,
+    Subject, Target, Unique,
 };
 use crate::state::{Resource, State};
 
@@ -78,7 +78,10 @@ fn error(code: &'static str, message: impl Into<String>) -> ApiError {
 
 fn not_found(target: &'static Target, what: &str) -> ApiError {
     error(
-        target.not_found.as_deref().unwrap_or(code::RESOURCE_NOT_FOUND),
+        target
+            .not_found
+            .as_deref()
+            .unwrap_or(code::RESOURCE_NOT_FOUND),
         format!("{what} does not exist"),
     )
 }
@@ -200,7 +203,10 @@ impl Call<'_> {
                         .match_fields
                         .keys()
                         .map(|p| {
-                            format!("{p} `{}`", self.params.get(p).map(as_text).unwrap_or_default())
+                            format!(
+                                "{p} `{}`",
+                                self.params.get(p).map(as_text).unwrap_or_default()
+                            )
                         })
                         .collect();
                     return Err(not_found(
@@ -298,7 +304,12 @@ impl Call<'_> {
         Ok(())
     }
 
-    fn require(&self, state: &State, id: &str, reqs: &'static [Requirement]) -> Result<(), ApiError> {
+    fn require(
+        &self,
+        state: &State,
+        id: &str,
+        reqs: &'static [Requirement],
+    ) -> Result<(), ApiError> {
         for req in reqs {
             if self.flag(&req.unless) {
                 continue;
@@ -323,10 +334,7 @@ impl Call<'_> {
                     continue;
                 }
                 if !state.get(&v).is_some_and(|res| r.kinds.contains(&res.kind)) {
-                    return Err(error(
-                        &r.error,
-                        format!("{} `{v}` does not exist", r.param),
-                    ));
+                    return Err(error(&r.error, format!("{} `{v}` does not exist", r.param)));
                 }
             }
         }
@@ -353,12 +361,19 @@ impl Call<'_> {
                         format!("{kind} `{id}` does not exist"),
                     ));
                 };
-                if !def.parents.iter().any(|d| d.field == *p && d.kind == found.kind) {
+                if !def
+                    .parents
+                    .iter()
+                    .any(|d| d.field == *p && d.kind == found.kind)
+                {
                     return Err(error(
                         op.parent_kind_error
                             .as_deref()
                             .unwrap_or(code::RESOURCE_NOT_FOUND),
-                        format!("{p} `{id}` is a {}, not a parent of a {}", found.kind, op.resource),
+                        format!(
+                            "{p} `{id}` is a {}, not a parent of a {}",
+                            found.kind, op.resource
+                        ),
                     ));
                 }
                 parent = Some((id.to_owned(), p.clone()));
@@ -412,7 +427,9 @@ impl Call<'_> {
         let skip: HashSet<&str> = op
             .each
             .iter()
-            .flat_map(|e| std::iter::once(e.param.as_str()).chain(e.paired.keys().map(String::as_str)))
+            .flat_map(|e| {
+                std::iter::once(e.param.as_str()).chain(e.paired.keys().map(String::as_str))
+            })
             .chain(op.spawn.iter().map(|s| s.param.as_str()))
             .collect();
         for (param, value) in self.params {
@@ -510,7 +527,12 @@ impl Call<'_> {
         let mut ids = Vec::with_capacity(elements.len());
         for fields in elements {
             let id = state.new_id(&op.resource);
-            state.insert(&op.resource, id.clone(), parent_id.map(str::to_owned), fields);
+            state.insert(
+                &op.resource,
+                id.clone(),
+                parent_id.map(str::to_owned),
+                fields,
+            );
             if let Some(r) = state.get_mut(&id) {
                 let filled: Vec<(String, String)> = op
                     .templates
@@ -561,7 +583,12 @@ impl Call<'_> {
                         fields.insert(f.clone(), Value::from(new_parent.clone()));
                     }
                     let id = state.new_id(&spawn.resource);
-                    state.insert(&spawn.resource, id.clone(), Some(new_parent.clone()), fields);
+                    state.insert(
+                        &spawn.resource,
+                        id.clone(),
+                        Some(new_parent.clone()),
+                        fields,
+                    );
                     if let Some(status) = &child_def.status {
                         state.set_status(&id, &status.field, status.initial.clone(), None);
                     }
@@ -571,7 +598,13 @@ impl Call<'_> {
         Ok(self.returns(state, op, &ids, parent_id))
     }
 
-    fn returns(&self, state: &State, op: &CreateOp, ids: &[String], parent: Option<&str>) -> Answer {
+    fn returns(
+        &self,
+        state: &State,
+        op: &CreateOp,
+        ids: &[String],
+        parent: Option<&str>,
+    ) -> Answer {
         let model = state.model;
         let mut answer = Answer::new();
         let id_value = |id: &String| match state.get(id) {
@@ -613,7 +646,10 @@ impl Call<'_> {
 
     fn describe(&self, state: &State, op: &'static DescribeOp) -> Result<Answer, ApiError> {
         let mut candidates: Vec<&Resource> = Vec::new();
-        let scope = op.scope.iter().find_map(|p| text(self.params, p).map(|v| (p, v)));
+        let scope = op
+            .scope
+            .iter()
+            .find_map(|p| text(self.params, p).map(|v| (p, v)));
         if let Some((param, parent)) = scope {
             let known = state.get(parent).is_some_and(|p| {
                 op.resources.iter().any(|k| {
@@ -736,7 +772,11 @@ impl Call<'_> {
             matches.sort_by(|a, b| {
                 let ordering = compare(a.fields.get(field), b.fields.get(field))
                     .then_with(|| state.order_of(&a.id).cmp(&state.order_of(&b.id)));
-                if descending { ordering.reverse() } else { ordering }
+                if descending {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
             });
         }
         let total = matches.len();
@@ -764,7 +804,10 @@ impl Call<'_> {
 
     fn listed(&self, op: &DescribeOp, page: Vec<&Resource>, total: usize, state: &State) -> Answer {
         let mut answer = Answer::new();
-        let shown: Vec<Value> = page.iter().map(|r| render(state, r, &op.view, None)).collect();
+        let shown: Vec<Value> = page
+            .iter()
+            .map(|r| render(state, r, &op.view, None))
+            .collect();
         for (i, list) in op.list.iter().enumerate() {
             if i + 1 == op.list.len() {
                 answer.insert(list.clone(), Value::Array(shown));
@@ -779,7 +822,10 @@ impl Call<'_> {
     }
 
     /// The filters of the request: (field, accepted values), an unknown name refused.
-    fn filters(&self, op: &'static DescribeOp) -> Result<Vec<(&'static String, Vec<String>)>, ApiError> {
+    fn filters(
+        &self,
+        op: &'static DescribeOp,
+    ) -> Result<Vec<(&'static String, Vec<String>)>, ApiError> {
         let Some(spec) = &op.filters else {
             return Ok(Vec::new());
         };
@@ -813,7 +859,9 @@ impl Call<'_> {
     // ----- get -----
 
     fn get(&self, state: &State, op: &'static GetOp) -> Result<Answer, ApiError> {
-        let id = self.targets(state, &op.resources, &op.target, false)?.remove(0);
+        let id = self
+            .targets(state, &op.resources, &op.target, false)?
+            .remove(0);
         self.require(state, &id, &op.requires)?;
         let Some(r) = state.get(&id) else {
             return Err(not_found(&op.target, &id));
@@ -867,7 +915,13 @@ impl Call<'_> {
                 let mut after = r.fields.clone();
                 after.extend(fields.clone());
                 for u in &op.unique {
-                    check_unique(state, u, r.parent.as_deref(), std::slice::from_ref(&after), Some(id))?;
+                    check_unique(
+                        state,
+                        u,
+                        r.parent.as_deref(),
+                        std::slice::from_ref(&after),
+                        Some(id),
+                    )?;
                 }
             }
             changes.push((id.clone(), fields));
@@ -898,7 +952,12 @@ impl Call<'_> {
         Ok(answer)
     }
 
-    fn blockers(&self, state: &State, id: &str, blockers: &'static [Blocker]) -> Result<(), ApiError> {
+    fn blockers(
+        &self,
+        state: &State,
+        id: &str,
+        blockers: &'static [Blocker],
+    ) -> Result<(), ApiError> {
         for b in blockers {
             if self.flag(&b.unless) {
                 continue;
@@ -1034,8 +1093,14 @@ impl Call<'_> {
 
     // ----- replace children -----
 
-    fn replace_children(&self, state: &mut State, op: &'static ReplaceChildrenOp) -> Result<Answer, ApiError> {
-        let id = self.targets(state, &op.resources, &op.target, false)?.remove(0);
+    fn replace_children(
+        &self,
+        state: &mut State,
+        op: &'static ReplaceChildrenOp,
+    ) -> Result<Answer, ApiError> {
+        let id = self
+            .targets(state, &op.resources, &op.target, false)?
+            .remove(0);
         self.require(state, &id, &op.requires)?;
         let model = state.model;
         let def = &model.resources[&op.child];
@@ -1113,10 +1178,16 @@ impl Call<'_> {
     fn catalogue(&self, model: &Model, op: &'static CatalogueOp) -> Result<Answer, ApiError> {
         let mut answer = Answer::new();
         for (field, entry) in &op.output {
-            answer.insert(field.clone(), model.catalogue.get(entry).cloned().unwrap_or(Value::Null));
+            answer.insert(
+                field.clone(),
+                model.catalogue.get(entry).cloned().unwrap_or(Value::Null),
+            );
         }
         for (field, list) in &op.counts {
-            let n = answer.get(list).and_then(Value::as_array).map_or(0, Vec::len);
+            let n = answer
+                .get(list)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             answer.insert(field.clone(), Value::from(n));
         }
         Ok(answer)
@@ -1229,7 +1300,11 @@ fn join(values: &[Value]) -> String {
 }
 
 fn check_requirement(subject: &Resource, req: &'static Requirement) -> Result<(), ApiError> {
-    let value = subject.fields.get(&req.field).cloned().unwrap_or(Value::Null);
+    let value = subject
+        .fields
+        .get(&req.field)
+        .cloned()
+        .unwrap_or(Value::Null);
     let ok = (req.is_in.is_empty() || req.is_in.iter().any(|v| same(v, &value)))
         && !req.not_in.iter().any(|v| same(v, &value));
     if ok {
@@ -1287,9 +1362,10 @@ fn check_unique(
                 .zip(&k)
                 .map(|(f, v)| format!("{} {v}", words(f)))
                 .collect();
-            let place = parent
-                .and_then(|p| state.get(p))
-                .map_or_else(|| "the account".to_owned(), |p| format!("{} `{}`", noun(&p.kind), p.id));
+            let place = parent.and_then(|p| state.get(p)).map_or_else(
+                || "the account".to_owned(),
+                |p| format!("{} `{}`", noun(&p.kind), p.id),
+            );
             let kind = state.get(owner).map_or_else(String::new, |o| {
                 if o.kind.ends_with("_listener") {
                     "listener ".to_owned()
@@ -1299,7 +1375,10 @@ fn check_unique(
             });
             return Err(error(
                 &u.error,
-                format!("{place} already has {kind}`{owner}` with {}", what.join(", ")),
+                format!(
+                    "{place} already has {kind}`{owner}` with {}",
+                    what.join(", ")
+                ),
             ));
         }
         taken.insert(k, "this request".into());
@@ -1307,7 +1386,12 @@ fn check_unique(
     Ok(())
 }
 
-fn check_quota(state: &State, q: &'static Quota, parent: &str, adding: usize) -> Result<(), ApiError> {
+fn check_quota(
+    state: &State,
+    q: &'static Quota,
+    parent: &str,
+    adding: usize,
+) -> Result<(), ApiError> {
     let Some(p) = state.get(parent) else {
         return Ok(());
     };
@@ -1378,9 +1462,7 @@ fn has_any_tag(r: &Resource, field: Option<&str>, wanted: &[(String, String)]) -
     let Some(Value::Array(held)) = field.and_then(|f| r.fields.get(f)) else {
         return false;
     };
-    held.iter()
-        .map(tag_pair)
-        .any(|pair| wanted.contains(&pair))
+    held.iter().map(tag_pair).any(|pair| wanted.contains(&pair))
 }
 
 fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
@@ -1588,8 +1670,12 @@ mod tests {
 
     #[test]
     fn templates_fill_fields() {
-        let fields: Map<String, Value> = serde_json::from_value(serde_json::json!({"GroupId": "lg-1"})).unwrap();
-        assert_eq!(fill("{GroupId}.group.example", &fields), "lg-1.group.example");
+        let fields: Map<String, Value> =
+            serde_json::from_value(serde_json::json!({"GroupId": "lg-1"})).unwrap();
+        assert_eq!(
+            fill("{GroupId}.group.example", &fields),
+            "lg-1.group.example"
+        );
         assert_eq!(fill("a{Missing}b{", &fields), "ab{");
     }
 

@@ -126,7 +126,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Writes the state next to `path`, then renames it over `path`, so a crash mid-write never
 /// leaves half a file.
-fn save_state(path: &std::path::Path, state: &serde_json::Value) -> Result<(), Box<dyn std::error::Error>> {
+fn save_state(
+    path: &std::path::Path,
+    state: &serde_json::Value,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
     let temporary = PathBuf::from(temporary);

@@ -690,7 +690,8 @@ impl Model {
     /// Reads the three files and checks them; every problem, each naming where it is.
     pub fn parse(resources: &str, actions: &str, catalogue: &str) -> Result<Model, Vec<String>> {
         let mut problems = Vec::new();
-        let resources: Option<ResourcesFile> = read("model/resources.json", resources, &mut problems);
+        let resources: Option<ResourcesFile> =
+            read("model/resources.json", resources, &mut problems);
         let actions: Option<ActionsFile> = read("model/actions.json", actions, &mut problems);
         let catalogue: Option<Map<String, Value>> =
             read("model/catalogue.json", catalogue, &mut problems);
@@ -821,8 +822,7 @@ impl Model {
 
     fn check_computed(&self, at: &str, kind: &str, c: &Computed, problems: &mut Vec<String>) {
         let own = &self.resources[kind];
-        let field_of = |k: &str, f: &str, problems: &mut Vec<String>| match self.resources.get(k)
-        {
+        let field_of = |k: &str, f: &str, problems: &mut Vec<String>| match self.resources.get(k) {
             None => problems.push(format!("{at}: unknown resource kind `{k}`")),
             Some(r) if !r.fields.contains_key(f) => {
                 problems.push(format!("{at}: `{f}` is not a field of {k}"));
@@ -923,7 +923,9 @@ impl Action {
         match self {
             Action::Create(op) => {
                 let what = match &op.each {
-                    Some(each) => format!("creates one {} per element of {}", op.resource, each.param),
+                    Some(each) => {
+                        format!("creates one {} per element of {}", op.resource, each.param)
+                    }
                     None => format!("creates one {}", op.resource),
                 };
                 match &op.spawn {
@@ -956,7 +958,12 @@ impl Action {
                 if op.paging.is_some() {
                     how.push("Offset/Limit".into());
                 }
-                format!("lists {} as {}: {}", op.resources.join("/"), op.view, how.join(", "))
+                format!(
+                    "lists {} as {}: {}",
+                    op.resources.join("/"),
+                    op.view,
+                    how.join(", ")
+                )
             }
             Action::Get(op) => format!("shows one {} as {}", op.resources.join("/"), op.view),
             Action::Modify(op) => {
@@ -985,9 +992,16 @@ impl Action {
             Action::SetStatus(op) => format!(
                 "moves {} from {} to {}{}",
                 op.resources.join("/"),
-                op.from.iter().map(Value::to_string).collect::<Vec<_>>().join("/"),
+                op.from
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join("/"),
                 op.to,
-                op.then.as_ref().map(|t| format!(" then {t}")).unwrap_or_default()
+                op.then
+                    .as_ref()
+                    .map(|t| format!(" then {t}"))
+                    .unwrap_or_default()
             ),
             Action::ReplaceChildren(op) => format!(
                 "replaces the {} of one {} with {}",
@@ -1205,7 +1219,11 @@ impl Action {
             }
             Action::Modify(op) => {
                 for k in &op.resources {
-                    for f in op.set.values().chain(op.constants.keys()).chain(op.templates.keys())
+                    for f in op
+                        .set
+                        .values()
+                        .chain(op.constants.keys())
+                        .chain(op.templates.keys())
                     {
                         out.push((k, f));
                     }

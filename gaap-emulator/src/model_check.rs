@@ -97,7 +97,9 @@ fn every_view_has_the_shape_of_its_type() {
     for (kind, r) in &model.resources {
         for view in r.views.keys() {
             let Some(shape) = shape(&specs, view) else {
-                problems.push(format!("{kind}.{view}: no spec type or action response of that name"));
+                problems.push(format!(
+                    "{kind}.{view}: no spec type or action response of that name"
+                ));
                 continue;
             };
             let have = view_members(model, kind, view);
@@ -171,7 +173,8 @@ fn every_binding_names_what_its_action_has() {
                 params.extend(op.client_token.as_deref());
                 params.extend(op.requires.iter().filter_map(|r| r.unless.as_deref()));
                 consumed = params.clone();
-                consumed.retain(|p| !op.set.contains_key(*p) && op.client_token.as_deref() != Some(*p));
+                consumed
+                    .retain(|p| !op.set.contains_key(*p) && op.client_token.as_deref() != Some(*p));
                 copied_into = Some(vec![op.resource.as_str()]);
                 for (field, what) in &op.returns {
                     let ty = match what.as_str() {
@@ -271,7 +274,9 @@ fn every_binding_names_what_its_action_has() {
         }
         for p in &params {
             if !spec.request.contains_key(*p) {
-                problems.push(format!("{name}: names parameter {p}, which the request lacks"));
+                problems.push(format!(
+                    "{name}: names parameter {p}, which the request lacks"
+                ));
             }
         }
         for (field, ty) in &outputs {
@@ -287,8 +292,16 @@ fn every_binding_names_what_its_action_has() {
         // Parameters of a create or modify that are neither consumed nor a field are lost.
         if let Some(kinds) = copied_into {
             let set: BTreeMap<&str, &str> = match action {
-                Action::Create(op) => op.set.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect(),
-                Action::Modify(op) => op.set.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect(),
+                Action::Create(op) => op
+                    .set
+                    .iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect(),
+                Action::Modify(op) => op
+                    .set
+                    .iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect(),
                 _ => BTreeMap::new(),
             };
             for p in spec.request.keys() {
@@ -298,7 +311,9 @@ fn every_binding_names_what_its_action_has() {
                 let field = set.get(p.as_str()).copied().unwrap_or(p);
                 for k in &kinds {
                     if !model.resources[*k].fields.contains_key(field) {
-                        problems.push(format!("{name}: parameter {p} is dropped: {k} has no field {field}"));
+                        problems.push(format!(
+                            "{name}: parameter {p} is dropped: {k} has no field {field}"
+                        ));
                     }
                 }
             }
@@ -320,7 +335,12 @@ fn the_catalogue_has_the_shapes_of_the_types() {
         ("CountryAreaMapping", "CountryAreaMap"),
     ] {
         let shape = &specs.types[ty];
-        for (i, element) in model.catalogue[entry].as_array().unwrap().iter().enumerate() {
+        for (i, element) in model.catalogue[entry]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
             let object = element.as_object().unwrap();
             for k in object.keys() {
                 if !shape.contains_key(k) {
@@ -365,8 +385,15 @@ fn a_broken_model_is_refused_with_every_problem_named() {
     ] {
         assert!(all.contains(expected), "{all}");
     }
-    let typo = Model::parse(r#"{"format": 1, "resources": {}, "extra": 1}"#, actions, "{}")
-        .unwrap_err()
-        .join("\n");
-    assert!(typo.contains("model/resources.json") && typo.contains("extra"), "{typo}");
+    let typo = Model::parse(
+        r#"{"format": 1, "resources": {}, "extra": 1}"#,
+        actions,
+        "{}",
+    )
+    .unwrap_err()
+    .join("\n");
+    assert!(
+        typo.contains("model/resources.json") && typo.contains("extra"),
+        "{typo}"
+    );
 }

@@ -61,8 +61,12 @@ pub struct Listener {
 }
 
 /// The kinds of listener in the model.
-pub(crate) const LISTENER_KINDS: &[&str] =
-    &["tcp_listener", "udp_listener", "http_listener", "https_listener"];
+pub(crate) const LISTENER_KINDS: &[&str] = &[
+    "tcp_listener",
+    "udp_listener",
+    "http_listener",
+    "https_listener",
+];
 
 /// One resource.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -157,9 +161,14 @@ impl State {
 
     fn insert_fixture(&mut self, kind: &str, fixture: &Fixture, now: i64) {
         let mut fields = self.defaults(kind);
-        let status_field = if kind == "proxy" { "Status" } else { "Status" };
-        fields.insert(status_field.into(), Value::from(fixture.status.clone()));
-        let name = if kind == "proxy" { "ProxyName" } else { "GroupName" };
+        if let Some(status) = &self.model.resources[kind].status {
+            fields.insert(status.field.clone(), Value::from(fixture.status.clone()));
+        }
+        let name = if kind == "proxy" {
+            "ProxyName"
+        } else {
+            "GroupName"
+        };
         fields.insert(name.into(), Value::from(fixture.id.clone()));
         fields.insert("CreateTime".into(), Value::from(now));
         fields.insert("ListenerQuota".into(), Value::from(fixture.listener_quota));
@@ -185,7 +194,9 @@ impl State {
     ) {
         let def = &self.model.resources[kind];
         let id_value = match def.id {
-            IdFormat::Sequence { .. } => id.parse::<u64>().map_or(Value::from(id.clone()), Value::from),
+            IdFormat::Sequence { .. } => id
+                .parse::<u64>()
+                .map_or(Value::from(id.clone()), Value::from),
             _ => Value::from(id.clone()),
         };
         for f in &def.id_fields {
@@ -363,9 +374,10 @@ impl State {
             };
             match &resource.pending {
                 Some(p) if p.at == at => {
-                    let Pending { field, to, .. } = resource.pending.take().unwrap_or_else(|| {
-                        unreachable!("matched just above")
-                    });
+                    let Pending { field, to, .. } = resource
+                        .pending
+                        .take()
+                        .unwrap_or_else(|| unreachable!("matched just above"));
                     self.finish(&id, &field, to);
                 }
                 // Replaced by a later change: that one has its own entry.

@@ -220,7 +220,10 @@ async fn a_state_file_is_loaded_at_start_and_written_back_at_the_end() {
     )
     .await;
     assert!(answer.contains(r#""TotalCount":1"#), "{answer}");
-    assert!(answer.contains(r#""ListenerId":"listener-saved001""#), "{answer}");
+    assert!(
+        answer.contains(r#""ListenerId":"listener-saved001""#),
+        "{answer}"
+    );
     // Ctrl-C: the binary writes the account back and exits (signal sent to its own pid only).
     let pid = running.child.id().to_string();
     let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();

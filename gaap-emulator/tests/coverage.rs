@@ -24,7 +24,12 @@ replayed) and `model_check` (the model against the specs).
 
 /// The test functions of a source file and the actions each names (as `CreateProxyRequest`,
 /// `create_proxy::` or `\"CreateProxy\"`); names outside a test function count for the file.
-fn tests_naming(path: &Path, label: &str, actions: &[String], out: &mut BTreeMap<String, Vec<String>>) {
+fn tests_naming(
+    path: &Path,
+    label: &str,
+    actions: &[String],
+    out: &mut BTreeMap<String, Vec<String>>,
+) {
     let Ok(text) = std::fs::read_to_string(path) else {
         return;
     };
@@ -51,7 +56,10 @@ fn tests_naming(path: &Path, label: &str, actions: &[String], out: &mut BTreeMap
             .or_else(|| trimmed.strip_prefix("pub async fn "))
             .or_else(|| trimmed.strip_prefix("pub fn "))
         {
-            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
             current = attribute_seen.then_some(name);
             attribute_seen = false;
         }
@@ -106,7 +114,12 @@ fn table() -> String {
         }
         tests_naming(&path, &format!("e2e::{stem}"), &actions, &mut tests);
     }
-    tests_naming(&root.join("tests/workflow.rs"), "workflow", &actions, &mut tests);
+    tests_naming(
+        &root.join("tests/workflow.rs"),
+        "workflow",
+        &actions,
+        &mut tests,
+    );
     for path in sources(&crate_dir.join("tests")) {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         if matches!(stem.as_str(), "coverage" | "examples") {

@@ -109,6 +109,8 @@ async fn every_official_example_is_carried_out() {
     assert_eq!(actions, gaap::ACTIONS.len());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // What the run shows, for whoever reads the output (`--nocapture`).
-    println!("{sent} examples of {actions} actions: {succeeded} succeeded, the rest answered a documented code");
+    println!(
+        "{sent} examples of {actions} actions: {succeeded} succeeded, the rest answered a documented code"
+    );
     assert!(sent >= actions);
 }

@@ -20,20 +20,45 @@ async fn the_catalogue_answers_in_the_documented_shapes() {
     let access = call::<DescribeAccessRegionsRequest>(&client, json!({})).await;
     let regions = access["AccessRegionSet"].as_array().unwrap();
     assert_eq!(access["TotalCount"], regions.len());
-    assert!(regions.iter().any(|r| r["RegionId"] == "Hongkong" && r["IDCType"] == "dc"));
+    assert!(
+        regions
+            .iter()
+            .any(|r| r["RegionId"] == "Hongkong" && r["IDCType"] == "dc")
+    );
     let dest = call::<DescribeDestRegionsRequest>(&client, json!({})).await;
     assert!(dest["TotalCount"].as_u64().unwrap() > 10);
-    let by_dest = call::<DescribeAccessRegionsByDestRegionRequest>(&client, json!({"DestRegion": "Hongkong"})).await;
+    let by_dest = call::<DescribeAccessRegionsByDestRegionRequest>(
+        &client,
+        json!({"DestRegion": "Hongkong"}),
+    )
+    .await;
     let first = &by_dest["AccessRegionSet"][0];
-    assert!(first["BandwidthList"].as_array().unwrap().contains(&json!(10)));
-    assert!(first["ConcurrentList"].as_array().unwrap().contains(&json!(2)));
+    assert!(
+        first["BandwidthList"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(10))
+    );
+    assert!(
+        first["ConcurrentList"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(2))
+    );
     assert_eq!(
-        fails::<DescribeAccessRegionsByDestRegionRequest>(&client, json!({"DestRegion": "Atlantis"})).await,
+        fails::<DescribeAccessRegionsByDestRegionRequest>(
+            &client,
+            json!({"DestRegion": "Atlantis"})
+        )
+        .await,
         "InvalidParameterValue.UnknownDestRegion"
     );
     let price = call::<DescribeRegionAndPriceRequest>(&client, json!({})).await;
     assert_eq!(price["Currency"], "CNY");
-    assert_eq!(price["BandwidthUnitPrice"][0]["BandwidthRange"], json!([1, 50]));
+    assert_eq!(
+        price["BandwidthUnitPrice"][0]["BandwidthRange"],
+        json!([1, 50])
+    );
     let countries = call::<DescribeCountryAreaMappingRequest>(&client, json!({})).await;
     let list = countries["CountryAreaMappingList"].as_array().unwrap();
     assert!(list.iter().any(|c| c["NationCountryInnerCode"] == "102001"));
@@ -64,17 +89,31 @@ async fn resources_are_found_by_tag() {
     )
     .await["RealServerSet"][0]["RealServerId"]
         .clone();
-    let all = call::<DescribeResourcesByTagRequest>(&client, json!({"TagKey": "cost-centre", "TagValue": "42"})).await;
+    let all = call::<DescribeResourcesByTagRequest>(
+        &client,
+        json!({"TagKey": "cost-centre", "TagValue": "42"}),
+    )
+    .await;
     assert_eq!(all["TotalCount"], 2);
-    assert_eq!(all["ResourceSet"][0], json!({"ResourceType": "Proxy", "ResourceId": proxy}));
-    assert_eq!(all["ResourceSet"][1], json!({"ResourceType": "RealServer", "ResourceId": rs}));
+    assert_eq!(
+        all["ResourceSet"][0],
+        json!({"ResourceType": "Proxy", "ResourceId": proxy})
+    );
+    assert_eq!(
+        all["ResourceSet"][1],
+        json!({"ResourceType": "RealServer", "ResourceId": rs})
+    );
     let servers = call::<DescribeResourcesByTagRequest>(
         &client,
         json!({"TagKey": "cost-centre", "TagValue": "42", "ResourceType": "RealServer"}),
     )
     .await;
     assert_eq!(servers["TotalCount"], 1);
-    let other = call::<DescribeResourcesByTagRequest>(&client, json!({"TagKey": "cost-centre", "TagValue": "7"})).await;
+    let other = call::<DescribeResourcesByTagRequest>(
+        &client,
+        json!({"TagKey": "cost-centre", "TagValue": "7"}),
+    )
+    .await;
     assert_eq!(other["TotalCount"], 0);
 }
 
@@ -102,8 +141,19 @@ async fn an_account_is_exported_and_a_new_emulator_starts_from_it() {
     let client = build(client_of(&restored));
     let detail = call::<DescribeProxyDetailRequest>(&client, json!({"ProxyId": proxy})).await;
     assert_eq!(detail["ProxyDetail"]["ProxyName"], "kept");
-    let listeners = ok(&client, DescribeTcpListenersRequest::builder().proxy_id(PROXY).build()).await;
-    assert_eq!(listeners.listener_ids_or_set(), [listener.clone()]);
+    let listeners = ok(
+        &client,
+        DescribeTcpListenersRequest::builder()
+            .proxy_id(PROXY)
+            .build(),
+    )
+    .await;
+    let ids: Vec<&str> = listeners
+        .listener_set
+        .iter()
+        .map(|l| l.listener_id.as_str())
+        .collect();
+    assert_eq!(ids, [listener.as_str()]);
     // The same port is still taken.
     assert_eq!(
         code(&client, create_on_proxy(PROXY, &[8080])).await,
@@ -111,7 +161,9 @@ async fn an_account_is_exported_and_a_new_emulator_starts_from_it() {
     );
     // Loading replaces the account; a broken state is refused whole, naming the problem.
     let err = restored
-        .load_state(&json!({"format": 1, "resources": [{"kind": "spaceship", "id": "x", "fields": {}}]}))
+        .load_state(
+            &json!({"format": 1, "resources": [{"kind": "spaceship", "id": "x", "fields": {}}]}),
+        )
         .unwrap_err()
         .to_string();
     assert!(err.contains("unknown kind `spaceship`"), "{err}");
@@ -119,16 +171,8 @@ async fn an_account_is_exported_and_a_new_emulator_starts_from_it() {
     assert_eq!(restored.listener_count(), 1);
     let fresh = Emulator::start_with(Config::empty()).await.unwrap();
     fresh.load_state(&saved).unwrap();
-    assert_eq!(fresh.resource(&proxy).unwrap()["fields"]["ProxyName"], "kept");
-}
-
-/// The ids of a DescribeTCPListeners answer.
-trait ListenerIds {
-    fn listener_ids_or_set(&self) -> Vec<String>;
-}
-
-impl ListenerIds for gaap::DescribeTcpListenersResponse {
-    fn listener_ids_or_set(&self) -> Vec<String> {
-        self.listener_set.iter().map(|l| l.listener_id.clone()).collect()
-    }
+    assert_eq!(
+        fresh.resource(&proxy).unwrap()["fields"]["ProxyName"],
+        "kept"
+    );
 }

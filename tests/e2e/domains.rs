@@ -9,9 +9,10 @@ use gaap::{
     DeleteDomainErrorPageInfoRequest, DeleteDomainRequest, DeleteRuleRequest,
     DescribeBlackHeaderRequest, DescribeCertificateDetailRequest, DescribeCertificatesRequest,
     DescribeCustomHeaderRequest, DescribeDomainErrorPageInfoByIdsRequest,
-    DescribeDomainErrorPageInfoRequest, DescribeRuleRealServersRequest, DescribeRulesByRuleIdsRequest,
-    DescribeRulesRequest, ModifyCertificateAttributesRequest, ModifyCertificateRequest,
-    ModifyDomainRequest, ModifyRuleAttributeRequest, SetAuthenticationRequest,
+    DescribeDomainErrorPageInfoRequest, DescribeRuleRealServersRequest,
+    DescribeRulesByRuleIdsRequest, DescribeRulesRequest, ModifyCertificateAttributesRequest,
+    ModifyCertificateRequest, ModifyDomainRequest, ModifyRuleAttributeRequest,
+    SetAuthenticationRequest,
 };
 use serde_json::json;
 
@@ -20,7 +21,8 @@ use crate::support::*;
 async fn certificate(client: &gaap::Client, kind: u64, alias: &str) -> String {
     let mut body = json!({"CertificateType": kind, "CertificateContent": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "CertificateAlias": alias});
     if kind == 2 {
-        body["CertificateKey"] = json!("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----");
+        body["CertificateKey"] =
+            json!("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----");
     }
     call::<CreateCertificateRequest>(client, body).await["CertificateId"]
         .as_str()
@@ -34,11 +36,20 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
     let server = certificate(&client, 2, "server").await;
     let ca = certificate(&client, 1, "client-ca").await;
     let gaap_cert = certificate(&client, 4, "gaap").await;
-    let certificates = call::<DescribeCertificatesRequest>(&client, json!({"CertificateType": 2})).await;
+    let certificates =
+        call::<DescribeCertificatesRequest>(&client, json!({"CertificateType": 2})).await;
     assert_eq!(certificates["TotalCount"], 1);
-    assert_eq!(certificates["CertificateSet"][0]["CertificateName"], "server");
-    call::<ModifyCertificateAttributesRequest>(&client, json!({"CertificateId": server, "CertificateAlias": "site"})).await;
-    let detail = call::<DescribeCertificateDetailRequest>(&client, json!({"CertificateId": server})).await;
+    assert_eq!(
+        certificates["CertificateSet"][0]["CertificateName"],
+        "server"
+    );
+    call::<ModifyCertificateAttributesRequest>(
+        &client,
+        json!({"CertificateId": server, "CertificateAlias": "site"}),
+    )
+    .await;
+    let detail =
+        call::<DescribeCertificateDetailRequest>(&client, json!({"CertificateId": server})).await;
     assert_eq!(detail["CertificateDetail"]["CertificateAlias"], "site");
 
     let listener = call::<CreateHttpsListenerRequest>(
@@ -50,7 +61,8 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
         .as_str()
         .unwrap()
         .to_owned();
-    let domain = json!({"ListenerId": listener, "Domain": "www.example.com", "CertificateId": "default"});
+    let domain =
+        json!({"ListenerId": listener, "Domain": "www.example.com", "CertificateId": "default"});
     // The listener is still being created.
     assert_eq!(
         fails::<CreateDomainRequest>(&client, domain.clone()).await,
@@ -73,7 +85,11 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
     )
     .remove(0);
     assert_eq!(
-        fails::<CreateDomainRequest>(&client, json!({"ListenerId": tcp, "Domain": "a.example.com"})).await,
+        fails::<CreateDomainRequest>(
+            &client,
+            json!({"ListenerId": tcp, "Domain": "a.example.com"})
+        )
+        .await,
         "FailedOperation.InvalidListenerProtocol"
     );
 
@@ -119,7 +135,10 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
     );
     let mut unknown = rule_body("/v2");
     unknown["Domain"] = json!("nothere.example.com");
-    assert_eq!(fails::<CreateRuleRequest>(&client, unknown).await, "ResourceNotFound");
+    assert_eq!(
+        fails::<CreateRuleRequest>(&client, unknown).await,
+        "ResourceNotFound"
+    );
     settle(&clock);
     call::<ModifyRuleAttributeRequest>(
         &client,
@@ -161,9 +180,19 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
     assert_eq!(d["Domain"], "api.example.com");
     assert_eq!(d["CertificateAlias"], "site");
     assert_eq!(d["ClientCertificateAlias"], "client-ca");
-    assert_eq!((d["GaapAuth"].clone(), d["GaapCertificateAlias"].clone()), (json!(1), json!("gaap")));
+    assert_eq!(
+        (d["GaapAuth"].clone(), d["GaapCertificateAlias"].clone()),
+        (json!(1), json!("gaap"))
+    );
     let r = &d["RuleSet"][0];
-    assert_eq!((r["RuleId"].clone(), r["Path"].clone(), r["Scheduler"].clone()), (json!(rule), json!("/v1/"), json!("lc")));
+    assert_eq!(
+        (
+            r["RuleId"].clone(),
+            r["Path"].clone(),
+            r["Scheduler"].clone()
+        ),
+        (json!(rule), json!("/v1/"), json!("lc"))
+    );
     assert_eq!(r["Domain"], "api.example.com");
     assert_eq!(r["RealServerSet"][0]["RealServerId"], json!(rs));
     assert_eq!(r["CheckParams"]["Path"], "/health");
@@ -180,24 +209,47 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
         .unwrap()
         .to_owned();
     assert!(page.starts_with("errorPage-"), "{page}");
-    let pages = call::<DescribeDomainErrorPageInfoRequest>(&client, json!({"ListenerId": listener, "Domain": "api.example.com"})).await;
+    let pages = call::<DescribeDomainErrorPageInfoRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "api.example.com"}),
+    )
+    .await;
     assert_eq!(pages["ErrorPageSet"][0]["NewErrorNo"], 503);
-    let by_ids = call::<DescribeDomainErrorPageInfoByIdsRequest>(&client, json!({"ErrorPageIds": [page]})).await;
+    let by_ids =
+        call::<DescribeDomainErrorPageInfoByIdsRequest>(&client, json!({"ErrorPageIds": [page]}))
+            .await;
     assert_eq!(by_ids["ErrorPageSet"][0]["ErrorNos"], json!([502, 504]));
     call::<DeleteDomainErrorPageInfoRequest>(&client, json!({"ErrorPageId": page})).await;
 
     // The wrong order: the rule and the domain still have a real server.
     assert_eq!(
-        fails::<DeleteRuleRequest>(&client, json!({"ListenerId": listener, "RuleId": rule, "Force": 0})).await,
+        fails::<DeleteRuleRequest>(
+            &client,
+            json!({"ListenerId": listener, "RuleId": rule, "Force": 0})
+        )
+        .await,
         "FailedOperation.RealServerAlreadyBound"
     );
     assert_eq!(
-        fails::<DeleteDomainRequest>(&client, json!({"ListenerId": listener, "Domain": "api.example.com", "Force": 0})).await,
+        fails::<DeleteDomainRequest>(
+            &client,
+            json!({"ListenerId": listener, "Domain": "api.example.com", "Force": 0})
+        )
+        .await,
         "FailedOperation.RealServerAlreadyBound"
     );
-    call::<BindRuleRealServersRequest>(&client, json!({"RuleId": rule, "RealServerBindSet": []})).await;
-    call::<DeleteRuleRequest>(&client, json!({"ListenerId": listener, "RuleId": rule, "Force": 0})).await;
-    call::<DeleteDomainRequest>(&client, json!({"ListenerId": listener, "Domain": "api.example.com", "Force": 0})).await;
+    call::<BindRuleRealServersRequest>(&client, json!({"RuleId": rule, "RealServerBindSet": []}))
+        .await;
+    call::<DeleteRuleRequest>(
+        &client,
+        json!({"ListenerId": listener, "RuleId": rule, "Force": 0}),
+    )
+    .await;
+    call::<DeleteDomainRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "api.example.com", "Force": 0}),
+    )
+    .await;
     let rules = call::<DescribeRulesRequest>(&client, json!({"ListenerId": listener})).await;
     assert_eq!(rules["TotalCount"], 0);
 }

@@ -29,7 +29,11 @@ async fn a_global_domain_resolves_to_proxies_and_is_deleted_in_order() {
         assert!(id.starts_with("dm-") && id.len() == 11, "{id}");
         domains.push(id);
     }
-    let page = call::<DescribeGlobalDomainsRequest>(&client, json!({"ProjectId": 0, "Offset": 2, "Limit": 2})).await;
+    let page = call::<DescribeGlobalDomainsRequest>(
+        &client,
+        json!({"ProjectId": 0, "Offset": 2, "Limit": 2}),
+    )
+    .await;
     assert_eq!(page["TotalCount"], 3);
     assert_eq!(page["Domains"][0]["DomainId"], json!(domains[2]));
     let filtered = call::<DescribeGlobalDomainsRequest>(
@@ -81,7 +85,13 @@ async fn a_global_domain_resolves_to_proxies_and_is_deleted_in_order() {
     settle(&clock);
     let dns = call::<DescribeGlobalDomainDnsRequest>(&client, json!({"DomainId": domain})).await;
     assert_eq!(dns["GlobalDnsList"][0]["Status"], 1);
-    assert_eq!(dns["GlobalDnsList"][0]["AccessList"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        dns["GlobalDnsList"][0]["AccessList"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let listed = call::<DescribeGlobalDomainsRequest>(
         &client,
         json!({"ProjectId": 0, "Offset": 0, "Limit": 1, "Filters": [{"Name": "DomainId", "Values": [domain]}]}),
@@ -116,7 +126,11 @@ async fn a_global_domain_resolves_to_proxies_and_is_deleted_in_order() {
     settle(&clock);
     call::<EnableGlobalDomainRequest>(&client, json!({"DomainId": domains[1]})).await;
     settle(&clock);
-    let open = call::<DescribeGlobalDomainsRequest>(&client, json!({"ProjectId": 0, "Offset": 0, "Limit": 10})).await;
+    let open = call::<DescribeGlobalDomainsRequest>(
+        &client,
+        json!({"ProjectId": 0, "Offset": 0, "Limit": 10}),
+    )
+    .await;
     assert_eq!(open["TotalCount"], 2);
     assert_eq!(open["Domains"][0]["Status"], 0);
 }

@@ -30,7 +30,8 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
     .await;
     let group = created["GroupId"].as_str().unwrap().to_owned();
     assert!(group.starts_with("lg-") && group.len() == 11, "{group}");
-    let detail = |client| call::<DescribeProxyGroupDetailsRequest>(client, json!({"GroupId": group}));
+    let detail =
+        |client| call::<DescribeProxyGroupDetailsRequest>(client, json!({"GroupId": group}));
     let creating = detail(&client).await;
     // ProxyGroupDetail.Status is a number: 1 creating, 0 running.
     assert_eq!(creating["ProxyGroupDetail"]["Status"], 1);
@@ -38,7 +39,10 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
     settle(&clock);
     let running = detail(&client).await;
     assert_eq!(running["ProxyGroupDetail"]["Status"], 0);
-    assert_eq!(running["ProxyGroupDetail"]["RealServerRegionInfo"]["RegionId"], "Shanghai");
+    assert_eq!(
+        running["ProxyGroupDetail"]["RealServerRegionInfo"]["RegionId"],
+        "Shanghai"
+    );
 
     // The group's proxies, one per access region, in the group.
     let members = call::<DescribeProxiesRequest>(
@@ -52,8 +56,14 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
     assert_eq!(members["ProxySet"][1]["GroupId"], json!(group));
     assert_eq!(members["ProxySet"][1]["Status"], "RUNNING");
     let proxies = [
-        members["ProxySet"][0]["ProxyId"].as_str().unwrap().to_owned(),
-        members["ProxySet"][1]["ProxyId"].as_str().unwrap().to_owned(),
+        members["ProxySet"][0]["ProxyId"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        members["ProxySet"][1]["ProxyId"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
     ];
 
     // Listed by project and tag; renamed.
@@ -64,10 +74,18 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
     .await;
     assert_eq!(listed["TotalCount"], 1);
     assert_eq!(listed["ProxyGroupList"][0]["Status"], "RUNNING");
-    call::<ModifyProxyGroupAttributeRequest>(&client, json!({"GroupId": group, "GroupName": "edge-2"})).await;
-    let stats = call::<DescribeGroupAndStatisticsProxyRequest>(&client, json!({"ProjectId": 3})).await;
+    call::<ModifyProxyGroupAttributeRequest>(
+        &client,
+        json!({"GroupId": group, "GroupName": "edge-2"}),
+    )
+    .await;
+    let stats =
+        call::<DescribeGroupAndStatisticsProxyRequest>(&client, json!({"ProjectId": 3})).await;
     assert_eq!(stats["GroupSet"][0]["GroupName"], "edge-2");
-    assert_eq!(stats["GroupSet"][0]["ProxySet"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        stats["GroupSet"][0]["ProxySet"].as_array().unwrap().len(),
+        2
+    );
 
     // A domain, and which countries each access region answers.
     call::<CreateProxyGroupDomainRequest>(&client, json!({"GroupId": group})).await;
@@ -82,7 +100,10 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
     assert_eq!(config["AccessRegionCount"], 2);
     let singapore = &config["AccessRegionList"][1];
     assert_eq!(singapore["RegionId"], "Singapore");
-    assert_eq!(singapore["NationCountryInnerList"][0]["NationCountryName"], "新加坡");
+    assert_eq!(
+        singapore["NationCountryInnerList"][0]["NationCountryName"],
+        "新加坡"
+    );
     assert_eq!(singapore["ProxyList"][0]["ProxyId"], json!(proxies[1]));
     let detail = detail(&client).await;
     assert!(
@@ -110,7 +131,13 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
                "MetricNames": ["InBandwidth"], "Granularity": 300}),
     )
     .await;
-    assert_eq!(statistics["StatisticsData"][0]["MetricData"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        statistics["StatisticsData"][0]["MetricData"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 
     // The wrong order: the group still has proxies.
     assert_eq!(

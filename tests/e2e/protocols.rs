@@ -123,7 +123,11 @@ async fn http_and_https_listeners_share_tcp_ports_and_need_their_certificates() 
     assert_eq!(listed["TotalCount"], 1);
     let l = &listed["ListenerSet"][0];
     assert_eq!(
-        (l["ListenerId"].clone(), l["CertificateAlias"].clone(), l["ForwardProtocol"].clone()),
+        (
+            l["ListenerId"].clone(),
+            l["CertificateAlias"].clone(),
+            l["ForwardProtocol"].clone()
+        ),
         (json!(https), json!("site"), json!("HTTPS"))
     );
     call::<SetTlsVersionRequest>(
@@ -137,8 +141,14 @@ async fn http_and_https_listeners_share_tcp_ports_and_need_their_certificates() 
     )
     .await;
     let listed = call::<DescribeHttpsListenersRequest>(&client, json!({"ListenerId": https})).await;
-    assert_eq!(listed["ListenerSet"][0]["TLSSupportVersion"], json!(["TLSv1.3"]));
-    assert_eq!(listed["ListenerSet"][0]["TLSCiphers"], "GAAP_TLS_CIPHERS_STRICT");
+    assert_eq!(
+        listed["ListenerSet"][0]["TLSSupportVersion"],
+        json!(["TLSv1.3"])
+    );
+    assert_eq!(
+        listed["ListenerSet"][0]["TLSCiphers"],
+        "GAAP_TLS_CIPHERS_STRICT"
+    );
     assert_eq!(listed["ListenerSet"][0]["ListenerName"], "secure-2");
     settle(&clock);
 

@@ -54,7 +54,10 @@ async fn a_proxy_runs_after_its_transition_and_is_gone_after_destroying() {
     assert_eq!(detail["AccessRegion"], "Hongkong");
     assert_eq!(detail["AccessRegionInfo"]["RegionId"], "Hongkong");
     assert_eq!(detail["RealServerRegionInfo"]["RegionId"], "Shanghai");
-    assert_eq!(detail["TagSet"], json!([{"TagKey": "team", "TagValue": "web"}]));
+    assert_eq!(
+        detail["TagSet"],
+        json!([{"TagKey": "team", "TagValue": "web"}])
+    );
     assert_eq!(detail["ProxyId"], detail["InstanceId"]);
 
     // Bigger: ADJUSTING, then RUNNING with the new size.
@@ -67,7 +70,10 @@ async fn a_proxy_runs_after_its_transition_and_is_gone_after_destroying() {
     settle(&clock);
     let detail = call::<DescribeProxyDetailRequest>(&client, json!({"ProxyId": id})).await;
     assert_eq!(
-        (detail["ProxyDetail"]["Bandwidth"].clone(), detail["ProxyDetail"]["Status"].clone()),
+        (
+            detail["ProxyDetail"]["Bandwidth"].clone(),
+            detail["ProxyDetail"]["Status"].clone()
+        ),
         (json!(20), json!("RUNNING"))
     );
 
@@ -131,7 +137,8 @@ async fn describe_pages_exactly_and_filters_by_project_tags_and_ids() {
     }
     assert_eq!(seen, ids, "oldest first, each once");
     // Descending is the documented default.
-    let newest = call::<DescribeProxiesRequest>(&client, json!({"Filters": filters, "Limit": 1})).await;
+    let newest =
+        call::<DescribeProxiesRequest>(&client, json!({"Filters": filters, "Limit": 1})).await;
     assert_eq!(newest["ProxySet"][0]["ProxyId"], json!(ids[6]));
     // By proxy id, ascending.
     let by_id = call::<DescribeProxiesRequest>(
@@ -163,20 +170,30 @@ async fn describe_pages_exactly_and_filters_by_project_tags_and_ids() {
     assert_eq!(grouped["TotalCount"], 0);
     // A filter the action does not document.
     assert_eq!(
-        fails::<DescribeProxiesRequest>(&client, json!({"Filters": [{"Name": "Colour", "Values": ["red"]}]})).await,
+        fails::<DescribeProxiesRequest>(
+            &client,
+            json!({"Filters": [{"Name": "Colour", "Values": ["red"]}]})
+        )
+        .await,
         "InvalidParameterValue"
     );
 
     // Modify: name and project of several at once.
-    call::<ModifyProxiesAttributeRequest>(&client, json!({"ProxyIds": [ids[0], ids[1]], "ProxyName": "renamed"})).await;
-    call::<ModifyProxiesProjectRequest>(&client, json!({"ProxyIds": [ids[0]], "ProjectId": 8})).await;
+    call::<ModifyProxiesAttributeRequest>(
+        &client,
+        json!({"ProxyIds": [ids[0], ids[1]], "ProxyName": "renamed"}),
+    )
+    .await;
+    call::<ModifyProxiesProjectRequest>(&client, json!({"ProxyIds": [ids[0]], "ProjectId": 8}))
+        .await;
     let seven = call::<DescribeProxiesRequest>(&client, json!({"Filters": filters})).await;
     assert_eq!(seven["TotalCount"], 6);
     let renamed = call::<DescribeProxyDetailRequest>(&client, json!({"ProxyId": ids[1]})).await;
     assert_eq!(renamed["ProxyDetail"]["ProxyName"], "renamed");
 
     // The simple view lists proxies by project with their listeners.
-    let simple = call::<DescribeProxyAndStatisticsListenersRequest>(&client, json!({"ProjectId": 8})).await;
+    let simple =
+        call::<DescribeProxyAndStatisticsListenersRequest>(&client, json!({"ProjectId": 8})).await;
     assert_eq!(simple["TotalCount"], 1);
     assert_eq!(simple["ProxySet"][0]["ProxyId"], json!(ids[0]));
     assert_eq!(simple["ProxySet"][0]["ListenerList"], json!([]));
@@ -190,8 +207,12 @@ async fn closing_and_opening_report_what_could_not_change() {
         .unwrap()
         .to_owned();
     // Still CREATING: it cannot close, and says so in the list.
-    let early = call::<CloseProxiesRequest>(&client, json!({"ProxyIds": [id, "link-nothere"]})).await;
-    assert_eq!(early["InvalidStatusInstanceSet"], json!([id, "link-nothere"]));
+    let early =
+        call::<CloseProxiesRequest>(&client, json!({"ProxyIds": [id, "link-nothere"]})).await;
+    assert_eq!(
+        early["InvalidStatusInstanceSet"],
+        json!([id, "link-nothere"])
+    );
     settle(&clock);
     let closed = call::<CloseProxiesRequest>(&client, json!({"ProxyIds": [id]})).await;
     assert_eq!(closed["InvalidStatusInstanceSet"], json!([]));
@@ -214,12 +235,27 @@ async fn configurations_are_checked_against_the_catalogue_and_priced() {
     .await;
     assert_eq!(ok["CheckFlag"], 1);
     for (body, expected) in [
-        (json!({"AccessRegion": "Atlantis", "RealServerRegion": "EastChina", "Bandwidth": 2, "Concurrent": 10}), "InvalidParameterValue.UnknownAccessRegion"),
-        (json!({"AccessRegion": "SouthChina", "RealServerRegion": "Atlantis", "Bandwidth": 2, "Concurrent": 10}), "InvalidParameterValue.UnknownDestRegion"),
-        (json!({"AccessRegion": "SouthChina", "RealServerRegion": "EastChina", "Bandwidth": 3, "Concurrent": 10}), "InvalidParameterValue.InvalidBandwidth"),
-        (json!({"AccessRegion": "SouthChina", "RealServerRegion": "EastChina", "Bandwidth": 2, "Concurrent": 11}), "InvalidParameterValue.InvalidConcurrency"),
+        (
+            json!({"AccessRegion": "Atlantis", "RealServerRegion": "EastChina", "Bandwidth": 2, "Concurrent": 10}),
+            "InvalidParameterValue.UnknownAccessRegion",
+        ),
+        (
+            json!({"AccessRegion": "SouthChina", "RealServerRegion": "Atlantis", "Bandwidth": 2, "Concurrent": 10}),
+            "InvalidParameterValue.UnknownDestRegion",
+        ),
+        (
+            json!({"AccessRegion": "SouthChina", "RealServerRegion": "EastChina", "Bandwidth": 3, "Concurrent": 10}),
+            "InvalidParameterValue.InvalidBandwidth",
+        ),
+        (
+            json!({"AccessRegion": "SouthChina", "RealServerRegion": "EastChina", "Bandwidth": 2, "Concurrent": 11}),
+            "InvalidParameterValue.InvalidConcurrency",
+        ),
     ] {
-        assert_eq!(fails::<CheckProxyCreateRequest>(&client, body).await, expected);
+        assert_eq!(
+            fails::<CheckProxyCreateRequest>(&client, body).await,
+            expected
+        );
     }
     let price = call::<InquiryPriceCreateProxyRequest>(
         &client,

@@ -5,9 +5,10 @@
 
 use gaap::{
     AddRealServersRequest, BindListenerRealServersRequest, CreateTcpListenersRequest,
-    DeleteListenersRequest, DescribeListenerRealServersRequest, DescribeRealServerStatisticsRequest,
-    DescribeRealServersRequest, DescribeRealServersStatusRequest, DescribeTcpListenersRequest,
-    ModifyRealServerNameRequest, RemoveRealServersRequest,
+    DeleteListenersRequest, DescribeListenerRealServersRequest,
+    DescribeRealServerStatisticsRequest, DescribeRealServersRequest,
+    DescribeRealServersStatusRequest, DescribeTcpListenersRequest, ModifyRealServerNameRequest,
+    RemoveRealServersRequest,
 };
 use serde_json::json;
 
@@ -29,7 +30,10 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
         .iter()
         .map(|r| r["RealServerId"].as_str().unwrap().to_owned())
         .collect();
-    assert!(rs.iter().all(|id| id.starts_with("rs-") && id.len() == 11), "{rs:?}");
+    assert!(
+        rs.iter().all(|id| id.starts_with("rs-") && id.len() == 11),
+        "{rs:?}"
+    );
     assert_eq!(
         fails::<AddRealServersRequest>(
             &client,
@@ -38,8 +42,16 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
         .await,
         "InvalidParameterValue.DuplicateRS"
     );
-    call::<ModifyRealServerNameRequest>(&client, json!({"RealServerId": rs[1], "RealServerName": "replica"})).await;
-    let search = call::<DescribeRealServersRequest>(&client, json!({"ProjectId": -1, "SearchValue": "192.0.2"})).await;
+    call::<ModifyRealServerNameRequest>(
+        &client,
+        json!({"RealServerId": rs[1], "RealServerName": "replica"}),
+    )
+    .await;
+    let search = call::<DescribeRealServersRequest>(
+        &client,
+        json!({"ProjectId": -1, "SearchValue": "192.0.2"}),
+    )
+    .await;
     assert_eq!(search["TotalCount"], 2);
     let by_name = call::<DescribeRealServersRequest>(
         &client,
@@ -53,7 +65,10 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
     )
     .await;
     assert_eq!(
-        (tagged["TotalCount"].clone(), tagged["RealServerSet"].as_array().unwrap().len()),
+        (
+            tagged["TotalCount"].clone(),
+            tagged["RealServerSet"].as_array().unwrap().len()
+        ),
         (json!(3), 2)
     );
 
@@ -68,7 +83,9 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
     .remove(0);
     let bind = |set: serde_json::Value| json!({"ListenerId": listener, "RealServerBindSet": set});
     // Not while the listener is being created.
-    let first = bind(json!([{"RealServerId": rs[0], "RealServerIP": "192.0.2.10", "RealServerPort": 5432, "RealServerWeight": 3}]));
+    let first = bind(
+        json!([{"RealServerId": rs[0], "RealServerIP": "192.0.2.10", "RealServerPort": 5432, "RealServerWeight": 3}]),
+    );
     assert_eq!(
         fails::<BindListenerRealServersRequest>(&client, first.clone()).await,
         "FailedOperation.ListenerHasTask"
@@ -84,13 +101,20 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
         .await,
         "InvalidParameterValue.RealServerNotBelong"
     );
-    let bound = call::<DescribeListenerRealServersRequest>(&client, json!({"ListenerId": listener})).await;
+    let bound =
+        call::<DescribeListenerRealServersRequest>(&client, json!({"ListenerId": listener})).await;
     assert_eq!(bound["BindRealServerTotalCount"], 1);
     assert_eq!(bound["BindRealServerSet"][0]["RealServerWeight"], 3);
     assert_eq!(bound["TotalCount"], 2, "the two others can still be bound");
-    let described = call::<DescribeTcpListenersRequest>(&client, json!({"ListenerId": listener})).await;
-    assert_eq!(described["ListenerSet"][0]["RealServerSet"][0]["RealServerId"], json!(rs[0]));
-    let status = call::<DescribeRealServersStatusRequest>(&client, json!({"RealServerIds": [rs[0], rs[1]]})).await;
+    let described =
+        call::<DescribeTcpListenersRequest>(&client, json!({"ListenerId": listener})).await;
+    assert_eq!(
+        described["ListenerSet"][0]["RealServerSet"][0]["RealServerId"],
+        json!(rs[0])
+    );
+    let status =
+        call::<DescribeRealServersStatusRequest>(&client, json!({"RealServerIds": [rs[0], rs[1]]}))
+            .await;
     assert_eq!(status["RealServerStatusSet"][0]["BindStatus"], 1);
     assert_eq!(status["RealServerStatusSet"][0]["ProxyId"], PROXY);
     assert_eq!(status["RealServerStatusSet"][1]["BindStatus"], 0);
@@ -98,10 +122,13 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
     // Binding replaces: now rs[1] alone.
     call::<BindListenerRealServersRequest>(
         &client,
-        bind(json!([{"RealServerId": rs[1], "RealServerIP": "192.0.2.11", "RealServerPort": 5433}])),
+        bind(
+            json!([{"RealServerId": rs[1], "RealServerIP": "192.0.2.11", "RealServerPort": 5433}]),
+        ),
     )
     .await;
-    let bound = call::<DescribeListenerRealServersRequest>(&client, json!({"ListenerId": listener})).await;
+    let bound =
+        call::<DescribeListenerRealServersRequest>(&client, json!({"ListenerId": listener})).await;
     assert_eq!(bound["BindRealServerSet"][0]["RealServerId"], json!(rs[1]));
     assert_eq!(bound["BindRealServerTotalCount"], 1);
 
@@ -126,7 +153,11 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
         .await,
         "FailedOperation.RealServerAlreadyBound"
     );
-    call::<DeleteListenersRequest>(&client, json!({"ProxyId": PROXY, "Force": 1, "ListenerIds": [listener]})).await;
+    call::<DeleteListenersRequest>(
+        &client,
+        json!({"ProxyId": PROXY, "Force": 1, "ListenerIds": [listener]}),
+    )
+    .await;
     call::<RemoveRealServersRequest>(&client, json!({"RealServerIds": rs})).await;
     let left = call::<DescribeRealServersRequest>(&client, json!({"ProjectId": -1})).await;
     assert_eq!(left["TotalCount"], 0);

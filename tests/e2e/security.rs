@@ -14,14 +14,21 @@ use crate::support::*;
 #[tokio::test]
 async fn a_policy_with_rules_closes_and_opens_through_tasks() {
     let (_emulator, clock, client) = on_manual_clock().await;
-    let policy = call::<CreateSecurityPolicyRequest>(&client, json!({"ProxyId": PROXY, "DefaultAction": "DROP"}))
-        .await["PolicyId"]
+    let policy = call::<CreateSecurityPolicyRequest>(
+        &client,
+        json!({"ProxyId": PROXY, "DefaultAction": "DROP"}),
+    )
+    .await["PolicyId"]
         .as_str()
         .unwrap()
         .to_owned();
     assert!(policy.starts_with("sp-"), "{policy}");
     assert_eq!(
-        fails::<CreateSecurityPolicyRequest>(&client, json!({"ProxyId": PROXY, "DefaultAction": "ACCEPT"})).await,
+        fails::<CreateSecurityPolicyRequest>(
+            &client,
+            json!({"ProxyId": PROXY, "DefaultAction": "ACCEPT"})
+        )
+        .await,
         "FailedOperation.ProxySecurityPolicyExisted"
     );
     let proxy = call::<DescribeProxyDetailRequest>(&client, json!({"ProxyId": PROXY})).await;
@@ -32,12 +39,20 @@ async fn a_policy_with_rules_closes_and_opens_through_tasks() {
     ]);
     // Not while the policy is being bound.
     assert_eq!(
-        fails::<CreateSecurityRulesRequest>(&client, json!({"PolicyId": policy, "RuleList": rules})).await,
+        fails::<CreateSecurityRulesRequest>(
+            &client,
+            json!({"PolicyId": policy, "RuleList": rules})
+        )
+        .await,
         "FailedOperation.ProxySecurityPolicyOperating"
     );
     settle(&clock);
     let ids = strings(
-        &call::<CreateSecurityRulesRequest>(&client, json!({"PolicyId": policy, "RuleList": rules})).await["RuleIdList"],
+        &call::<CreateSecurityRulesRequest>(
+            &client,
+            json!({"PolicyId": policy, "RuleList": rules}),
+        )
+        .await["RuleIdList"],
     );
     assert_eq!(ids.len(), 2);
     assert!(ids.iter().all(|id| id.starts_with("sr-")), "{ids:?}");
@@ -54,23 +69,30 @@ async fn a_policy_with_rules_closes_and_opens_through_tasks() {
         json!({"PolicyId": policy, "RuleId": ids[1], "AliasName": "blocked", "RuleAction": "ACCEPT"}),
     )
     .await;
-    let described = call::<DescribeSecurityRulesRequest>(&client, json!({"SecurityRuleIds": [ids[1]]})).await;
+    let described =
+        call::<DescribeSecurityRulesRequest>(&client, json!({"SecurityRuleIds": [ids[1]]})).await;
     assert_eq!(described["SecurityRuleSet"][0]["Action"], "ACCEPT");
     assert_eq!(described["SecurityRuleSet"][0]["AliasName"], "blocked");
 
     // Closing runs a task; its status says when it is done.
-    let task = call::<CloseSecurityPolicyRequest>(&client, json!({"ProxyId": PROXY})).await["TaskId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let task =
+        call::<CloseSecurityPolicyRequest>(&client, json!({"ProxyId": PROXY})).await["TaskId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let status = |task: &str| call::<DescribeTaskStatusRequest>(&client, json!({"TaskId": task}));
     assert_eq!(status(&task).await["Status"], "RUNNING");
-    let detail = call::<DescribeSecurityPolicyDetailRequest>(&client, json!({"PolicyId": policy})).await;
+    let detail =
+        call::<DescribeSecurityPolicyDetailRequest>(&client, json!({"PolicyId": policy})).await;
     assert_eq!(detail["Status"], "UNBINDING");
     settle(&clock);
     assert_eq!(status(&task).await["Status"], "SUCCESS");
-    let detail = call::<DescribeSecurityPolicyDetailRequest>(&client, json!({"PolicyId": policy})).await;
-    assert_eq!((detail["Status"].clone(), detail["DefaultAction"].clone()), (json!("UNBIND"), json!("DROP")));
+    let detail =
+        call::<DescribeSecurityPolicyDetailRequest>(&client, json!({"PolicyId": policy})).await;
+    assert_eq!(
+        (detail["Status"].clone(), detail["DefaultAction"].clone()),
+        (json!("UNBIND"), json!("DROP"))
+    );
     assert_eq!(detail["RuleList"].as_array().unwrap().len(), 2);
     assert_eq!(
         fails::<CloseSecurityPolicyRequest>(&client, json!({"PolicyId": policy})).await,
@@ -83,11 +105,17 @@ async fn a_policy_with_rules_closes_and_opens_through_tasks() {
     );
     settle(&clock);
 
-    call::<DeleteSecurityRulesRequest>(&client, json!({"PolicyId": policy, "RuleIdList": [ids[0]]})).await;
-    let detail = call::<DescribeSecurityPolicyDetailRequest>(&client, json!({"PolicyId": policy})).await;
+    call::<DeleteSecurityRulesRequest>(
+        &client,
+        json!({"PolicyId": policy, "RuleIdList": [ids[0]]}),
+    )
+    .await;
+    let detail =
+        call::<DescribeSecurityPolicyDetailRequest>(&client, json!({"PolicyId": policy})).await;
     assert_eq!(detail["RuleList"].as_array().unwrap().len(), 1);
     call::<DeleteSecurityPolicyRequest>(&client, json!({"PolicyId": policy})).await;
     // The policy's rules went with it.
-    let gone = call::<DescribeSecurityRulesRequest>(&client, json!({"SecurityRuleIds": [ids[1]]})).await;
+    let gone =
+        call::<DescribeSecurityRulesRequest>(&client, json!({"SecurityRuleIds": [ids[1]]})).await;
     assert_eq!(gone["TotalCount"], 0);
 }
