@@ -15,7 +15,7 @@ use gaap_runtime::wire::{DecodeErrorKind, request_from_flat, request_from_json};
 use serde_json::{Map, Value};
 
 use crate::config::Throttling;
-use crate::error::{ApiError, code, success_body};
+use crate::error::{ApiError, code};
 use crate::protocol::Parameters;
 use crate::state::State;
 use crate::throttle::Throttle;
@@ -101,9 +101,7 @@ pub(crate) fn run(
     let Handler::Engine = handler;
     let _ = cx.now_seconds;
     let request = decode_to_json(cx.action, params)?;
-    let mut answer = crate::engine::execute(cx.state, cx.action, &request)?;
-    answer.insert("RequestId".into(), Value::from(cx.request_id));
-    success_body(&Value::Object(answer))
+    crate::engine::execute(cx.state, cx.action, &request, cx.request_id)
 }
 
 /// The request read strictly into the action's generated type and validated, then as JSON.

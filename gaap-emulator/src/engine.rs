@@ -8,6 +8,8 @@
 use std::collections::HashSet;
 use std::sync::RwLock;
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, code};
@@ -18,15 +20,169 @@ use crate::model::{
 };
 use crate::state::{Resource, State};
 
-/// The response fields of a successful answer (`RequestId` is added by the caller).
+/// Response fields as values (`RequestId` is added when the answer is written).
 pub(crate) type Answer = Map<String, Value>;
 
-/// Carries out `action` with `params`.
+/// A successful answer: response fields, some of them views of resources borrowed from the
+/// state, written out (under the lock) without copying the resources into JSON trees first.
+pub(crate) struct Reply<'s> {
+    members: Vec<(String, Out<'s>)>,
+    /// A view whose members are the response's own (`DescribeRules`).
+    merged: Option<Shown<'s>>,
+}
+
+/// One response field.
+pub(crate) enum Out<'s> {
+    Value(Value),
+    One(Shown<'s>),
+    Many(Vec<Shown<'s>>),
+}
+
+/// A resource shown as one of its views. `paging` applies to its `all` lists.
+#[derive(Clone, Copy)]
+pub(crate) struct Shown<'s> {
+    state: &'s State,
+    resource: &'s Resource,
+    view: &'s str,
+    paging: Option<(usize, usize)>,
+}
+
+impl<'s> Reply<'s> {
+    fn new() -> Self {
+        Reply {
+            members: Vec::new(),
+            merged: None,
+        }
+    }
+
+    fn push(&mut self, field: &str, out: Out<'s>) {
+        self.members.push((field.to_owned(), out));
+    }
+
+    /// `{"Response": {..., "RequestId": "..."}}`.
+    fn body(&self, request_id: &str) -> Result<Vec<u8>, ApiError> {
+        struct Inner<'r, 's>(&'r Reply<'s>, &'r str);
+        impl Serialize for Inner<'_, '_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                for (field, out) in &self.0.members {
+                    map.serialize_entry(field, out)?;
+                }
+                if let Some(shown) = &self.0.merged {
+                    shown.entries(&mut map)?;
+                }
+                map.serialize_entry("RequestId", self.1)?;
+                map.end()
+            }
+        }
+        #[derive(Serialize)]
+        struct Envelope<'r, 's> {
+            #[serde(rename = "Response")]
+            response: Inner<'r, 's>,
+        }
+        serde_json::to_vec(&Envelope {
+            response: Inner(self, request_id),
+        })
+        .map_err(|err| {
+            ApiError::new(
+                code::INTERNAL_ERROR,
+                format!("the emulator could not write its answer: {err}"),
+            )
+        })
+    }
+}
+
+impl From<Answer> for Reply<'_> {
+    fn from(answer: Answer) -> Self {
+        Reply {
+            members: answer.into_iter().map(|(k, v)| (k, Out::Value(v))).collect(),
+            merged: None,
+        }
+    }
+}
+
+impl Serialize for Out<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Out::Value(value) => value.serialize(serializer),
+            Out::One(shown) => shown.serialize(serializer),
+            Out::Many(list) => {
+                let mut seq = serializer.serialize_seq(Some(list.len()))?;
+                for shown in list {
+                    seq.serialize_element(shown)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.entries(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'s> Shown<'s> {
+    fn new(state: &'s State, resource: &'s Resource, view: &'s str) -> Self {
+        Shown {
+            state,
+            resource,
+            view,
+            paging: None,
+        }
+    }
+
+    /// The view's members, in the order the model declares them.
+    fn entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        let (state, r) = (self.state, self.resource);
+        let Some(view) = state.model.resources[&r.kind].views.get(self.view) else {
+            return Ok(());
+        };
+        for f in &view.fields {
+            map.serialize_entry(f, r.fields.get(f).unwrap_or(&Value::Null))?;
+        }
+        for (member, c) in &view.computed {
+            use crate::model::Computed as C;
+            match c {
+                C::Children { kinds, view } => {
+                    let list: Vec<Shown<'_>> = state
+                        .children_of(&r.id)
+                        .filter(|c| kinds.contains(&c.kind))
+                        .map(|c| Shown::new(state, c, view))
+                        .collect();
+                    map.serialize_entry(member, &Out::Many(list))?;
+                }
+                C::All {
+                    kinds,
+                    view,
+                    except_bound_by,
+                } => {
+                    let (offset, limit) = self.paging.unwrap_or((0, usize::MAX));
+                    let list: Vec<Shown<'_>> =
+                        all_except_bound(state, r, kinds, except_bound_by.as_deref())
+                            .skip(offset)
+                            .take(limit)
+                            .map(|x| Shown::new(state, x, view))
+                            .collect();
+                    map.serialize_entry(member, &Out::Many(list))?;
+                }
+                other => map.serialize_entry(member, &computed(state, r, other))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Carries out `action` with `params`; the body of the successful answer.
 pub(crate) fn execute(
     lock: &RwLock<State>,
     action: &str,
     params: &Map<String, Value>,
-) -> Result<Answer, ApiError> {
+    request_id: &str,
+) -> Result<Vec<u8>, ApiError> {
     let model = Model::builtin();
     let Some(binding) = model.actions.get(action) else {
         return Err(ApiError::new(
@@ -43,18 +199,22 @@ pub(crate) fn execute(
         }
     }
     let call = Call { action, params };
+    // Each answer is written while the lock that guards what it shows is held.
+    let write = |reply: Reply<'_>| reply.body(request_id);
     match binding {
-        Action::Describe(op) => call.describe(&read_lock(lock), op),
-        Action::Get(op) => call.get(&read_lock(lock), op),
-        Action::Catalogue(op) => call.catalogue(model, op),
-        Action::Statistics(op) => call.statistics(&read_lock(lock), op),
-        Action::Acknowledge(_) => Ok(Answer::new()),
-        Action::Create(op) => call.create(&mut write_lock(lock), op),
-        Action::Modify(op) => call.modify(&mut write_lock(lock), op),
-        Action::Delete(op) => call.delete(&mut write_lock(lock), op),
-        Action::SetStatus(op) => call.set_status(&mut write_lock(lock), op),
-        Action::ReplaceChildren(op) => call.replace_children(&mut write_lock(lock), op),
-        Action::Custom(op) => crate::custom::run(&op.handler, lock, params),
+        Action::Describe(op) => call.describe(&read_lock(lock), op).and_then(write),
+        Action::Get(op) => call.get(&read_lock(lock), op).and_then(write),
+        Action::Catalogue(op) => write(call.catalogue(model, op)?.into()),
+        Action::Statistics(op) => write(call.statistics(&read_lock(lock), op)?.into()),
+        Action::Acknowledge(_) => write(Reply::new()),
+        Action::Create(op) => call.create(&mut write_lock(lock), op).and_then(write),
+        Action::Modify(op) => write(call.modify(&mut write_lock(lock), op)?.into()),
+        Action::Delete(op) => write(call.delete(&mut write_lock(lock), op)?.into()),
+        Action::SetStatus(op) => write(call.set_status(&mut write_lock(lock), op)?.into()),
+        Action::ReplaceChildren(op) => {
+            write(call.replace_children(&mut write_lock(lock), op)?.into())
+        }
+        Action::Custom(op) => write(crate::custom::run(&op.handler, lock, params)?.into()),
     }
 }
 
@@ -343,7 +503,11 @@ impl Call<'_> {
 
     // ----- create -----
 
-    fn create(&self, state: &mut State, op: &'static CreateOp) -> Result<Answer, ApiError> {
+    fn create<'s>(
+        &self,
+        state: &'s mut State,
+        op: &'static CreateOp,
+    ) -> Result<Reply<'s>, ApiError> {
         let model = state.model;
         let def = &model.resources[&op.resource];
         // The parent.
@@ -417,7 +581,8 @@ impl Call<'_> {
                 .find(|r| r.fields.get(param).and_then(Value::as_str) == Some(token))
         {
             let ids = vec![existing.id.clone()];
-            return Ok(self.returns(state, op, &ids, parent.as_ref().map(|p| p.0.as_str())));
+            let parent = parent.map(|p| p.0);
+            return Ok(self.returns(state, op, ids, parent));
         }
         self.references(state, &op.references)?;
 
@@ -595,18 +760,19 @@ impl Call<'_> {
                 }
             }
         }
-        Ok(self.returns(state, op, &ids, parent_id))
+        let parent = parent_id.map(str::to_owned);
+        Ok(self.returns(state, op, ids, parent))
     }
 
-    fn returns(
+    fn returns<'s>(
         &self,
-        state: &State,
-        op: &CreateOp,
-        ids: &[String],
-        parent: Option<&str>,
-    ) -> Answer {
+        state: &'s State,
+        op: &'static CreateOp,
+        ids: Vec<String>,
+        parent: Option<String>,
+    ) -> Reply<'s> {
         let model = state.model;
-        let mut answer = Answer::new();
+        let mut reply = Reply::new();
         let id_value = |id: &String| match state.get(id) {
             Some(r) => model.resources[&r.kind]
                 .id_fields
@@ -616,35 +782,39 @@ impl Call<'_> {
             None => Value::from(id.clone()),
         };
         for (field, what) in &op.returns {
-            let value = match what.as_str() {
-                "id" => ids.first().map(id_value).unwrap_or(Value::Null),
-                "ids" => Value::Array(ids.iter().map(id_value).collect()),
-                "parent_id" => parent.map_or(Value::Null, Value::from),
+            let out = match what.as_str() {
+                "id" => Out::Value(ids.first().map(id_value).unwrap_or(Value::Null)),
+                "ids" => Out::Value(Value::Array(ids.iter().map(id_value).collect())),
+                "parent_id" => Out::Value(parent.clone().map_or(Value::Null, Value::from)),
                 view => {
                     let (view, many) = match view.strip_suffix("[]") {
                         Some(v) => (v, true),
                         None => (view, false),
                     };
-                    let shown: Vec<Value> = ids
+                    let mut shown: Vec<Shown<'s>> = ids
                         .iter()
                         .filter_map(|id| state.get(id))
-                        .map(|r| render(state, r, view, None))
+                        .map(|r| Shown::new(state, r, view))
                         .collect();
-                    if many {
-                        Value::Array(shown)
-                    } else {
-                        shown.into_iter().next().unwrap_or(Value::Null)
+                    match (many, shown.is_empty()) {
+                        (true, _) => Out::Many(shown),
+                        (false, false) => Out::One(shown.remove(0)),
+                        (false, true) => Out::Value(Value::Null),
                     }
                 }
             };
-            answer.insert(field.clone(), value);
+            reply.push(field, out);
         }
-        answer
+        reply
     }
 
     // ----- describe -----
 
-    fn describe(&self, state: &State, op: &'static DescribeOp) -> Result<Answer, ApiError> {
+    fn describe<'s>(
+        &self,
+        state: &'s State,
+        op: &'static DescribeOp,
+    ) -> Result<Reply<'s>, ApiError> {
         let mut candidates: Vec<&Resource> = Vec::new();
         let scope = op
             .scope
@@ -802,23 +972,25 @@ impl Call<'_> {
         )
     }
 
-    fn listed(&self, op: &DescribeOp, page: Vec<&Resource>, total: usize, state: &State) -> Answer {
-        let mut answer = Answer::new();
-        let shown: Vec<Value> = page
-            .iter()
-            .map(|r| render(state, r, &op.view, None))
+    fn listed<'s>(
+        &self,
+        op: &'static DescribeOp,
+        page: Vec<&'s Resource>,
+        total: usize,
+        state: &'s State,
+    ) -> Reply<'s> {
+        let mut reply = Reply::new();
+        let shown: Vec<Shown<'s>> = page
+            .into_iter()
+            .map(|r| Shown::new(state, r, &op.view))
             .collect();
-        for (i, list) in op.list.iter().enumerate() {
-            if i + 1 == op.list.len() {
-                answer.insert(list.clone(), Value::Array(shown));
-                break;
-            }
-            answer.insert(list.clone(), Value::Array(shown.clone()));
+        for list in &op.list {
+            reply.push(list, Out::Many(shown.clone()));
         }
         if let Some(t) = &op.total {
-            answer.insert(t.clone(), Value::from(total));
+            reply.push(t, Out::Value(Value::from(total)));
         }
-        answer
+        reply
     }
 
     /// The filters of the request: (field, accepted values), an unknown name refused.
@@ -858,7 +1030,7 @@ impl Call<'_> {
 
     // ----- get -----
 
-    fn get(&self, state: &State, op: &'static GetOp) -> Result<Answer, ApiError> {
+    fn get<'s>(&self, state: &'s State, op: &'static GetOp) -> Result<Reply<'s>, ApiError> {
         let id = self
             .targets(state, &op.resources, &op.target, false)?
             .remove(0);
@@ -866,15 +1038,16 @@ impl Call<'_> {
         let Some(r) = state.get(&id) else {
             return Err(not_found(&op.target, &id));
         };
-        let paging = op.paging.as_ref().map(|p| self.page(Some(p)));
-        let shown = render(state, r, &op.view, paging);
-        Ok(match &op.field {
-            Some(field) => std::iter::once((field.clone(), shown)).collect(),
-            None => match shown {
-                Value::Object(members) => members,
-                _ => Answer::new(),
-            },
-        })
+        let shown = Shown {
+            paging: op.paging.as_ref().map(|p| self.page(Some(p))),
+            ..Shown::new(state, r, &op.view)
+        };
+        let mut reply = Reply::new();
+        match &op.field {
+            Some(field) => reply.push(field, Out::One(shown)),
+            None => reply.merged = Some(shown),
+        }
+        Ok(reply)
     }
 
     // ----- modify -----
@@ -1493,143 +1666,121 @@ fn fill(template: &str, fields: &Map<String, Value>) -> String {
     out
 }
 
-/// A resource shown as a view: its members in the view's order of declaration. `paging`
-/// applies to `all` lists.
-pub(crate) fn render(
-    state: &State,
-    r: &Resource,
-    view_name: &str,
-    paging: Option<(usize, usize)>,
-) -> Value {
+/// The value of a computed member other than a list of views (see [`Shown::entries`]).
+fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
+    use crate::model::Computed as C;
     let model = state.model;
-    let Some(view) = model.resources[&r.kind].views.get(view_name) else {
-        return Value::Object(Map::new());
-    };
-    let mut out = Map::new();
-    for f in &view.fields {
-        out.insert(f.clone(), r.fields.get(f).cloned().unwrap_or(Value::Null));
-    }
-    for (member, c) in &view.computed {
-        use crate::model::Computed as C;
-        let value = match c {
-            C::Const(v) => v.clone(),
-            C::Field(f) => r.fields.get(f).cloned().unwrap_or(Value::Null),
-            C::Map {
-                field,
-                values,
-                default,
-            } => r
-                .fields
-                .get(field)
-                .and_then(|v| values.get(&as_text(v)))
-                .cloned()
-                .unwrap_or_else(|| default.clone()),
-            C::Children { kinds, view } => Value::Array(
-                state
-                    .children_of(&r.id)
-                    .filter(|c| kinds.contains(&c.kind))
-                    .map(|c| render(state, c, view, None))
-                    .collect(),
-            ),
-            C::Count { kinds } => Value::from(
-                state
-                    .children_of(&r.id)
-                    .filter(|c| kinds.contains(&c.kind))
-                    .count(),
-            ),
-            C::DistinctCount { kinds, field } => {
-                let mut distinct = HashSet::new();
-                for child in state.children_of(&r.id).filter(|c| kinds.contains(&c.kind)) {
-                    match child.fields.get(field) {
-                        Some(Value::Array(items)) => distinct.extend(items.iter().map(as_text)),
-                        Some(v) => {
-                            distinct.insert(as_text(v));
-                        }
-                        None => {}
-                    }
-                }
-                Value::from(distinct.len())
-            }
-            C::All {
-                kinds,
-                view,
-                except_bound_by,
-            } => {
-                let (offset, limit) = paging.unwrap_or((0, usize::MAX));
-                Value::Array(
-                    all_except_bound(state, r, kinds, except_bound_by.as_deref())
-                        .skip(offset)
-                        .take(limit)
-                        .map(|x| render(state, x, view, None))
-                        .collect(),
-                )
-            }
-            C::CountAll {
-                kinds,
-                except_bound_by,
-            } => Value::from(all_except_bound(state, r, kinds, except_bound_by.as_deref()).count()),
-            C::Lookup {
-                kind,
-                id_field,
-                field,
-            } => r
-                .fields
-                .get(id_field)
-                .and_then(Value::as_str)
-                .and_then(|id| state.get(id))
-                .filter(|x| &x.kind == kind)
-                .and_then(|x| x.fields.get(field).cloned())
-                .unwrap_or(Value::Null),
-            C::ParentField(field) => r
-                .parent
-                .as_deref()
-                .and_then(|p| state.get(p))
-                .and_then(|p| p.fields.get(field).cloned())
-                .unwrap_or(Value::Null),
-            C::Catalogue { entry, key, field } => {
-                let wanted = r.fields.get(field).cloned().unwrap_or(Value::Null);
-                model
-                    .catalogue
-                    .get(entry)
-                    .and_then(Value::as_array)
-                    .and_then(|list| list.iter().find(|e| e.get(key) == Some(&wanted)))
-                    .cloned()
-                    .unwrap_or(Value::Null)
-            }
-            C::ChildField { kind, field } => state
+    match c {
+        C::Const(v) => v.clone(),
+        C::Field(f) => r.fields.get(f).cloned().unwrap_or(Value::Null),
+        C::Map {
+            field,
+            values,
+            default,
+        } => r
+            .fields
+            .get(field)
+            .and_then(|v| values.get(&as_text(v)))
+            .cloned()
+            .unwrap_or_else(|| default.clone()),
+        C::Children { kinds, view } => Value::Array(
+            state
                 .children_of(&r.id)
-                .find(|c| &c.kind == kind)
-                .and_then(|c| c.fields.get(field).cloned())
-                .unwrap_or(Value::Null),
-            C::LookupEach {
-                kind,
-                ids_field,
-                field,
-                id_member,
-                value_member,
-            } => Value::Array(
-                r.fields
-                    .get(ids_field)
-                    .and_then(Value::as_array)
-                    .map(|ids| {
-                        ids.iter()
-                            .map(|id| {
-                                let v = id
-                                    .as_str()
-                                    .and_then(|id| state.get(id))
-                                    .filter(|x| &x.kind == kind)
-                                    .and_then(|x| x.fields.get(field).cloned())
-                                    .unwrap_or(Value::from(""));
-                                serde_json::json!({ id_member.as_str(): id, value_member.as_str(): v })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            ),
-        };
-        out.insert(member.clone(), value);
+                .filter(|c| kinds.contains(&c.kind))
+                .filter_map(|c| serde_json::to_value(Shown::new(state, c, view)).ok())
+                .collect(),
+        ),
+        C::All {
+            kinds,
+            view,
+            except_bound_by,
+        } => Value::Array(
+            all_except_bound(state, r, kinds, except_bound_by.as_deref())
+                .filter_map(|x| serde_json::to_value(Shown::new(state, x, view)).ok())
+                .collect(),
+        ),
+        C::Count { kinds } => Value::from(
+            state
+                .children_of(&r.id)
+                .filter(|c| kinds.contains(&c.kind))
+                .count(),
+        ),
+        C::DistinctCount { kinds, field } => {
+            let mut distinct = HashSet::new();
+            for child in state.children_of(&r.id).filter(|c| kinds.contains(&c.kind)) {
+                match child.fields.get(field) {
+                    Some(Value::Array(items)) => distinct.extend(items.iter().map(as_text)),
+                    Some(v) => {
+                        distinct.insert(as_text(v));
+                    }
+                    None => {}
+                }
+            }
+            Value::from(distinct.len())
+        }
+        C::CountAll {
+            kinds,
+            except_bound_by,
+        } => Value::from(all_except_bound(state, r, kinds, except_bound_by.as_deref()).count()),
+        C::Lookup {
+            kind,
+            id_field,
+            field,
+        } => r
+            .fields
+            .get(id_field)
+            .and_then(Value::as_str)
+            .and_then(|id| state.get(id))
+            .filter(|x| &x.kind == kind)
+            .and_then(|x| x.fields.get(field).cloned())
+            .unwrap_or(Value::Null),
+        C::ParentField(field) => r
+            .parent
+            .as_deref()
+            .and_then(|p| state.get(p))
+            .and_then(|p| p.fields.get(field).cloned())
+            .unwrap_or(Value::Null),
+        C::Catalogue { entry, key, field } => {
+            let wanted = r.fields.get(field).cloned().unwrap_or(Value::Null);
+            model
+                .catalogue
+                .get(entry)
+                .and_then(Value::as_array)
+                .and_then(|list| list.iter().find(|e| e.get(key) == Some(&wanted)))
+                .cloned()
+                .unwrap_or(Value::Null)
+        }
+        C::ChildField { kind, field } => state
+            .children_of(&r.id)
+            .find(|c| &c.kind == kind)
+            .and_then(|c| c.fields.get(field).cloned())
+            .unwrap_or(Value::Null),
+        C::LookupEach {
+            kind,
+            ids_field,
+            field,
+            id_member,
+            value_member,
+        } => Value::Array(
+            r.fields
+                .get(ids_field)
+                .and_then(Value::as_array)
+                .map(|ids| {
+                    ids.iter()
+                        .map(|id| {
+                            let v = id
+                                .as_str()
+                                .and_then(|id| state.get(id))
+                                .filter(|x| &x.kind == kind)
+                                .and_then(|x| x.fields.get(field).cloned())
+                                .unwrap_or(Value::from(""));
+                            serde_json::json!({ id_member.as_str(): id, value_member.as_str(): v })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
     }
-    Value::Object(out)
 }
 
 /// Every resource of `kinds`, less those bound (through a child of kind `bound_by` of `r` whose
