@@ -95,7 +95,10 @@ impl<'s> Reply<'s> {
 impl From<Answer> for Reply<'_> {
     fn from(answer: Answer) -> Self {
         Reply {
-            members: answer.into_iter().map(|(k, v)| (k, Out::Value(v))).collect(),
+            members: answer
+                .into_iter()
+                .map(|(k, v)| (k, Out::Value(v)))
+                .collect(),
             merged: None,
         }
     }
@@ -190,31 +193,43 @@ pub(crate) fn execute(
             format!("the emulator's model does not bind {action}"),
         ));
     };
-    {
-        let state = read_lock(lock);
-        let now = state.clock.now_unix_nanos();
-        if state.has_due(now) {
-            drop(state);
-            write_lock(lock).settle(now);
-        }
-    }
     let call = Call { action, params };
     // Each answer is written while the lock that guards what it shows is held.
     let write = |reply: Reply<'_>| reply.body(request_id);
-    match binding {
-        Action::Describe(op) => call.describe(&read_lock(lock), op).and_then(write),
-        Action::Get(op) => call.get(&read_lock(lock), op).and_then(write),
-        Action::Catalogue(op) => write(call.catalogue(model, op)?.into()),
-        Action::Statistics(op) => write(call.statistics(&read_lock(lock), op)?.into()),
-        Action::Acknowledge(_) => write(Reply::new()),
-        Action::Create(op) => call.create(&mut write_lock(lock), op).and_then(write),
-        Action::Modify(op) => write(call.modify(&mut write_lock(lock), op)?.into()),
-        Action::Delete(op) => write(call.delete(&mut write_lock(lock), op)?.into()),
-        Action::SetStatus(op) => write(call.set_status(&mut write_lock(lock), op)?.into()),
-        Action::ReplaceChildren(op) => {
-            write(call.replace_children(&mut write_lock(lock), op)?.into())
+    // Reads share the lock, unless a transition is due: then it is settled first.
+    let read = || {
+        let state = read_lock(lock);
+        let now = state.clock.now_unix_nanos();
+        if !state.has_due(now) {
+            return state;
         }
-        Action::Custom(op) => write(crate::custom::run(&op.handler, lock, params)?.into()),
+        drop(state);
+        write_lock(lock).settle(now);
+        read_lock(lock)
+    };
+    let change = || {
+        let mut state = write_lock(lock);
+        let now = state.clock.now_unix_nanos();
+        if state.has_due(now) {
+            state.settle(now);
+        }
+        state
+    };
+    match binding {
+        Action::Describe(op) => call.describe(&read(), op).and_then(write),
+        Action::Get(op) => call.get(&read(), op).and_then(write),
+        Action::Catalogue(op) => write(call.catalogue(model, op)?.into()),
+        Action::Statistics(op) => write(call.statistics(&read(), op)?.into()),
+        Action::Acknowledge(_) => write(Reply::new()),
+        Action::Create(op) => call.create(&mut change(), op).and_then(write),
+        Action::Modify(op) => write(call.modify(&mut change(), op)?.into()),
+        Action::Delete(op) => write(call.delete(&mut change(), op)?.into()),
+        Action::SetStatus(op) => write(call.set_status(&mut change(), op)?.into()),
+        Action::ReplaceChildren(op) => write(call.replace_children(&mut change(), op)?.into()),
+        Action::Custom(op) => {
+            drop(read());
+            write(crate::custom::run(&op.handler, lock, params)?.into())
+        }
     }
 }
 
