@@ -49,6 +49,9 @@ pub(crate) struct Resource {
     /// The kinds of resource it can belong to, each with the field that holds the parent's id.
     #[serde(default)]
     pub parents: Vec<Parent>,
+    /// Whether it may also stand alone (a proxy outside any group).
+    #[serde(default)]
+    pub parent_optional: bool,
     /// Every stored field with its value when a create does not set it.
     pub fields: Map<String, Value>,
     /// The field set to the emulator's clock (unix seconds) when it is created.

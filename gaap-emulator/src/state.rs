@@ -449,7 +449,7 @@ impl State {
                         Some(_) => {}
                     }
                 }
-                None if !def.parents.is_empty() && !matches!(r.kind.as_str(), "proxy") => {
+                None if !def.parents.is_empty() && !def.parent_optional => {
                     problems.push(format!("{at}: a {} needs a parent", r.kind));
                 }
                 None => {}
@@ -567,4 +567,120 @@ pub(crate) fn random_id(prefix: &str, length: usize) -> String {
         random /= 36;
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    const SECOND: i64 = 1_000_000_000;
+
+    fn account(clock: &ManualClock, transition_nanos: i64) -> State {
+        State::empty(
+            Model::builtin(),
+            Clock::from(clock.clone()),
+            transition_nanos,
+        )
+    }
+
+    fn add(state: &mut State, kind: &str, parent: Option<&str>) -> String {
+        let id = state.new_id(kind);
+        let fields = state.defaults(kind);
+        state.insert(kind, id.clone(), parent.map(str::to_owned), fields);
+        id
+    }
+
+    #[test]
+    fn transitions_settle_at_their_deadline_and_a_gone_resource_takes_its_children() {
+        let clock = ManualClock::at(1_700_000_000);
+        let mut s = account(&clock, 3 * SECOND);
+        let proxy = add(&mut s, "proxy", None);
+        let listener = add(&mut s, "tcp_listener", Some(&proxy));
+        s.set_status(&proxy, "Status", Value::from("CREATING"), None);
+        assert_eq!(s.get(&proxy).unwrap().fields["Status"], "CREATING");
+        let now = clock.now_unix_nanos();
+        assert!(!s.has_due(now));
+        clock.advance(std::time::Duration::from_secs(3));
+        assert!(s.has_due(clock.now_unix_nanos()));
+        s.settle(clock.now_unix_nanos());
+        assert_eq!(s.get(&proxy).unwrap().fields["Status"], "RUNNING");
+        assert!(!s.has_due(i64::MAX - 1));
+        // A later change replaces a pending one: only the last counts.
+        s.set_status(&proxy, "Status", Value::from("CLOSING"), None);
+        s.set_status(&proxy, "Status", Value::from("DESTROYING"), None);
+        clock.advance(std::time::Duration::from_secs(3));
+        s.settle(clock.now_unix_nanos());
+        assert!(s.get(&proxy).is_none() && s.get(&listener).is_none());
+        assert_eq!(s.count_of("tcp_listener"), 0);
+    }
+
+    #[test]
+    fn zero_transition_time_settles_at_once() {
+        let clock = ManualClock::at(0);
+        let mut s = account(&clock, 0);
+        let proxy = add(&mut s, "proxy", None);
+        s.set_status(&proxy, "Status", Value::from("CREATING"), None);
+        assert_eq!(s.get(&proxy).unwrap().fields["Status"], "RUNNING");
+        assert!(s.get(&proxy).unwrap().pending.is_none());
+    }
+
+    #[test]
+    fn an_exported_account_loads_back_the_same() {
+        let clock = ManualClock::at(1_700_000_000);
+        let mut s = account(&clock, SECOND);
+        let proxy = add(&mut s, "proxy", None);
+        let listener = add(&mut s, "tcp_listener", Some(&proxy));
+        s.set_status(&listener, "ListenerStatus", Value::from(1), None);
+        let dns_parent = add(&mut s, "global_domain", None);
+        let record = add(&mut s, "global_dns", Some(&dns_parent));
+        assert_eq!(record, "1000");
+        let exported = s.export();
+        let mut other = account(&clock, SECOND);
+        other.load(&exported).unwrap();
+        assert_eq!(other.export(), exported);
+        // The pending transition came along, and the sequence goes on.
+        clock.advance(std::time::Duration::from_secs(1));
+        other.settle(clock.now_unix_nanos());
+        assert_eq!(other.get(&listener).unwrap().fields["ListenerStatus"], 0);
+        assert_eq!(other.new_id("global_dns"), "1001");
+        assert_eq!(other.listeners_on(&proxy).len(), 1);
+    }
+
+    #[test]
+    fn a_bad_account_is_refused_whole_with_every_problem() {
+        let clock = ManualClock::at(0);
+        let mut s = account(&clock, 0);
+        let kept = add(&mut s, "proxy", None);
+        let err = s
+            .load(&serde_json::json!({"format": 1, "resources": [
+                {"kind": "rocket", "id": "r", "fields": {}},
+                {"kind": "tcp_listener", "id": "l", "fields": {"Colour": "red"}},
+                {"kind": "rule", "id": "x", "parent": "l", "fields": {}}
+            ]}))
+            .unwrap_err();
+        for expected in [
+            "unknown kind `rocket`",
+            "`Colour` is not a field of tcp_listener",
+            "a tcp_listener needs a parent",
+            "a rule cannot belong to a tcp_listener",
+        ] {
+            assert!(err.contains(expected), "{err}");
+        }
+        assert!(s.get(&kept).is_some(), "nothing changed");
+    }
+
+    #[test]
+    fn random_ids_look_like_the_apis() {
+        let id = random_id("listener-", 8);
+        let suffix = id.strip_prefix("listener-").unwrap();
+        assert_eq!(suffix.len(), 8);
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        );
+        assert_ne!(random_id("rs-", 8), random_id("rs-", 8));
+        assert_eq!(random_id("x-", 30).len(), 32);
+    }
 }
