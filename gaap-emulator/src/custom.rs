@@ -6,7 +6,7 @@ use std::sync::RwLock;
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Answer, as_text, read_lock, statistics_series, text};
+use crate::engine::{Answer, as_text, catalogue_entry, read_lock, statistics_series, text};
 use crate::error::{ApiError, code};
 use crate::state::{LISTENER_KINDS, Resource, State};
 
@@ -101,11 +101,7 @@ fn not_found(param: &str, id: &str) -> ApiError {
 }
 
 fn region<'c>(catalogue: &'c Map<String, Value>, list: &str, id: &str) -> Option<&'c Value> {
-    catalogue
-        .get(list)?
-        .as_array()?
-        .iter()
-        .find(|r| r.get("RegionId").and_then(Value::as_str) == Some(id))
+    catalogue_entry(catalogue, list, "RegionId", &Value::from(id))
 }
 
 /// The regions and sizes a proxy may be made with (`CheckProxyCreate`,
@@ -116,19 +112,12 @@ fn check_configuration(
     concurrent_param: &str,
 ) -> Result<(), ApiError> {
     let access = text(params, "AccessRegion").unwrap_or("");
-    let details = catalogue
-        .get("AccessRegionDetails")
-        .and_then(Value::as_array)
-        .and_then(|list| {
-            list.iter()
-                .find(|r| r.get("RegionId").and_then(Value::as_str) == Some(access))
-        })
-        .ok_or_else(|| {
-            ApiError::new(
-                UNKNOWN_ACCESS_REGION,
-                format!("AccessRegion `{access}` is not an access region (DescribeAccessRegions)"),
-            )
-        })?;
+    let details = region(catalogue, "AccessRegionDetails", access).ok_or_else(|| {
+        ApiError::new(
+            UNKNOWN_ACCESS_REGION,
+            format!("AccessRegion `{access}` is not an access region (DescribeAccessRegions)"),
+        )
+    })?;
     let dest = text(params, "RealServerRegion")
         .or_else(|| text(params, "DestRegion"))
         .unwrap_or("");
@@ -330,11 +319,12 @@ fn resources_by_tag(state: &State, params: &Map<String, Value>) -> Result<Answer
 }
 
 fn country<'c>(catalogue: &'c Map<String, Value>, inner_code: &str) -> Option<&'c Value> {
-    catalogue
-        .get("CountryAreaMapping")?
-        .as_array()?
-        .iter()
-        .find(|c| c.get("NationCountryInnerCode").and_then(Value::as_str) == Some(inner_code))
+    catalogue_entry(
+        catalogue,
+        "CountryAreaMapping",
+        "NationCountryInnerCode",
+        &Value::from(inner_code),
+    )
 }
 
 fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Answer, ApiError> {

@@ -516,6 +516,30 @@ impl Call<'_> {
         Ok(())
     }
 
+    /// The request's parameters into the fields of the same name (or the name `set` gives),
+    /// except those in `skip`; then the constants.
+    fn copy_params(
+        &self,
+        def: &crate::model::Resource,
+        set: &std::collections::BTreeMap<String, String>,
+        skip: &HashSet<&str>,
+        constants: &Map<String, Value>,
+        into: &mut Map<String, Value>,
+    ) {
+        for (param, value) in self.params {
+            if skip.contains(param.as_str()) {
+                continue;
+            }
+            let field = set.get(param).unwrap_or(param);
+            if def.fields.contains_key(field) {
+                into.insert(field.clone(), value.clone());
+            }
+        }
+        for (f, v) in constants {
+            into.insert(f.clone(), v.clone());
+        }
+    }
+
     // ----- create -----
 
     fn create<'s>(
@@ -612,18 +636,7 @@ impl Call<'_> {
             })
             .chain(op.spawn.iter().map(|s| s.param.as_str()))
             .collect();
-        for (param, value) in self.params {
-            if skip.contains(param.as_str()) {
-                continue;
-            }
-            let field = op.set.get(param).unwrap_or(param);
-            if def.fields.contains_key(field) {
-                base.insert(field.clone(), value.clone());
-            }
-        }
-        for (f, v) in &op.constants {
-            base.insert(f.clone(), v.clone());
-        }
+        self.copy_params(def, &op.set, &skip, &op.constants, &mut base);
         if let Some(f) = &def.created_at {
             base.insert(f.clone(), Value::from(now));
         }
@@ -1084,18 +1097,7 @@ impl Call<'_> {
             let Some(r) = state.get(id) else { continue };
             let def = &model.resources[&r.kind];
             let mut fields = Map::new();
-            for (param, value) in self.params {
-                if skip.contains(param.as_str()) {
-                    continue;
-                }
-                let field = op.set.get(param).unwrap_or(param);
-                if def.fields.contains_key(field) {
-                    fields.insert(field.clone(), value.clone());
-                }
-            }
-            for (f, v) in &op.constants {
-                fields.insert(f.clone(), v.clone());
-            }
+            self.copy_params(def, &op.set, &skip, &op.constants, &mut fields);
             for (f, template) in &op.templates {
                 fields.insert(f.clone(), Value::from(fill(template, &r.fields)));
             }
@@ -1681,6 +1683,20 @@ fn fill(template: &str, fields: &Map<String, Value>) -> String {
     out
 }
 
+/// The element of the catalogue list `entry` whose `key` is `wanted`.
+pub(crate) fn catalogue_entry<'c>(
+    catalogue: &'c Map<String, Value>,
+    entry: &str,
+    key: &str,
+    wanted: &Value,
+) -> Option<&'c Value> {
+    catalogue
+        .get(entry)?
+        .as_array()?
+        .iter()
+        .find(|e| e.get(key) == Some(wanted))
+}
+
 /// The value of a computed member other than a list of views (see [`Shown::entries`]).
 fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
     use crate::model::Computed as C;
@@ -1755,16 +1771,12 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
             .and_then(|p| state.get(p))
             .and_then(|p| p.fields.get(field).cloned())
             .unwrap_or(Value::Null),
-        C::Catalogue { entry, key, field } => {
-            let wanted = r.fields.get(field).cloned().unwrap_or(Value::Null);
-            model
-                .catalogue
-                .get(entry)
-                .and_then(Value::as_array)
-                .and_then(|list| list.iter().find(|e| e.get(key) == Some(&wanted)))
-                .cloned()
-                .unwrap_or(Value::Null)
-        }
+        C::Catalogue { entry, key, field } => r
+            .fields
+            .get(field)
+            .and_then(|wanted| catalogue_entry(&model.catalogue, entry, key, wanted))
+            .cloned()
+            .unwrap_or(Value::Null),
         C::ChildField { kind, field } => state
             .children_of(&r.id)
             .find(|c| &c.kind == kind)
