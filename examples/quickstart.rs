@@ -17,16 +17,19 @@
 //! 2. create the listeners;
 //! 3. create one of them again: the API refuses, and the error is a typed enum variant;
 //! 4. send a request that breaks documented rules: the client refuses it, nothing is sent;
-//! 5. delete the listeners of step 2.
+//! 5. wait until the listeners of step 2 run (a new listener is "creating" for a few seconds, and
+//!    cannot be deleted before), then delete them.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use gaap::create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
+use gaap::types::ListenerStatus;
 use gaap::{
-    Client, CreateTcpListenersError, CreateTcpListenersRequest, DeleteListenersRequest, Error,
-    Language, ProvideCredentials, SignedRequest, StaticProvider,
+    Client, CreateTcpListenersError, CreateTcpListenersRequest, DeleteListenersRequest,
+    DescribeTcpListenersRequest, Error, Language, ProvideCredentials, SignedRequest,
+    StaticProvider,
 };
 
 /// Any error of the example: the SDK's errors all implement `std::error::Error`.
@@ -246,7 +249,10 @@ pub async fn walkthrough(
     }
     .await;
 
-    // 5. DeleteListeners takes the ids CreateTCPListeners returned.
+    // 5. A listener is created in status 1 ("creating") and runs (0) a few seconds later; the
+    //    API does not delete it before (it lands in InvalidStatusListenerSet). Poll until the
+    //    listeners run, then DeleteListeners takes the ids CreateTCPListeners returned.
+    wait_until_running(client, proxy_id, &created.listener_ids, out).await?;
     let delete = DeleteListenersRequest::builder()
         .listener_ids(created.listener_ids.clone())
         // Allowed: delete even if real servers were bound to the listeners meanwhile.
@@ -260,6 +266,42 @@ pub async fn walkthrough(
         deleted.operation_succeed_listener_set.join(", ")
     )?;
     steps
+}
+
+/// Polls DescribeTCPListeners once a second until every listener of `ids` runs (status 0), for
+/// at most two minutes.
+async fn wait_until_running(
+    client: &Client,
+    proxy_id: &str,
+    ids: &[String],
+    out: &mut impl Write,
+) -> Result<(), BoxError> {
+    let describe = || {
+        DescribeTcpListenersRequest::builder()
+            .proxy_id(proxy_id)
+            .limit(100)
+            .build()
+    };
+    for attempt in 0..120 {
+        let listed = client.send(describe()).await?;
+        let creating = ids.iter().any(|id| {
+            !listed
+                .listener_set
+                .iter()
+                .any(|l| &l.listener_id == id && l.listener_status == ListenerStatus::Running)
+        });
+        if !creating {
+            return Ok(());
+        }
+        if attempt == 0 {
+            writeln!(
+                out,
+                "   Waiting for the listeners to run (ListenerStatus 0)..."
+            )?;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    Err("the listeners were still not running after two minutes".into())
 }
 
 fn print_request(signed: &SignedRequest, out: &mut impl Write) -> std::io::Result<()> {

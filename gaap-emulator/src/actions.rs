@@ -1,22 +1,23 @@
 //! The actions: reading a request into its generated type (strictly, as a server reads), checking
-//! its documented constraints, and carrying it out on the state.
+//! its documented constraints, and handing it to the engine, which carries it out as the model
+//! says.
 //!
 //! Every action of the root crate `gaap` is known (its name, version, rate limit and request
 //! type, through `gaap::visit_action`): a request for any of them is authenticated, throttled,
-//! decoded and validated. `CreateTCPListeners`, `DescribeTCPListeners` and `DeleteListeners` are
-//! then carried out; the others answer `UnsupportedOperation`, naming the emulator.
+//! decoded and validated, then turned back into JSON (the generated type's own serialization,
+//! so numbers sent as text are numbers again) for the engine.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use gaap::{Action, ActionVisitor, DecodeError, ValidationErrors};
 use gaap_runtime::wire::{DecodeErrorKind, request_from_flat, request_from_json};
-use serde_json::json;
+use serde_json::{Map, Value};
 
 use crate::config::Throttling;
-use crate::error::{ApiError, code, success_body};
+use crate::error::{ApiError, code};
 use crate::protocol::Parameters;
-use crate::state::{Listener, ListenerQuery, State, TargetKind, defaults};
+use crate::state::State;
 use crate::throttle::Throttle;
 
 /// What the emulator knows of one action.
@@ -29,13 +30,10 @@ pub(crate) struct ActionInfo {
     pub requests: AtomicU64,
 }
 
+/// How an action is carried out: by the engine, as the model binds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Handler {
-    CreateTcpListeners,
-    DescribeTcpListeners,
-    DeleteListeners,
-    /// Known, decoded and validated, not carried out.
-    NotEmulated,
+    Engine,
 }
 
 /// Every action of `gaap`, by name.
@@ -51,12 +49,6 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
         .iter()
         .filter_map(|name| gaap::visit_action(name, Facts))
         .map(|(action, version, service, documented)| {
-            let handler = match action {
-                "CreateTCPListeners" => Handler::CreateTcpListeners,
-                "DescribeTCPListeners" => Handler::DescribeTcpListeners,
-                "DeleteListeners" => Handler::DeleteListeners,
-                _ => Handler::NotEmulated,
-            };
             let per_second = match throttling {
                 Throttling::Documented => documented,
                 Throttling::Off => None,
@@ -65,13 +57,25 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
             let info = ActionInfo {
                 version,
                 service,
-                handler,
+                handler: Handler::Engine,
                 throttle: per_second.filter(|&n| n > 0).map(Throttle::new),
                 requests: AtomicU64::new(0),
             };
             (action, info)
         })
         .collect()
+}
+
+/// The documented codes of an action of the SDK (its own and the common ones).
+pub(crate) fn documented_codes(action: &str) -> Option<&'static [&'static str]> {
+    struct Codes;
+    impl ActionVisitor for Codes {
+        type Output = &'static [&'static str];
+        fn visit<A: Action>(self) -> Self::Output {
+            <A::Error as gaap::ApiError>::CODES
+        }
+    }
+    gaap::visit_action(action, Codes)
 }
 
 impl ActionInfo {
@@ -94,28 +98,38 @@ pub(crate) fn run(
     params: &Parameters<'_>,
     cx: &Context<'_>,
 ) -> Result<Vec<u8>, ApiError> {
-    match handler {
-        Handler::CreateTcpListeners => create_tcp_listeners(decode(params)?, cx),
-        Handler::DescribeTcpListeners => describe_tcp_listeners(decode(params)?, cx),
-        Handler::DeleteListeners => delete_listeners(decode(params)?, cx),
-        Handler::NotEmulated => {
-            struct DecodeOnly<'p, 'a>(&'p Parameters<'a>);
-            impl ActionVisitor for DecodeOnly<'_, '_> {
-                type Output = Result<(), ApiError>;
-                fn visit<A: Action>(self) -> Self::Output {
-                    decode::<A>(self.0).map(drop)
-                }
+    let Handler::Engine = handler;
+    let _ = cx.now_seconds;
+    let request = decode_to_json(cx.action, params)?;
+    crate::engine::execute(cx.state, cx.action, &request, cx.request_id)
+}
+
+/// The request read strictly into the action's generated type and validated, then as JSON.
+pub(crate) fn decode_to_json(
+    action: &str,
+    params: &Parameters<'_>,
+) -> Result<Map<String, Value>, ApiError> {
+    struct ToJson<'p, 'a>(&'p Parameters<'a>);
+    impl ActionVisitor for ToJson<'_, '_> {
+        type Output = Result<Map<String, Value>, ApiError>;
+        fn visit<A: Action>(self) -> Self::Output {
+            let request = decode::<A>(self.0)?;
+            match serde_json::to_value(&request) {
+                Ok(Value::Object(map)) => Ok(map),
+                Ok(_) => Ok(Map::new()),
+                Err(err) => Err(ApiError::new(
+                    code::INTERNAL_ERROR,
+                    format!("the emulator could not read the request back: {err}"),
+                )),
             }
-            gaap::visit_action(cx.action, DecodeOnly(params)).unwrap_or(Ok(()))?;
-            Err(ApiError::new(
-                code::UNSUPPORTED_OPERATION,
-                format!(
-                    "the request is valid, but the GAAP emulator does not carry out {}",
-                    cx.action
-                ),
-            ))
         }
     }
+    gaap::visit_action(action, ToJson(params)).unwrap_or_else(|| {
+        Err(ApiError::new(
+            code::INVALID_ACTION,
+            format!("the action `{action}` does not exist in GAAP"),
+        ))
+    })
 }
 
 /// Reads the request strictly (unknown and missing parameters, wrong types and undocumented
@@ -149,229 +163,17 @@ fn validation_error(errors: ValidationErrors) -> ApiError {
     ApiError::new(code::INVALID_PARAMETER_VALUE, errors.to_string())
 }
 
-fn port(value: u64) -> Result<u16, ApiError> {
-    // validate() has checked [1, 65535]; a spec without that range would let others through.
-    u16::try_from(value).map_err(|_| {
-        ApiError::new(
-            code::INVALID_PARAMETER_VALUE,
-            format!("port {value} is outside [1, 65535]"),
-        )
-    })
-}
-
-fn write_lock(state: &std::sync::RwLock<State>) -> std::sync::RwLockWriteGuard<'_, State> {
-    // Every change to the state is checked before it is made, so a panic cannot leave it
-    // half-done: a poisoned lock still guards a consistent state.
-    state
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-pub(crate) fn read_lock(state: &std::sync::RwLock<State>) -> std::sync::RwLockReadGuard<'_, State> {
-    state
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn create_tcp_listeners(
-    request: gaap::CreateTcpListenersRequest,
-    cx: &Context<'_>,
-) -> Result<Vec<u8>, ApiError> {
-    use gaap::create_tcp_listeners::Target;
-    let (kind, owner_id) = match &request.target {
-        Target::ProxyId(id) => (TargetKind::Proxy, id.as_str()),
-        Target::GroupId(id) => (TargetKind::Group, id.as_str()),
-        // `Target` is `#[non_exhaustive]`: a target the spec adds later is not kept here yet.
-        _ => return Err(unsupported_target()),
-    };
-    let ports = request
-        .ports
-        .iter()
-        .map(|&p| port(p))
-        .collect::<Result<Vec<u16>, _>>()?;
-    if !request.real_server_ports.is_empty() && request.real_server_ports.len() != ports.len() {
-        return Err(ApiError::new(
-            code::INVALID_PARAMETER_VALUE,
-            format!(
-                "RealServerPorts has {} elements and Ports {}: each port needs its real server port",
-                request.real_server_ports.len(),
-                ports.len()
-            ),
-        ));
-    }
-    let prototype = Listener {
-        listener_id: String::new(),
-        listener_name: request.listener_name.clone(),
-        port: 0,
-        protocol: "TCP".into(),
-        owner_id: owner_id.to_owned(),
-        owner_kind: kind,
-        scheduler: request.scheduler.as_str().to_owned(),
-        real_server_type: request.real_server_type.as_str().to_owned(),
-        health_check: request.health_check.value(),
-        delay_loop: request.delay_loop.unwrap_or(defaults::DELAY_LOOP),
-        connect_timeout: request.connect_timeout.unwrap_or(defaults::CONNECT_TIMEOUT),
-        real_server_port: None,
-        client_ip_method: request.client_ip_method.map_or(0, |m| m.value()),
-        failover_switch: request.failover_switch.map_or(0, |f| f.value()),
-        healthy_threshold: request
-            .healthy_threshold
-            .unwrap_or(defaults::HEALTHY_THRESHOLD),
-        unhealthy_threshold: request
-            .unhealthy_threshold
-            .unwrap_or(defaults::UNHEALTHY_THRESHOLD),
-        create_time: cx.now_seconds,
-    };
-    let listener_ids = write_lock(cx.state).create_listeners(
-        kind,
-        owner_id,
-        &ports,
-        &request.real_server_ports,
-        &prototype,
-        new_listener_id,
-    )?;
-    // Responses are written as JSON with their documented wire names: the generated response
-    // types are `#[non_exhaustive]`, made for reading.
-    success_body(&json!({
-        "ListenerIds": listener_ids,
-        "RequestId": cx.request_id,
-    }))
-}
-
-fn describe_tcp_listeners(
-    request: gaap::DescribeTcpListenersRequest,
-    cx: &Context<'_>,
-) -> Result<Vec<u8>, ApiError> {
-    let owner = match (&request.proxy_id, &request.group_id) {
-        (Some(id), _) => Some((TargetKind::Proxy, id.as_str())),
-        (None, Some(id)) => Some((TargetKind::Group, id.as_str())),
-        (None, None) => None,
-    };
-    let query = ListenerQuery {
-        owner,
-        listener_id: request.listener_id.as_deref(),
-        listener_name: request.listener_name.as_deref(),
-        port: request.port,
-        search: request.search_value.as_deref(),
-        offset: request.offset.unwrap_or(0),
-        limit: request.limit.unwrap_or(defaults::DESCRIBE_LIMIT),
-    };
-    let state = read_lock(cx.state);
-    let (total_count, page) = state.describe_listeners(&query)?;
-    let listener_set: Vec<serde_json::Value> = page.into_iter().map(tcp_listener).collect();
-    drop(state);
-    success_body(&json!({
-        "TotalCount": total_count,
-        "ListenerSet": listener_set,
-        "RequestId": cx.request_id,
-    }))
-}
-
-fn unsupported_target() -> ApiError {
-    ApiError::new(
-        code::INVALID_PARAMETER,
-        "the emulator keeps listeners of a connection (ProxyId) or a group (GroupId) only",
-    )
-}
-
-/// A listener as `TCPListener` of the response, by its documented member names.
-fn tcp_listener(l: &Listener) -> serde_json::Value {
-    let (proxy_id, group_id) = match l.owner_kind {
-        TargetKind::Proxy => (l.owner_id.clone(), None),
-        TargetKind::Group => (String::new(), Some(l.owner_id.clone())),
-    };
-    let mut listener = json!({
-        "ListenerId": l.listener_id,
-        "ListenerName": l.listener_name,
-        "Port": u64::from(l.port),
-        "RealServerPort": l.real_server_port,
-        "RealServerType": l.real_server_type,
-        "Protocol": l.protocol,
-        // 0: running. Listeners are ready as soon as they are created here.
-        "ListenerStatus": 0,
-        "Scheduler": l.scheduler,
-        "ConnectTimeout": l.connect_timeout,
-        "DelayLoop": l.delay_loop,
-        "HealthCheck": l.health_check,
-        // No real server is ever bound in the emulator.
-        "BindStatus": 0,
-        "RealServerSet": [],
-        "CreateTime": u64::try_from(l.create_time).unwrap_or(0),
-        "ClientIPMethod": u64::try_from(l.client_ip_method).unwrap_or(0),
-        "HealthyThreshold": l.healthy_threshold,
-        "UnhealthyThreshold": l.unhealthy_threshold,
-        "FailoverSwitch": u64::try_from(l.failover_switch).unwrap_or(0),
-        "SessionPersist": 0,
-        "ProxyId": proxy_id,
-        "GroupId": group_id,
-    });
-    // An optional member without a value is left out, as the typed response writes it.
-    if let serde_json::Value::Object(members) = &mut listener {
-        members.retain(|_, value| !value.is_null());
-    }
-    listener
-}
-
-fn delete_listeners(
-    request: gaap::DeleteListenersRequest,
-    cx: &Context<'_>,
-) -> Result<Vec<u8>, ApiError> {
-    use gaap::delete_listeners::Target;
-    let (kind, owner_id) = match &request.target {
-        Target::ProxyId(id) => (TargetKind::Proxy, id.as_str()),
-        Target::GroupId(id) => (TargetKind::Group, id.as_str()),
-        // `Target` is `#[non_exhaustive]`: a target the spec adds later is not kept here yet.
-        _ => return Err(unsupported_target()),
-    };
-    let outcome = write_lock(cx.state).delete_listeners(kind, owner_id, &request.listener_ids)?;
-    success_body(&json!({
-        "OperationFailedListenerSet": outcome.failed,
-        "OperationSucceedListenerSet": outcome.succeeded,
-        "InvalidStatusListenerSet": outcome.invalid,
-        "RequestId": cx.request_id,
-    }))
-}
-
-/// `listener-` and eight random characters of `[0-9a-z]`, as the API's ids look.
-fn new_listener_id() -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut random = uuid::Uuid::new_v4().as_u128();
-    let mut id = String::with_capacity(17);
-    id.push_str("listener-");
-    for _ in 0..8 {
-        id.push(char::from(DIGITS[(random % 36) as usize]));
-        random /= 36;
-    }
-    id
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn listener_ids_look_like_the_apis() {
-        let id = new_listener_id();
-        assert_eq!(id.len(), 17);
-        let suffix = id.strip_prefix("listener-").unwrap();
-        assert!(
-            suffix
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
-            "{id}"
-        );
-        assert_ne!(new_listener_id(), new_listener_id());
-    }
 
     #[test]
     fn every_action_of_the_sdk_is_known_with_its_documented_limit() {
         let actions = catalogue(Throttling::Documented);
         assert_eq!(actions.len(), gaap::ACTIONS.len());
         let create = &actions["CreateTCPListeners"];
-        assert_eq!(create.handler, Handler::CreateTcpListeners);
         assert_eq!(create.throttle.as_ref().map(Throttle::per_second), Some(20));
         assert_eq!((create.version, create.service), ("2018-05-29", "gaap"));
-        assert_eq!(actions["DeleteListeners"].handler, Handler::DeleteListeners);
         let off = catalogue(Throttling::Off);
         assert!(off.values().all(|a| a.throttle.is_none()));
         let uniform = catalogue(Throttling::PerSecond(7));
@@ -383,37 +185,32 @@ mod tests {
     }
 
     #[test]
-    fn actions_not_emulated_are_read_and_checked_then_refused() {
-        // Any action of the SDK without a handler goes this way; CreateTCPListeners stands in
-        // for one here.
-        let state = std::sync::RwLock::new(State::default());
-        let cx = Context {
-            action: "CreateTCPListeners",
-            state: &state,
-            now_seconds: 0,
-            request_id: "r",
-        };
-        let params = |value: serde_json::Value| Parameters::Json(value);
-        let valid = serde_json::json!({
-            "ListenerName": "a", "Ports": [80], "Scheduler": "rr", "HealthCheck": 1,
-            "RealServerType": "IP", "ProxyId": "link-bjkpdum1"
-        });
-        let err = run(Handler::NotEmulated, &params(valid), &cx).unwrap_err();
-        assert_eq!(err.code, code::UNSUPPORTED_OPERATION);
-        assert!(
-            err.message
-                .contains("does not carry out CreateTCPListeners"),
-            "{}",
-            err.message
-        );
-        let err = run(
-            Handler::NotEmulated,
-            &params(serde_json::json!({"X": 1})),
-            &cx,
+    fn the_model_binds_every_action_with_documented_codes_only() {
+        let model = crate::model::Model::builtin();
+        let problems = model.check_against(gaap::ACTIONS, &documented_codes);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn requests_reach_the_engine_as_json_with_numbers_read_back() {
+        let flat = Parameters::Flat(std::borrow::Cow::Owned(vec![
+            ("ListenerName".into(), "a".into()),
+            ("Ports.0".into(), "80".into()),
+            ("Scheduler".into(), "rr".into()),
+            ("HealthCheck".into(), "1".into()),
+            ("RealServerType".into(), "IP".into()),
+            ("ProxyId".into(), "link-bjkpdum1".into()),
+        ]));
+        let json = decode_to_json("CreateTCPListeners", &flat).unwrap();
+        assert_eq!(json["Ports"], serde_json::json!([80]));
+        assert_eq!(json["HealthCheck"], serde_json::json!(1));
+        assert_eq!(json["ProxyId"], serde_json::json!("link-bjkpdum1"));
+        let err = decode_to_json(
+            "CreateTCPListeners",
+            &Parameters::Json(serde_json::json!({"X": 1})),
         )
         .unwrap_err();
         assert_eq!(err.code, code::UNKNOWN_PARAMETER);
-        assert_eq!(state.read().unwrap().listener_count(), 0);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -53,6 +54,12 @@ pub const GROUP_STATUSES: &[&str] = &[
     "CLOSED",
     "CHANGING",
 ];
+
+/// How long a transition takes on the emulator's clock unless the config says otherwise
+/// (`CREATING` → `RUNNING`, listener status 1 → 0, `CLOSING` → `CLOSED`, ...): long enough for a
+/// polling client to see the transitional status, short enough for a demo. The emulator's
+/// choice: real transitions take from seconds (listeners) to minutes (proxies).
+pub const DEFAULT_TRANSITION_TIME: Duration = Duration::from_secs(3);
 
 /// A key pair the emulator accepts.
 #[derive(Clone, PartialEq, Eq)]
@@ -171,6 +178,11 @@ pub struct Config {
     pub throttling: Throttling,
     /// What "now" is.
     pub clock: Clock,
+    /// How long every timed transition takes on [`clock`](Config::clock) (zero: at once).
+    pub transition_time: Duration,
+    /// A saved account to start from ([`Emulator::export_state`](crate::Emulator::export_state)),
+    /// loaded after the fixtures; `None`: the fixtures alone.
+    pub state: Option<serde_json::Value>,
 }
 
 impl Default for Config {
@@ -217,6 +229,8 @@ impl Config {
             ],
             throttling: Throttling::Documented,
             clock: Clock::system(),
+            transition_time: DEFAULT_TRANSITION_TIME,
+            state: None,
         }
     }
 
@@ -258,6 +272,8 @@ impl Config {
     ///   ],
     ///   "groups": [{ "id": "lg-5anbbou5", "status": "CREATING" }],
     ///   "throttling": "documented",
+    ///   "transition_seconds": 3,
+    ///   "state": { "format": 1, "resources": [] },
     ///   "listen": "127.0.0.1:9000"
     /// }
     /// ```
@@ -272,6 +288,9 @@ impl Config {
     ///   `reserved_ports` (default none).
     /// - `throttling`: `"documented"`, `"off"`, or a number of requests per second for every
     ///   action (see [`Throttling`]).
+    /// - `transition_seconds`: how long each timed transition takes (default
+    ///   [`DEFAULT_TRANSITION_TIME`]).
+    /// - `state`: a saved account (see `STATE.md`), loaded after the fixtures.
     /// - `listen`: the address (the binary's `--listen` wins over it).
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let file: FileConfig =
@@ -283,6 +302,12 @@ impl Config {
         };
         if let Some(listen) = file.listen {
             config.listen = listen;
+        }
+        if let Some(seconds) = file.transition_seconds {
+            config.transition_time = transition_time(seconds)?;
+        }
+        if let Some(state) = file.state {
+            config.state = Some(state);
         }
         if let Some(throttling) = file.throttling {
             config.throttling = throttling.into_throttling()?;
@@ -338,6 +363,20 @@ impl Config {
         self
     }
 
+    /// Makes every timed transition take `time` on the emulator's clock; `Duration::ZERO`
+    /// settles them at once (for tests that do not look at transitional states).
+    pub fn with_transition_time(mut self, time: Duration) -> Self {
+        self.transition_time = time;
+        self
+    }
+
+    /// Starts from a saved account ([`Emulator::export_state`](crate::Emulator::export_state)),
+    /// loaded after the fixtures, whose resources it replaces.
+    pub fn with_state(mut self, state: serde_json::Value) -> Self {
+        self.state = Some(state);
+        self
+    }
+
     /// Reads time from `clock` (a [`ManualClock`](crate::ManualClock) for tests).
     pub fn with_clock(mut self, clock: impl Into<Clock>) -> Self {
         self.clock = clock.into();
@@ -388,6 +427,13 @@ impl Config {
                 }
             }
         }
+        if let Some(state) = &self.state {
+            let mut probe =
+                crate::state::State::empty(crate::model::Model::builtin(), self.clock.clone(), 0);
+            probe
+                .load(state)
+                .map_err(|err| Error::Config(format!("state: {err}")))?;
+        }
         if self.throttling == Throttling::PerSecond(0) {
             return Err(Error::Config(
                 "throttling: 0 requests per second would refuse everything; use \"off\" for no limit"
@@ -411,6 +457,10 @@ struct FileConfig {
     groups: Vec<FileFixture>,
     #[serde(default)]
     throttling: Option<FileThrottling>,
+    #[serde(default)]
+    transition_seconds: Option<f64>,
+    #[serde(default)]
+    state: Option<serde_json::Value>,
     #[serde(default)]
     listen: Option<SocketAddr>,
 }
@@ -465,6 +515,15 @@ impl FileThrottling {
             FileThrottling::Name(name) => parse_throttling(&name),
         }
     }
+}
+
+/// A number of seconds as a transition time (the binary's `--transition-time`).
+pub fn transition_time(seconds: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        Error::Config(format!(
+            "transition time {seconds}: expected a number of seconds, 0 or more"
+        ))
+    })
 }
 
 /// Reads `documented`, `off` or a number of requests per second (the binary's `--throttle`).

@@ -1,6 +1,6 @@
-//! The answers of the API: `{"Response": {..., "RequestId": "..."}}` for a success,
-//! `{"Response": {"Error": {"Code": "...", "Message": "..."}, "RequestId": "..."}}` for an error,
-//! both with HTTP status 200, as Tencent Cloud API 3.0 answers.
+//! The error answers of the API: `{"Response": {"Error": {"Code": "...", "Message": "..."},
+//! "RequestId": "..."}}` with HTTP status 200, as Tencent Cloud API 3.0 answers (successes are
+//! written by the engine, `{"Response": {..., "RequestId": "..."}}`).
 
 use serde::Serialize;
 
@@ -36,15 +36,8 @@ pub(crate) mod code {
     pub const REQUEST_LIMIT_EXCEEDED: &str = "RequestLimitExceeded";
     pub const REQUEST_SIZE_LIMIT_EXCEEDED: &str = "RequestSizeLimitExceeded";
     pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
-    pub const UNSUPPORTED_OPERATION: &str = "UnsupportedOperation";
     pub const INTERNAL_ERROR: &str = "InternalError";
     pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
-    pub const PROXY_NOT_RUNNING: &str = "FailedOperation.ProxyStatusNotInRuning";
-    pub const INSTANCE_NOT_RUNNING: &str = "FailedOperation.InstanceStatusNotInRuning";
-    pub const GROUP_NOT_RUNNING: &str = "FailedOperation.GroupStatusNotInRuning";
-    pub const DUPLICATED_LISTENER_PORT: &str = "InvalidParameterValue.DuplicatedListenerPort";
-    pub const INVALID_LISTENER_PORT: &str = "InvalidParameterValue.InvalidListenerPort";
-    pub const LIMIT_NUM_OF_LISTENER: &str = "FailedOperation.LimitNumofListener";
 }
 
 #[derive(Serialize)]
@@ -82,17 +75,6 @@ pub(crate) fn error_body(error: &ApiError, request_id: &str) -> Vec<u8> {
     };
     // Serializing strings into a Vec cannot fail.
     serde_json::to_vec(&envelope).unwrap_or_default()
-}
-
-/// The body of a successful answer: the typed response (which carries its `RequestId`) in the
-/// envelope.
-pub(crate) fn success_body<T: Serialize>(response: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(&Envelope { response }).map_err(|err| {
-        ApiError::new(
-            code::INTERNAL_ERROR,
-            format!("the emulator could not serialize its response: {err}"),
-        )
-    })
 }
 
 #[cfg(test)]

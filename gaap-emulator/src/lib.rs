@@ -2,9 +2,11 @@
 //!
 //! It speaks the protocol as the real endpoint does (TC3-HMAC-SHA256 and legacy
 //! HmacSHA1/HmacSHA256 signatures; POST with a JSON body, GET with flattened parameters, POST
-//! with a form body; the `{"Response": {...}}` envelope), keeps state with the documented
-//! semantics of `CreateTCPListeners`, `DescribeTCPListeners` and `DeleteListeners`, enforces
-//! the documented rate limits, and fails on demand the way networks fail ([`Fault`]).
+//! with a form body; the `{"Response": {...}}` envelope), carries out all 102 actions on an
+//! account it keeps, from a resource model (`MODEL.md`: data executed by one engine), moves
+//! resources through their documented states on its [`Clock`], exports and loads the account
+//! as JSON (`STATE.md`), enforces the documented rate limits, and fails on demand the way
+//! networks fail ([`Fault`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), gaap_emulator::Error> {
@@ -37,8 +39,8 @@
 //!    `MissingParameter`, `InvalidParameter` (wrong type, malformed flattened key, both of
 //!    `ProxyId` and `GroupId`), `InvalidParameterValue` (undocumented enum value, and every
 //!    violation of a documented constraint, named by parameter path and rule);
-//! 7. the action itself. Every action of the SDK is known and goes through all of the above;
-//!    the three listener actions are carried out, the others answer `UnsupportedOperation`.
+//! 7. the action itself, as the model binds it (`COVERAGE.md` lists what each does), its
+//!    errors chosen among the action's documented codes.
 //!
 //! An injected [`Fault`] comes before all of these: the rule is picked as soon as the body is
 //! read, by the action name when the request has one.
@@ -53,8 +55,14 @@
 mod actions;
 mod clock;
 mod config;
+mod coverage;
+mod custom;
+mod engine;
 mod error;
 mod fault;
+mod model;
+#[cfg(test)]
+mod model_check;
 mod protocol;
 mod server;
 mod state;
@@ -70,9 +78,11 @@ use tokio::task::JoinHandle;
 
 pub use clock::{Clock, ManualClock};
 pub use config::{
-    BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA, EXAMPLE_SECRET_ID,
-    EXAMPLE_SECRET_KEY, Fixture, GROUP_STATUSES, PROXY_STATUSES, Throttling, parse_throttling,
+    BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA, DEFAULT_TRANSITION_TIME,
+    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, GROUP_STATUSES, PROXY_STATUSES, Throttling,
+    parse_throttling, transition_time,
 };
+pub use coverage::{ActionCoverage, coverage, model_problems, resource_kinds};
 pub use fault::{Fault, FaultRule, Faults};
 pub use protocol::MAX_CLOCK_SKEW_SECONDS;
 pub use state::{Listener, TargetKind};
@@ -181,22 +191,66 @@ impl Emulator {
 
     /// One listener, by id.
     pub fn listener(&self, listener_id: &str) -> Option<Listener> {
-        self.state().listener(listener_id).cloned()
+        self.state().listener(listener_id)
     }
 
-    /// The status of a proxy or group (`RUNNING`...), `None` for an unknown id.
+    /// Every resource of a kind of the model (`proxy`, `group`, `tcp_listener`, `rule`,
+    /// `certificate`, ...: see `MODEL.md`), in creation order, each as
+    /// `{"kind", "id", "parent", "fields", "pending"}` (the format of an exported state's
+    /// resources).
+    pub fn resources(&self, kind: &str) -> Vec<serde_json::Value> {
+        let state = self.settled();
+        state
+            .all_of(kind)
+            .filter_map(|r| serde_json::to_value(r).ok())
+            .collect()
+    }
+
+    /// One resource by id, as [`resources`](Emulator::resources) shows it.
+    pub fn resource(&self, id: &str) -> Option<serde_json::Value> {
+        let state = self.settled();
+        state.get(id).and_then(|r| serde_json::to_value(r).ok())
+    }
+
+    /// The whole account as JSON (the format is in `STATE.md`): load it with
+    /// [`load_state`](Emulator::load_state), [`Config::with_state`] or the binary's `--state`.
+    pub fn export_state(&self) -> serde_json::Value {
+        self.settled().export()
+    }
+
+    /// Replaces the whole account with a saved one; on error (the message names what is wrong)
+    /// nothing changes.
+    pub fn load_state(&self, state: &serde_json::Value) -> Result<(), Error> {
+        actions_write(&self.shared.state)
+            .load(state)
+            .map_err(|err| Error::Config(format!("state: {err}")))
+    }
+
+    /// Moves the emulator's clock forward, when it is a [`ManualClock`]; `false` (and nothing
+    /// moves) on the system clock. Transitions due by then settle at the next request.
+    pub fn advance(&self, by: std::time::Duration) -> bool {
+        match self.shared.clock.as_manual() {
+            Some(manual) => {
+                manual.advance(by);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The status of a resource (a proxy's or group's `Status`, a listener's `ListenerStatus`,
+    /// ...), as text, `None` for an unknown id.
     pub fn status(&self, proxy_or_group_id: &str) -> Option<String> {
-        self.state().status(proxy_or_group_id).map(str::to_owned)
+        let state = self.settled();
+        let r = state.get(proxy_or_group_id)?;
+        let field = &state.model.resources[&r.kind].status.as_ref()?.field;
+        r.fields.get(field).map(engine::as_text)
     }
 
-    /// Changes the status of a proxy or group (any text; only `RUNNING` accepts listeners).
-    /// Returns whether the id exists.
+    /// Changes the status of a proxy or group (any text; only `RUNNING` accepts listeners), at
+    /// once and for good (no transition follows). Returns whether the id exists.
     pub fn set_status(&self, proxy_or_group_id: &str, status: &str) -> bool {
-        self.shared
-            .state
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .set_status(proxy_or_group_id, status)
+        actions_write(&self.shared.state).set_status_now(proxy_or_group_id, status)
     }
 
     /// How many requests named `action` (`X-TC-Action` or `Action`) it has received, whatever
@@ -216,8 +270,21 @@ impl Emulator {
     }
 
     fn state(&self) -> std::sync::RwLockReadGuard<'_, state::State> {
-        actions::read_lock(&self.shared.state)
+        self.settled()
     }
+
+    /// The state with the transitions due by now settled.
+    fn settled(&self) -> std::sync::RwLockReadGuard<'_, state::State> {
+        let now = self.shared.clock.now_unix_nanos();
+        if engine::read_lock(&self.shared.state).has_due(now) {
+            actions_write(&self.shared.state).settle(now);
+        }
+        engine::read_lock(&self.shared.state)
+    }
+}
+
+fn actions_write(state: &RwLock<state::State>) -> std::sync::RwLockWriteGuard<'_, state::State> {
+    engine::write_lock(state)
 }
 
 impl Drop for Emulator {

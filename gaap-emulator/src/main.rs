@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use gaap_emulator::{Config, EXAMPLE_SECRET_ID, Emulator, parse_throttling};
+use gaap_emulator::{Config, EXAMPLE_SECRET_ID, Emulator, parse_throttling, transition_time};
 
 /// A local Tencent Cloud GAAP endpoint: checks signatures (TC3 and legacy), keeps proxies, groups
 /// and listeners, enforces the documented rate limits.
@@ -28,6 +28,16 @@ struct Args {
     /// second for every action. Overrides the config file.
     #[arg(long, value_name = "MODE")]
     throttle: Option<String>,
+
+    /// Seconds each timed transition takes (CREATING → RUNNING, listener status 1 → 0, ...);
+    /// 0 settles them at once. [default: 3, or the config's]
+    #[arg(long, value_name = "SECONDS")]
+    transition_time: Option<f64>,
+
+    /// Keep the account in this JSON file: loaded at start when it exists, written back when
+    /// the emulator stops (Ctrl-C). The format is in gaap-emulator/STATE.md.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 
     /// Log every request (action, code, request id; never keys or bodies).
     #[arg(short, long)]
@@ -65,6 +75,21 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(throttle) = &args.throttle {
         config.throttling = parse_throttling(throttle)?;
     }
+    if let Some(seconds) = args.transition_time {
+        config.transition_time = transition_time(seconds)?;
+    }
+    if let Some(path) = &args.state {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let saved = serde_json::from_str(&text)
+                    .map_err(|err| format!("{}: {err}", path.display()))?;
+                config.state = Some(saved);
+            }
+            // A new file: start from the fixtures, and write it at the end.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(format!("{}: {err}", path.display()).into()),
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -90,7 +115,25 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         );
         tokio::signal::ctrl_c().await?;
         tracing::info!("stopping");
+        if let Some(path) = &args.state {
+            save_state(path, &emulator.export_state())?;
+            tracing::info!(path = %path.display(), "state saved");
+        }
         emulator.shutdown().await;
         Ok(())
     })
+}
+
+/// Writes the state next to `path`, then renames it over `path`, so a crash mid-write never
+/// leaves half a file.
+fn save_state(
+    path: &std::path::Path,
+    state: &serde_json::Value,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, serde_json::to_vec_pretty(state)?)?;
+    std::fs::rename(&temporary, path)?;
+    Ok(())
 }

@@ -1,15 +1,24 @@
-//! The emulated account: proxies, proxy groups and their listeners, with the documented
-//! semantics of creating, listing and deleting TCP listeners.
+//! The emulated account: every resource of the model, as JSON fields under its id, with its
+//! parent, its children in creation order, and the transition it is going through.
 //!
-//! One `RwLock` guards everything: a create checks the target, its ports and its quota and
-//! inserts its listeners under one write lock, so two requests racing for one port cannot both
-//! win. Reads (describe, inspection) share the lock. Every operation is a few map lookups, so the
-//! lock is held for microseconds.
+//! One `RwLock` guards it (in [`crate::server::Shared`]): an action checks everything it needs
+//! and then changes the state under one write lock, so two requests racing for one port cannot
+//! both win, and a failed action leaves nothing behind. Reads share the lock.
+//!
+//! Time: a transitional status (`CREATING`) is given a deadline on the emulator's clock; a
+//! request that comes after the earliest deadline first settles every transition due (under the
+//! write lock), so every answer shows the state as of its own time.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicI64, Ordering};
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::clock::Clock;
 use crate::config::{Config, Fixture};
-use crate::error::{ApiError, code};
+use crate::model::{IdFormat, Model};
 
 /// Whether an id names a proxy or a proxy group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,15 +29,6 @@ pub enum TargetKind {
     Group,
 }
 
-impl TargetKind {
-    fn noun(self) -> &'static str {
-        match self {
-            TargetKind::Proxy => "proxy",
-            TargetKind::Group => "proxy group",
-        }
-    }
-}
-
 /// A listener as the emulator holds it: plain data, for tests to inspect
 /// ([`Emulator::listeners_on`](crate::Emulator::listeners_on)).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,14 +37,14 @@ pub struct Listener {
     pub listener_id: String,
     pub listener_name: String,
     pub port: u16,
-    /// `TCP`.
+    /// `TCP`, `UDP`, `HTTP` or `HTTPS`.
     pub protocol: String,
     /// The proxy or group the listener belongs to.
     pub owner_id: String,
     pub owner_kind: TargetKind,
-    /// `rr`, `wrr`, `lc` or `lrtt`.
+    /// `rr`, `wrr`, `lc` or `lrtt` (empty for HTTP and HTTPS listeners).
     pub scheduler: String,
-    /// `IP` or `DOMAIN`.
+    /// `IP` or `DOMAIN` (empty for HTTP and HTTPS listeners).
     pub real_server_type: String,
     /// 1 when health checks are on.
     pub health_check: u64,
@@ -60,452 +60,627 @@ pub struct Listener {
     pub create_time: i64,
 }
 
-/// What the emulator fills in when a create leaves a health check parameter out. The
-/// emulator's choice: the documentation gives no defaults.
-pub(crate) mod defaults {
-    pub const DELAY_LOOP: u64 = 5;
-    pub const CONNECT_TIMEOUT: u64 = 2;
-    pub const HEALTHY_THRESHOLD: u64 = 3;
-    pub const UNHEALTHY_THRESHOLD: u64 = 3;
-    pub const DESCRIBE_LIMIT: u64 = 20;
+/// The kinds of listener in the model.
+pub(crate) const LISTENER_KINDS: &[&str] = &[
+    "tcp_listener",
+    "udp_listener",
+    "http_listener",
+    "https_listener",
+];
+
+/// One resource.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Resource {
+    pub kind: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub fields: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
 }
 
-struct Target {
-    kind: TargetKind,
-    status: String,
-    quota: u32,
-    reserved_ports: Vec<u16>,
-    /// Port → listener id.
-    ports: HashMap<u16, String>,
-    /// Listener ids in creation order.
-    listeners: Vec<String>,
+/// A transition under way: `field` becomes `to` at `at` (unix nanoseconds of the emulator's
+/// clock); `to` null removes the resource.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Pending {
+    pub field: String,
+    pub to: Value,
+    pub at: i64,
 }
 
-#[derive(Default)]
 pub(crate) struct State {
-    targets: HashMap<String, Target>,
-    listeners: HashMap<String, Listener>,
+    pub model: &'static Model,
+    resources: HashMap<String, Resource>,
+    /// Parent id → children ids, in creation order.
+    children: HashMap<String, Vec<String>>,
+    /// Kind → creation number → id: every resource of a kind, in creation order.
+    by_kind: HashMap<String, BTreeMap<u64, String>>,
+    /// Id → creation number.
+    order: HashMap<String, u64>,
+    next_order: u64,
+    next_sequence: HashMap<String, u64>,
+    /// Deadlines of the pending transitions, earliest first (stale entries are skipped).
+    due: BinaryHeap<Reverse<(i64, String)>>,
+    /// The earliest deadline, readable without the lock (`i64::MAX`: none).
+    earliest: AtomicI64,
+    pub transition_nanos: i64,
+    pub clock: Clock,
 }
 
-/// The filters of `DescribeTCPListeners`.
-pub(crate) struct ListenerQuery<'a> {
-    pub owner: Option<(TargetKind, &'a str)>,
-    pub listener_id: Option<&'a str>,
-    pub listener_name: Option<&'a str>,
-    pub port: Option<u64>,
-    pub search: Option<&'a str>,
-    pub offset: u64,
-    pub limit: u64,
-}
-
-/// The outcome of `DeleteListeners`, in the documented three lists.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Deletion {
-    pub failed: Vec<String>,
-    pub succeeded: Vec<String>,
-    pub invalid: Vec<String>,
+/// The state as exported: every resource in creation order, and the id counters.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exported {
+    format: u32,
+    resources: Vec<Resource>,
+    #[serde(default)]
+    sequences: BTreeMap<String, u64>,
 }
 
 impl State {
+    pub fn empty(model: &'static Model, clock: Clock, transition_nanos: i64) -> Self {
+        State {
+            model,
+            resources: HashMap::new(),
+            children: HashMap::new(),
+            by_kind: HashMap::new(),
+            order: HashMap::new(),
+            next_order: 0,
+            next_sequence: HashMap::new(),
+            due: BinaryHeap::new(),
+            earliest: AtomicI64::new(i64::MAX),
+            transition_nanos,
+            clock,
+        }
+    }
+
+    /// The account a config describes: its proxies and groups, then its saved state.
     pub fn from_config(config: &Config) -> Self {
-        let mut state = State::default();
-        let fixtures = config
-            .proxies
+        let nanos = i64::try_from(config.transition_time.as_nanos()).unwrap_or(i64::MAX);
+        let mut state = State::empty(Model::builtin(), config.clock.clone(), nanos);
+        let now = config.clock.now_unix_seconds();
+        for (kind, fixture) in config
+            .groups
             .iter()
-            .map(|f| (TargetKind::Proxy, f))
-            .chain(config.groups.iter().map(|f| (TargetKind::Group, f)));
-        for (kind, fixture) in fixtures {
-            let Fixture {
-                id,
-                status,
-                listener_quota,
-                reserved_ports,
-            } = fixture;
-            state.targets.insert(
-                id.clone(),
-                Target {
-                    kind,
-                    status: status.clone(),
-                    quota: *listener_quota,
-                    reserved_ports: reserved_ports.clone(),
-                    ports: HashMap::new(),
-                    listeners: Vec::new(),
-                },
-            );
+            .map(|f| ("group", f))
+            .chain(config.proxies.iter().map(|f| ("proxy", f)))
+        {
+            state.insert_fixture(kind, fixture, now);
+        }
+        if let Some(saved) = &config.state
+            && let Err(err) = state.load(saved)
+        {
+            // `Config::check` loads it first; a state that fails here failed there.
+            tracing::error!(%err, "the saved state could not be loaded");
         }
         state
     }
 
-    fn target(&self, kind: TargetKind, id: &str) -> Result<&Target, ApiError> {
-        self.targets
-            .get(id)
-            .filter(|t| t.kind == kind)
-            .ok_or_else(|| not_found(kind, id))
+    fn insert_fixture(&mut self, kind: &str, fixture: &Fixture, now: i64) {
+        let mut fields = self.defaults(kind);
+        if let Some(status) = &self.model.resources[kind].status {
+            fields.insert(status.field.clone(), Value::from(fixture.status.clone()));
+        }
+        let name = if kind == "proxy" {
+            "ProxyName"
+        } else {
+            "GroupName"
+        };
+        fields.insert(name.into(), Value::from(fixture.id.clone()));
+        fields.insert("CreateTime".into(), Value::from(now));
+        fields.insert("ListenerQuota".into(), Value::from(fixture.listener_quota));
+        fields.insert(
+            "ReservedPorts".into(),
+            Value::from(fixture.reserved_ports.clone()),
+        );
+        self.insert(kind, fixture.id.clone(), None, fields);
     }
 
-    /// `CreateTCPListeners`: one listener per port, all or none. `prototype` carries every field
-    /// but the id, the port and the real server port.
-    pub fn create_listeners(
-        &mut self,
-        kind: TargetKind,
-        owner_id: &str,
-        ports: &[u16],
-        real_server_ports: &[u64],
-        prototype: &Listener,
-        mut new_id: impl FnMut() -> String,
-    ) -> Result<Vec<String>, ApiError> {
-        let target = self.target(kind, owner_id)?;
-        if target.status != "RUNNING" {
-            let code = match kind {
-                TargetKind::Proxy => code::PROXY_NOT_RUNNING,
-                TargetKind::Group => code::GROUP_NOT_RUNNING,
-            };
-            return Err(not_running(code, kind, owner_id, &target.status));
-        }
-        if let Some(port) = ports.iter().find(|p| target.reserved_ports.contains(p)) {
-            return Err(ApiError::new(
-                code::INVALID_LISTENER_PORT,
-                format!(
-                    "port {port} is not available on {} `{owner_id}`",
-                    kind.noun()
-                ),
-            ));
-        }
-        if let Some(port) = ports.iter().find(|p| target.ports.contains_key(p)) {
-            return Err(ApiError::new(
-                code::DUPLICATED_LISTENER_PORT,
-                format!(
-                    "{} `{owner_id}` already has listener `{}` on port {port}",
-                    kind.noun(),
-                    target.ports[port]
-                ),
-            ));
-        }
-        let after = target.listeners.len() + ports.len();
-        if after > target.quota as usize {
-            return Err(ApiError::new(
-                code::LIMIT_NUM_OF_LISTENER,
-                format!(
-                    "{} `{owner_id}` holds {} listeners; {} more would exceed its quota of {}",
-                    kind.noun(),
-                    target.listeners.len(),
-                    ports.len(),
-                    target.quota
-                ),
-            ));
-        }
+    /// The default fields of a kind, its id fields left empty.
+    pub fn defaults(&self, kind: &str) -> Map<String, Value> {
+        self.model.resources[kind].fields.clone()
+    }
 
-        let mut ids = Vec::with_capacity(ports.len());
-        for (index, &port) in ports.iter().enumerate() {
-            let id = loop {
-                let candidate = new_id();
-                if !self.listeners.contains_key(&candidate) && !ids.contains(&candidate) {
+    /// Adds a resource; its id fields and parent field are set here.
+    pub fn insert(
+        &mut self,
+        kind: &str,
+        id: String,
+        parent: Option<String>,
+        mut fields: Map<String, Value>,
+    ) {
+        let def = &self.model.resources[kind];
+        let id_value = match def.id {
+            IdFormat::Sequence { .. } => id
+                .parse::<u64>()
+                .map_or(Value::from(id.clone()), Value::from),
+            _ => Value::from(id.clone()),
+        };
+        for f in &def.id_fields {
+            fields.insert(f.clone(), id_value.clone());
+        }
+        let order = self.next_order;
+        self.next_order += 1;
+        if let Some(parent) = &parent {
+            self.children
+                .entry(parent.clone())
+                .or_default()
+                .push(id.clone());
+        }
+        self.by_kind
+            .entry(kind.to_owned())
+            .or_default()
+            .insert(order, id.clone());
+        self.order.insert(id.clone(), order);
+        self.resources.insert(
+            id.clone(),
+            Resource {
+                kind: kind.to_owned(),
+                id,
+                parent,
+                fields,
+                pending: None,
+            },
+        );
+    }
+
+    /// A fresh id for a resource of `kind`.
+    pub fn new_id(&mut self, kind: &str) -> String {
+        match &self.model.resources[kind].id {
+            IdFormat::Random { prefix, length } => loop {
+                let candidate = random_id(prefix, *length);
+                if !self.resources.contains_key(&candidate) {
                     break candidate;
                 }
-            };
-            let listener = Listener {
-                listener_id: id.clone(),
-                port,
-                real_server_port: real_server_ports.get(index).copied(),
-                ..prototype.clone()
-            };
-            self.listeners.insert(id.clone(), listener);
-            ids.push(id);
+            },
+            IdFormat::Sequence { start } => {
+                let next = self.next_sequence.entry(kind.to_owned()).or_insert(*start);
+                loop {
+                    let candidate = next.to_string();
+                    *next += 1;
+                    if !self.resources.contains_key(&candidate) {
+                        break candidate;
+                    }
+                }
+            }
+            IdFormat::Uuid => uuid::Uuid::new_v4().to_string(),
         }
-        let target = self
-            .targets
-            .get_mut(owner_id)
-            .expect("the target was found above, under the same lock");
-        for (id, &port) in ids.iter().zip(ports) {
-            target.ports.insert(port, id.clone());
-            target.listeners.push(id.clone());
-        }
-        Ok(ids)
     }
 
-    /// `DescribeTCPListeners`: the total number of matches and the requested page.
-    pub fn describe_listeners(
-        &self,
-        query: &ListenerQuery<'_>,
-    ) -> Result<(u64, Vec<&Listener>), ApiError> {
-        let candidates: Box<dyn Iterator<Item = &Listener>> = match (query.owner, query.listener_id)
-        {
-            (Some((kind, id)), _) => {
-                let target = self.target(kind, id)?;
-                Box::new(
-                    target
-                        .listeners
-                        .iter()
-                        .filter_map(|id| self.listeners.get(id)),
-                )
-            }
-            (None, Some(id)) => Box::new(self.listeners.get(id).into_iter()),
-            // The spec's rules make one of the three required; an empty answer otherwise.
-            (None, None) => Box::new(std::iter::empty()),
+    pub fn get(&self, id: &str) -> Option<&Resource> {
+        self.resources.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Resource> {
+        self.resources.get_mut(id)
+    }
+
+    /// The children of `id` of any kind, in creation order.
+    pub fn children_of<'s>(&'s self, id: &str) -> impl Iterator<Item = &'s Resource> + 's {
+        self.children
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.resources.get(c))
+    }
+
+    /// Every resource of `kind`, in creation order.
+    pub fn all_of<'s>(&'s self, kind: &str) -> impl Iterator<Item = &'s Resource> + 's {
+        self.by_kind
+            .get(kind)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter_map(|id| self.resources.get(id))
+    }
+
+    pub fn count_of(&self, kind: &str) -> usize {
+        self.by_kind.get(kind).map_or(0, BTreeMap::len)
+    }
+
+    /// The creation number of a resource (for ordering several kinds together).
+    pub fn order_of(&self, id: &str) -> u64 {
+        self.order.get(id).copied().unwrap_or(u64::MAX)
+    }
+
+    /// Removes a resource and everything under it.
+    pub fn remove(&mut self, id: &str) {
+        let Some(resource) = self.resources.remove(id) else {
+            return;
         };
-        let matches: Vec<&Listener> = candidates
-            .filter(|l| query.listener_id.is_none_or(|id| l.listener_id == id))
-            .filter(|l| {
-                query
-                    .listener_name
-                    .is_none_or(|name| l.listener_name == name)
-            })
-            .filter(|l| query.port.is_none_or(|port| u64::from(l.port) == port))
-            .filter(|l| {
-                query.search.is_none_or(|text| {
-                    l.listener_name.contains(text) || l.port.to_string().contains(text)
-                })
-            })
-            .collect();
-        let total = matches.len() as u64;
-        let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
-        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
-        let page = matches.into_iter().skip(offset).take(limit).collect();
-        Ok((total, page))
+        if let Some(children) = self.children.remove(id) {
+            for child in children {
+                self.remove(&child);
+            }
+        }
+        if let Some(parent) = &resource.parent
+            && let Some(siblings) = self.children.get_mut(parent)
+        {
+            siblings.retain(|s| s != id);
+        }
+        if let Some(order) = self.order.remove(id)
+            && let Some(of_kind) = self.by_kind.get_mut(&resource.kind)
+        {
+            of_kind.remove(&order);
+        }
     }
 
-    /// `DeleteListeners`: removes the listeners of `owner_id` among `ids`; ids that do not exist
-    /// or belong elsewhere are "invalid", as documented.
-    pub fn delete_listeners(
-        &mut self,
-        kind: TargetKind,
-        owner_id: &str,
-        ids: &[String],
-    ) -> Result<Deletion, ApiError> {
-        let target = self.target(kind, owner_id)?;
-        if target.status != "RUNNING" {
-            let code = match kind {
-                TargetKind::Proxy => code::INSTANCE_NOT_RUNNING,
-                TargetKind::Group => code::GROUP_NOT_RUNNING,
-            };
-            return Err(not_running(code, kind, owner_id, &target.status));
+    /// Sets a status field. A transitional value (one the model gives a transition, or one with
+    /// an explicit `then`) gets a deadline; with a zero transition time it settles at once.
+    pub fn set_status(&mut self, id: &str, field: &str, value: Value, then: Option<Value>) {
+        let Some(resource) = self.resources.get(id) else {
+            return;
+        };
+        let then = then.or_else(|| {
+            let status = self.model.resources[&resource.kind].status.as_ref()?;
+            (status.field == field)
+                .then(|| status.transitions.iter().find(|t| t.from == value))
+                .flatten()
+                .map(|t| t.to.clone())
+        });
+        let Some(resource) = self.resources.get_mut(id) else {
+            return;
+        };
+        resource.fields.insert(field.to_owned(), value);
+        resource.pending = None;
+        let Some(to) = then else {
+            return;
+        };
+        if self.transition_nanos == 0 {
+            self.finish(id, field, to);
+            return;
         }
-        let mut outcome = Deletion::default();
-        for id in ids {
-            let belongs = self
-                .listeners
-                .get(id)
-                .is_some_and(|l| l.owner_id == owner_id && l.owner_kind == kind);
-            if !belongs {
-                outcome.invalid.push(id.clone());
-                continue;
-            }
-            if let Some(listener) = self.listeners.remove(id) {
-                let target = self
-                    .targets
-                    .get_mut(owner_id)
-                    .expect("the target was found above, under the same lock");
-                target.ports.remove(&listener.port);
-                target.listeners.retain(|l| l != id);
-                outcome.succeeded.push(id.clone());
-            }
-        }
-        Ok(outcome)
+        let at = self
+            .clock
+            .now_unix_nanos()
+            .saturating_add(self.transition_nanos);
+        resource.pending = Some(Pending {
+            field: field.to_owned(),
+            to,
+            at,
+        });
+        self.due.push(Reverse((at, id.to_owned())));
+        self.earliest.fetch_min(at, Ordering::AcqRel);
     }
+
+    fn finish(&mut self, id: &str, field: &str, to: Value) {
+        if to.is_null() {
+            self.remove(id);
+        } else {
+            // A settled status may itself be transitional (DESTROYING → gone is one step; the
+            // model has no chains, but nothing forbids them).
+            self.set_status(id, field, to, None);
+        }
+    }
+
+    /// Whether a transition may be due at `now` (cheap, without the write lock).
+    pub fn has_due(&self, now: i64) -> bool {
+        self.earliest.load(Ordering::Acquire) <= now
+    }
+
+    /// Settles every transition due at `now`.
+    pub fn settle(&mut self, now: i64) {
+        while let Some(Reverse((at, _))) = self.due.peek() {
+            if *at > now {
+                break;
+            }
+            let Some(Reverse((at, id))) = self.due.pop() else {
+                break;
+            };
+            let Some(resource) = self.resources.get_mut(&id) else {
+                continue;
+            };
+            match &resource.pending {
+                Some(p) if p.at == at => {
+                    let Pending { field, to, .. } = resource
+                        .pending
+                        .take()
+                        .unwrap_or_else(|| unreachable!("matched just above"));
+                    self.finish(&id, &field, to);
+                }
+                // Replaced by a later change: that one has its own entry.
+                _ => {}
+            }
+        }
+        let next = self.due.peek().map_or(i64::MAX, |Reverse((at, _))| *at);
+        self.earliest.store(next, Ordering::Release);
+    }
+
+    /// The state as JSON: see `STATE.md` (in the crate) for the format.
+    pub fn export(&self) -> Value {
+        let mut ids: Vec<(&u64, &String)> = self.order.iter().map(|(id, o)| (o, id)).collect();
+        ids.sort_unstable();
+        let exported = Exported {
+            format: 1,
+            resources: ids
+                .into_iter()
+                .filter_map(|(_, id)| self.resources.get(id).cloned())
+                .collect(),
+            sequences: self
+                .next_sequence
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+        };
+        serde_json::to_value(exported).unwrap_or(Value::Null)
+    }
+
+    /// Replaces the whole account with an exported one, after checking it: known kinds, unique
+    /// ids, parents that exist and are of a kind the model allows, known fields.
+    pub fn load(&mut self, saved: &Value) -> Result<(), String> {
+        let exported: Exported = serde_path_to_error::deserialize(saved)
+            .map_err(|err| format!("{}: {}", err.path(), err.inner()))?;
+        if exported.format != 1 {
+            return Err(format!("format {}: only 1 is known", exported.format));
+        }
+        let mut problems = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (i, r) in exported.resources.iter().enumerate() {
+            let at = format!("resources[{i}] ({})", r.id);
+            let Some(def) = self.model.resources.get(&r.kind) else {
+                problems.push(format!("{at}: unknown kind `{}`", r.kind));
+                continue;
+            };
+            if !seen.insert(r.id.as_str()) {
+                problems.push(format!("{at}: the id is given twice"));
+            }
+            for f in r.fields.keys() {
+                if !def.fields.contains_key(f) {
+                    problems.push(format!("{at}: `{f}` is not a field of {}", r.kind));
+                }
+            }
+            match &r.parent {
+                Some(parent) => {
+                    let parent_kind = exported
+                        .resources
+                        .iter()
+                        .take(i)
+                        .find(|p| &p.id == parent)
+                        .map(|p| p.kind.as_str());
+                    match parent_kind {
+                        None => problems.push(format!(
+                            "{at}: parent `{parent}` is not among the resources before it"
+                        )),
+                        Some(k) if !def.parents.iter().any(|p| p.kind == k) => {
+                            problems.push(format!("{at}: a {} cannot belong to a {k}", r.kind));
+                        }
+                        Some(_) => {}
+                    }
+                }
+                None if !def.parents.is_empty() && !def.parent_optional => {
+                    problems.push(format!("{at}: a {} needs a parent", r.kind));
+                }
+                None => {}
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+        let mut fresh = State::empty(self.model, self.clock.clone(), self.transition_nanos);
+        for r in exported.resources {
+            let Resource {
+                kind,
+                id,
+                parent,
+                fields,
+                pending,
+            } = r;
+            // Missing fields take their defaults: a hand-written state may be short.
+            let mut all = fresh.defaults(&kind);
+            all.extend(fields);
+            fresh.insert(&kind, id.clone(), parent, all);
+            if let Some(p) = pending {
+                fresh.due.push(Reverse((p.at, id.clone())));
+                fresh.earliest.fetch_min(p.at, Ordering::AcqRel);
+                if let Some(res) = fresh.resources.get_mut(&id) {
+                    res.pending = Some(p);
+                }
+            }
+        }
+        fresh.next_sequence = exported.sequences.into_iter().collect();
+        *self = fresh;
+        Ok(())
+    }
+
+    // ----- Views for the library's inspection API -----
 
     pub fn listener_count(&self) -> usize {
-        self.listeners.len()
+        LISTENER_KINDS.iter().map(|k| self.count_of(k)).sum()
     }
 
-    pub fn listener(&self, id: &str) -> Option<&Listener> {
-        self.listeners.get(id)
+    pub fn listener(&self, id: &str) -> Option<Listener> {
+        let r = self.resources.get(id)?;
+        LISTENER_KINDS
+            .contains(&r.kind.as_str())
+            .then(|| listener_of(r))
+            .flatten()
     }
 
     pub fn listeners_on(&self, owner_id: &str) -> Vec<Listener> {
-        self.targets
-            .get(owner_id)
-            .map(|t| {
-                t.listeners
-                    .iter()
-                    .filter_map(|id| self.listeners.get(id).cloned())
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.children_of(owner_id)
+            .filter(|r| LISTENER_KINDS.contains(&r.kind.as_str()))
+            .filter_map(listener_of)
+            .collect()
     }
 
-    pub fn status(&self, id: &str) -> Option<&str> {
-        self.targets.get(id).map(|t| t.status.as_str())
-    }
-
-    pub fn set_status(&mut self, id: &str, status: &str) -> bool {
-        match self.targets.get_mut(id) {
-            Some(target) => {
-                target.status = status.to_owned();
-                true
-            }
-            None => false,
+    pub fn set_status_now(&mut self, id: &str, status: &str) -> bool {
+        let Some(r) = self.resources.get(id) else {
+            return false;
+        };
+        let Some(def) = self.model.resources[&r.kind].status.as_ref() else {
+            return false;
+        };
+        let field = def.field.clone();
+        if let Some(r) = self.resources.get_mut(id) {
+            r.fields.insert(field, Value::from(status));
+            r.pending = None;
         }
+        true
     }
 }
 
-fn not_found(kind: TargetKind, id: &str) -> ApiError {
-    ApiError::new(
-        code::RESOURCE_NOT_FOUND,
-        format!("{} `{id}` does not exist", kind.noun()),
-    )
+fn listener_of(r: &Resource) -> Option<Listener> {
+    let f = &r.fields;
+    let text = |name: &str| f.get(name).and_then(Value::as_str).unwrap_or("").to_owned();
+    let unsigned = |name: &str| f.get(name).and_then(Value::as_u64).unwrap_or(0);
+    let signed = |name: &str| f.get(name).and_then(Value::as_i64).unwrap_or(0);
+    let group = text("GroupId");
+    let (owner_id, owner_kind) = if group.is_empty() {
+        (text("ProxyId"), TargetKind::Proxy)
+    } else {
+        (group, TargetKind::Group)
+    };
+    Some(Listener {
+        listener_id: r.id.clone(),
+        listener_name: text("ListenerName"),
+        port: u16::try_from(unsigned("Port")).ok()?,
+        protocol: text("Protocol"),
+        owner_id,
+        owner_kind,
+        scheduler: text("Scheduler"),
+        real_server_type: text("RealServerType"),
+        health_check: unsigned("HealthCheck"),
+        delay_loop: unsigned("DelayLoop"),
+        connect_timeout: unsigned("ConnectTimeout"),
+        real_server_port: f.get("RealServerPort").and_then(Value::as_u64),
+        client_ip_method: signed("ClientIPMethod"),
+        failover_switch: signed("FailoverSwitch"),
+        healthy_threshold: unsigned("HealthyThreshold"),
+        unhealthy_threshold: unsigned("UnhealthyThreshold"),
+        create_time: signed("CreateTime"),
+    })
 }
 
-fn not_running(code: &'static str, kind: TargetKind, id: &str, status: &str) -> ApiError {
-    ApiError::new(
-        code,
-        format!("{} `{id}` is {status}, not RUNNING", kind.noun()),
-    )
+/// `prefix` and `length` random characters of `[0-9a-z]`, as the API's ids look.
+pub(crate) fn random_id(prefix: &str, length: usize) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut id = String::with_capacity(prefix.len() + length);
+    id.push_str(prefix);
+    let mut random = uuid::Uuid::new_v4().as_u128();
+    for i in 0..length {
+        if i % 24 == 23 {
+            random = uuid::Uuid::new_v4().as_u128();
+        }
+        id.push(char::from(DIGITS[(random % 36) as usize]));
+        random /= 36;
+    }
+    id
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::ManualClock;
 
-    fn prototype(owner: &str, kind: TargetKind) -> Listener {
-        Listener {
-            listener_id: String::new(),
-            listener_name: "l".into(),
-            port: 0,
-            protocol: "TCP".into(),
-            owner_id: owner.into(),
-            owner_kind: kind,
-            scheduler: "rr".into(),
-            real_server_type: "IP".into(),
-            health_check: 1,
-            delay_loop: 5,
-            connect_timeout: 2,
-            real_server_port: None,
-            client_ip_method: 0,
-            failover_switch: 0,
-            healthy_threshold: 3,
-            unhealthy_threshold: 3,
-            create_time: 0,
-        }
-    }
+    const SECOND: i64 = 1_000_000_000;
 
-    fn ids() -> impl FnMut() -> String {
-        let mut n = 0;
-        move || {
-            n += 1;
-            format!("listener-{n:08}")
-        }
-    }
-
-    fn state() -> State {
-        State::from_config(
-            &Config::empty()
-                .with_proxy(Fixture::running("link-a").quota(3).reserve_ports([22]))
-                .with_group(Fixture::with_status("lg-b", "CLOSED")),
+    fn account(clock: &ManualClock, transition_nanos: i64) -> State {
+        State::empty(
+            Model::builtin(),
+            Clock::from(clock.clone()),
+            transition_nanos,
         )
     }
 
-    #[test]
-    fn creates_are_all_or_nothing_and_respect_ports_and_quota() {
-        let mut s = state();
-        let p = prototype("link-a", TargetKind::Proxy);
-        let mut next = ids();
-        let made = s
-            .create_listeners(
-                TargetKind::Proxy,
-                "link-a",
-                &[80, 443],
-                &[8080],
-                &p,
-                &mut next,
-            )
-            .unwrap();
-        assert_eq!(made, ["listener-00000001", "listener-00000002"]);
-        assert_eq!(s.listener(&made[0]).unwrap().real_server_port, Some(8080));
-        assert_eq!(s.listener(&made[1]).unwrap().real_server_port, None);
-        let err = |r: Result<Vec<String>, ApiError>| r.unwrap_err().code;
-        assert_eq!(
-            err(s.create_listeners(TargetKind::Proxy, "link-a", &[81, 443], &[], &p, &mut next)),
-            code::DUPLICATED_LISTENER_PORT
-        );
-        assert_eq!(
-            err(s.create_listeners(TargetKind::Proxy, "link-a", &[22], &[], &p, &mut next)),
-            code::INVALID_LISTENER_PORT
-        );
-        assert_eq!(
-            err(s.create_listeners(TargetKind::Proxy, "link-a", &[81, 82], &[], &p, &mut next)),
-            code::LIMIT_NUM_OF_LISTENER
-        );
-        assert_eq!(s.listener_count(), 2, "failed creates leave nothing behind");
-        assert_eq!(
-            err(s.create_listeners(TargetKind::Group, "link-a", &[81], &[], &p, &mut next)),
-            code::RESOURCE_NOT_FOUND,
-            "a proxy id is no group id"
-        );
-        assert_eq!(
-            err(s.create_listeners(TargetKind::Group, "lg-b", &[81], &[], &p, &mut next)),
-            code::GROUP_NOT_RUNNING
-        );
+    fn add(state: &mut State, kind: &str, parent: Option<&str>) -> String {
+        let id = state.new_id(kind);
+        let fields = state.defaults(kind);
+        state.insert(kind, id.clone(), parent.map(str::to_owned), fields);
+        id
     }
 
     #[test]
-    fn ids_that_collide_are_drawn_again() {
-        let mut s = state();
-        let p = prototype("link-a", TargetKind::Proxy);
-        let mut draws = ["listener-same", "listener-same", "listener-other"].into_iter();
-        let made = s
-            .create_listeners(TargetKind::Proxy, "link-a", &[1, 2], &[], &p, || {
-                draws.next().unwrap().to_owned()
-            })
-            .unwrap();
-        assert_eq!(made, ["listener-same", "listener-other"]);
+    fn transitions_settle_at_their_deadline_and_a_gone_resource_takes_its_children() {
+        let clock = ManualClock::at(1_700_000_000);
+        let mut s = account(&clock, 3 * SECOND);
+        let proxy = add(&mut s, "proxy", None);
+        let listener = add(&mut s, "tcp_listener", Some(&proxy));
+        s.set_status(&proxy, "Status", Value::from("CREATING"), None);
+        assert_eq!(s.get(&proxy).unwrap().fields["Status"], "CREATING");
+        let now = clock.now_unix_nanos();
+        assert!(!s.has_due(now));
+        clock.advance(std::time::Duration::from_secs(3));
+        assert!(s.has_due(clock.now_unix_nanos()));
+        s.settle(clock.now_unix_nanos());
+        assert_eq!(s.get(&proxy).unwrap().fields["Status"], "RUNNING");
+        assert!(!s.has_due(i64::MAX - 1));
+        // A later change replaces a pending one: only the last counts.
+        s.set_status(&proxy, "Status", Value::from("CLOSING"), None);
+        s.set_status(&proxy, "Status", Value::from("DESTROYING"), None);
+        clock.advance(std::time::Duration::from_secs(3));
+        s.settle(clock.now_unix_nanos());
+        assert!(s.get(&proxy).is_none() && s.get(&listener).is_none());
+        assert_eq!(s.count_of("tcp_listener"), 0);
     }
 
     #[test]
-    fn delete_sorts_ids_into_the_documented_lists_and_frees_ports() {
-        let mut s = state();
-        let p = prototype("link-a", TargetKind::Proxy);
-        let mut next = ids();
-        let made = s
-            .create_listeners(TargetKind::Proxy, "link-a", &[80], &[], &p, &mut next)
-            .unwrap();
-        let outcome = s
-            .delete_listeners(
-                TargetKind::Proxy,
-                "link-a",
-                &[made[0].clone(), "listener-nope".into(), made[0].clone()],
-            )
-            .unwrap();
-        assert_eq!(outcome.succeeded, made);
-        assert_eq!(
-            outcome.invalid,
-            ["listener-nope".to_owned(), made[0].clone()]
+    fn zero_transition_time_settles_at_once() {
+        let clock = ManualClock::at(0);
+        let mut s = account(&clock, 0);
+        let proxy = add(&mut s, "proxy", None);
+        s.set_status(&proxy, "Status", Value::from("CREATING"), None);
+        assert_eq!(s.get(&proxy).unwrap().fields["Status"], "RUNNING");
+        assert!(s.get(&proxy).unwrap().pending.is_none());
+    }
+
+    #[test]
+    fn an_exported_account_loads_back_the_same() {
+        let clock = ManualClock::at(1_700_000_000);
+        let mut s = account(&clock, SECOND);
+        let proxy = add(&mut s, "proxy", None);
+        let listener = add(&mut s, "tcp_listener", Some(&proxy));
+        s.set_status(&listener, "ListenerStatus", Value::from(1), None);
+        let dns_parent = add(&mut s, "global_domain", None);
+        let record = add(&mut s, "global_dns", Some(&dns_parent));
+        assert_eq!(record, "1000");
+        let exported = s.export();
+        let mut other = account(&clock, SECOND);
+        other.load(&exported).unwrap();
+        assert_eq!(other.export(), exported);
+        // The pending transition came along, and the sequence goes on.
+        clock.advance(std::time::Duration::from_secs(1));
+        other.settle(clock.now_unix_nanos());
+        assert_eq!(other.get(&listener).unwrap().fields["ListenerStatus"], 0);
+        assert_eq!(other.new_id("global_dns"), "1001");
+        assert_eq!(other.listeners_on(&proxy).len(), 1);
+    }
+
+    #[test]
+    fn a_bad_account_is_refused_whole_with_every_problem() {
+        let clock = ManualClock::at(0);
+        let mut s = account(&clock, 0);
+        let kept = add(&mut s, "proxy", None);
+        let err = s
+            .load(&serde_json::json!({"format": 1, "resources": [
+                {"kind": "rocket", "id": "r", "fields": {}},
+                {"kind": "tcp_listener", "id": "l", "fields": {"Colour": "red"}},
+                {"kind": "rule", "id": "x", "parent": "l", "fields": {}}
+            ]}))
+            .unwrap_err();
+        for expected in [
+            "unknown kind `rocket`",
+            "`Colour` is not a field of tcp_listener",
+            "a tcp_listener needs a parent",
+            "a rule cannot belong to a tcp_listener",
+        ] {
+            assert!(err.contains(expected), "{err}");
+        }
+        assert!(s.get(&kept).is_some(), "nothing changed");
+    }
+
+    #[test]
+    fn random_ids_look_like_the_apis() {
+        let id = random_id("listener-", 8);
+        let suffix = id.strip_prefix("listener-").unwrap();
+        assert_eq!(suffix.len(), 8);
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
         );
-        assert!(outcome.failed.is_empty());
-        s.create_listeners(TargetKind::Proxy, "link-a", &[80], &[], &p, &mut next)
-            .unwrap();
-    }
-
-    #[test]
-    fn describe_filters_and_pages() {
-        let mut s = state();
-        let p = prototype("link-a", TargetKind::Proxy);
-        let mut next = ids();
-        s.create_listeners(
-            TargetKind::Proxy,
-            "link-a",
-            &[80, 8080, 443],
-            &[],
-            &p,
-            &mut next,
-        )
-        .unwrap();
-        let query = |search, offset, limit| ListenerQuery {
-            owner: Some((TargetKind::Proxy, "link-a")),
-            listener_id: None,
-            listener_name: None,
-            port: None,
-            search,
-            offset,
-            limit,
-        };
-        let (total, page) = s.describe_listeners(&query(Some("80"), 0, 20)).unwrap();
-        assert_eq!(total, 2);
-        assert_eq!(page.iter().map(|l| l.port).collect::<Vec<_>>(), [80, 8080]);
-        let (total, page) = s.describe_listeners(&query(None, 1, 1)).unwrap();
-        assert_eq!((total, page[0].port), (3, 8080));
-        let (total, page) = s
-            .describe_listeners(&query(None, u64::MAX, u64::MAX))
-            .unwrap();
-        assert_eq!((total, page.len()), (3, 0));
+        assert_ne!(random_id("rs-", 8), random_id("rs-", 8));
+        assert_eq!(random_id("x-", 30).len(), 32);
     }
 }

@@ -88,7 +88,15 @@ fn help_describes_the_options() {
     let output = Command::new(BINARY).arg("--help").output().unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    for option in ["--listen", "--config", "--throttle", "--verbose", "--help"] {
+    for option in [
+        "--listen",
+        "--config",
+        "--throttle",
+        "--transition-time",
+        "--state",
+        "--verbose",
+        "--help",
+    ] {
         assert!(help.contains(option), "{help}");
     }
 }
@@ -185,5 +193,74 @@ async fn a_config_file_adds_keys_and_fixtures() {
         "{builtin_proxy}"
     );
     drop(running);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_state_file_is_loaded_at_start_and_written_back_at_the_end() {
+    let dir = std::env::temp_dir().join(format!("gaap-emulator-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("account.json");
+    // Written by hand: fields left out take the model's defaults.
+    std::fs::write(
+        &path,
+        r#"{"format": 1, "resources": [
+            {"kind": "proxy", "id": "link-saved001", "fields": {"Status": "RUNNING"}},
+            {"kind": "tcp_listener", "id": "listener-saved001", "parent": "link-saved001",
+             "fields": {"Port": 8443, "ProxyId": "link-saved001"}}
+        ]}"#,
+    )
+    .unwrap();
+    let mut running = start(&["--state", path.to_str().unwrap(), "--transition-time", "0"]);
+    let answer = describe(
+        &running.endpoint,
+        "link-saved001",
+        gaap_emulator::EXAMPLE_SECRET_ID,
+        gaap_emulator::EXAMPLE_SECRET_KEY,
+    )
+    .await;
+    assert!(answer.contains(r#""TotalCount":1"#), "{answer}");
+    assert!(
+        answer.contains(r#""ListenerId":"listener-saved001""#),
+        "{answer}"
+    );
+    // Ctrl-C: the binary writes the account back and exits (signal sent to its own pid only).
+    let pid = running.child.id().to_string();
+    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = running.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["format"], 1);
+    let listener = saved["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "listener-saved001")
+        .unwrap();
+    // The defaults were filled in.
+    assert_eq!(listener["fields"]["Protocol"], "TCP");
+    assert_eq!(listener["fields"]["Port"], 8443);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_broken_state_file_stops_the_start_with_the_reason() {
+    let dir = std::env::temp_dir().join(format!("gaap-emulator-badstate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("account.json");
+    std::fs::write(
+        &path,
+        r#"{"format": 1, "resources": [{"kind": "tcp_listener", "id": "listener-x", "parent": "link-nowhere", "fields": {}}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(BINARY)
+        .args(["--state", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("parent `link-nowhere`"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }

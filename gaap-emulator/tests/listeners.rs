@@ -26,6 +26,10 @@ async fn create_describe_delete_round_trip() {
         .ok();
     let ids: Vec<String> = serde_json::from_value(created["ListenerIds"].clone()).unwrap();
     assert_eq!(ids.len(), 2);
+    // Created in status 1 (creating); running (0) once the transition time has passed.
+    assert_eq!(emulator.status(&ids[0]).as_deref(), Some("1"));
+    clock.advance(gaap_emulator::DEFAULT_TRANSITION_TIME);
+    assert_eq!(emulator.status(&ids[0]).as_deref(), Some("0"));
     for id in &ids {
         let suffix = id.strip_prefix("listener-").expect("listener-xxxxxxxx");
         assert_eq!(suffix.len(), 8);
@@ -53,7 +57,7 @@ async fn create_describe_delete_round_trip() {
             "ConnectTimeout": 10, "DelayLoop": 20, "HealthCheck": 1, "BindStatus": 0,
             "RealServerSet": [], "CreateTime": 1_700_000_000, "ClientIPMethod": 0,
             "HealthyThreshold": 3, "UnhealthyThreshold": 3, "FailoverSwitch": 0,
-            "SessionPersist": 0, "ProxyId": "link-bjkpdum1"
+            "SessionPersist": 0, "ProxyId": "link-bjkpdum1", "GroupId": null
         })
     );
     let by_id = describe(json!({"ListenerId": ids[1]}))
@@ -141,7 +145,9 @@ async fn create_describe_delete_round_trip() {
 
 #[tokio::test]
 async fn group_listeners_belong_to_the_group() {
-    let emulator = Emulator::start().await.unwrap();
+    // Transitions at once: the listener is deleted right after it is created.
+    let config = Config::builtin().with_transition_time(std::time::Duration::ZERO);
+    let emulator = Emulator::start_with(config).await.unwrap();
     let mut body = create_body("unused", &[80]);
     body.as_object_mut().unwrap().remove("ProxyId");
     body["GroupId"] = json!("lg-bjkpdum1");
@@ -159,7 +165,8 @@ async fn group_listeners_belong_to_the_group() {
         .await
         .ok();
     assert_eq!(described["ListenerSet"][0]["GroupId"], "lg-bjkpdum1");
-    assert_eq!(described["ListenerSet"][0]["ProxyId"], "");
+    // Documented: "监听器的通道ID，如果监听器属于通道组，则为null".
+    assert_eq!(described["ListenerSet"][0]["ProxyId"], json!(null));
     // A group id is no proxy id.
     Call::json("DescribeTCPListeners", json!({"ProxyId": "lg-bjkpdum1"}))
         .send(&emulator)

@@ -11,10 +11,18 @@
 //! - `quickstart`: the quickstart example's walkthrough, run as the example runs it.
 
 mod auth;
+mod catalogue;
 mod concurrency;
+mod domains;
 mod faults;
+mod global_domains;
+mod groups;
 mod listeners;
+mod protocols;
+mod proxies;
 mod quickstart;
+mod real_servers;
+mod security;
 mod support;
 mod throttling;
 

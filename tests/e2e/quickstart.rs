@@ -10,7 +10,9 @@ use crate::support::*;
 
 #[tokio::test]
 async fn the_walkthrough_creates_meets_a_typed_error_and_a_validation_error_then_cleans_up() {
-    let emulator = match Emulator::start().await {
+    // Transitions at once, so that the walkthrough's wait for running listeners polls once.
+    let config = gaap_emulator::Config::builtin().with_transition_time(std::time::Duration::ZERO);
+    let emulator = match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
         Err(error) => panic!("{error}"),
     };

@@ -30,12 +30,15 @@ pub fn fast_retries(max_attempts: u32) -> RetryConfig {
         .with_backoff(Duration::from_millis(1), Duration::from_millis(10))
 }
 
-/// The out-of-the-box emulator.
+/// The out-of-the-box emulator, with transitions that take no time.
 pub async fn emulator() -> Emulator {
     emulator_with(Config::builtin()).await
 }
 
+/// An emulator of `config` whose transitions take no time: these tests delete what they
+/// create at once (the family tests and the workflow look at the transitions, on a manual clock).
 pub async fn emulator_with(config: Config) -> Emulator {
+    let config = config.with_transition_time(Duration::ZERO);
     match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
         Err(error) => panic!("the emulator did not start: {error}"),
@@ -110,4 +113,99 @@ pub fn ports_on(emulator: &Emulator, owner: &str) -> Vec<u16> {
         .collect();
     ports.sort_unstable();
     ports
+}
+
+/// An emulator on a manual clock (transitions take [`gaap_emulator::DEFAULT_TRANSITION_TIME`]
+/// on it, and nothing moves unless the test advances it), throttling off, and its client.
+pub async fn on_manual_clock() -> (Emulator, gaap_emulator::ManualClock, Client) {
+    let clock = gaap_emulator::ManualClock::at_system_now();
+    let config = Config::builtin()
+        .with_clock(clock.clone())
+        .with_throttling(gaap_emulator::Throttling::Off);
+    let emulator = match Emulator::start_with(config).await {
+        Ok(emulator) => emulator,
+        Err(error) => panic!("the emulator did not start: {error}"),
+    };
+    let client = build(client_of(&emulator));
+    (emulator, clock, client)
+}
+
+/// Moves the clock past one transition.
+pub fn settle(clock: &gaap_emulator::ManualClock) {
+    clock.advance(gaap_emulator::DEFAULT_TRANSITION_TIME);
+}
+
+/// A typed request read from its JSON body, strictly (unknown or missing parameters fail): the
+/// tests write requests as the API documentation shows them.
+#[track_caller]
+pub fn req<A: gaap::Action>(body: serde_json::Value) -> A {
+    match gaap::wire::request_from_json(&body) {
+        Ok(request) => request,
+        Err(error) => panic!("{}: {error}", A::ACTION),
+    }
+}
+
+/// A typed response as its JSON, to compare members whose Rust type may change (statuses).
+pub fn json_of<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// Sends `request`, which must succeed; its typed response.
+#[track_caller]
+pub fn ok<A: gaap::Action>(
+    client: &Client,
+    request: A,
+) -> impl std::future::Future<Output = A::Response> + '_ {
+    let action = A::ACTION;
+    async move {
+        match client.send(request).await {
+            Ok(response) => response,
+            Err(error) => panic!("{action}: {error}"),
+        }
+    }
+}
+
+/// Sends `request`, which must fail with an API error; its code (checked to be one the action
+/// documents: the typed error has a variant for it).
+pub async fn code<A: gaap::Action>(client: &Client, request: A) -> String {
+    use gaap::ApiError as _;
+    let action = A::ACTION;
+    match client.send(request).await {
+        Err(gaap::Error::Api(error)) => {
+            let code = error.code().to_owned();
+            assert!(
+                error.description().is_some(),
+                "{action}: {code} is not documented for it"
+            );
+            code
+        }
+        Err(other) => panic!("{action}: expected an API error, got {other}"),
+        Ok(_) => panic!("{action}: expected an API error, got a success"),
+    }
+}
+
+/// Sends the request whose JSON body is `body` through the typed client; the typed response,
+/// as JSON (wire names), for assertions.
+pub async fn call<A: gaap::Action>(client: &Client, body: serde_json::Value) -> serde_json::Value
+where
+    A::Response: serde::Serialize,
+{
+    json_of(&ok(client, req::<A>(body)).await)
+}
+
+/// Sends the request whose JSON body is `body`, which must fail; the documented code.
+pub async fn fails<A: gaap::Action>(client: &Client, body: serde_json::Value) -> String {
+    code(client, req::<A>(body)).await
+}
+
+/// The strings of a JSON array.
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -1,0 +1,399 @@
+//! The model against the specs (`../specs/*.json`): every view is shaped as the response object
+//! type it is named after (no member the type lacks, every required member present), every
+//! response field an action fills exists in its response with the right type, every request
+//! parameter the model names exists, and no request parameter of a create or modify is silently
+//! dropped. Test-only: the specs are read from the workspace, not embedded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::model::{Action, Computed, Model, Target};
+
+struct Member {
+    ty: String,
+    required: bool,
+}
+
+struct Spec {
+    request: BTreeMap<String, Member>,
+    response: BTreeMap<String, Member>,
+}
+
+struct Specs {
+    actions: BTreeMap<String, Spec>,
+    types: BTreeMap<String, BTreeMap<String, Member>>,
+}
+
+fn members(list: &Value) -> BTreeMap<String, Member> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap_or_default().to_owned(),
+                Member {
+                    ty: m["type"].as_str().unwrap_or_default().to_owned(),
+                    required: m["required"].as_bool().unwrap_or(false),
+                },
+            )
+        })
+        .collect()
+}
+
+fn specs() -> Specs {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut specs = Specs {
+        actions: BTreeMap::new(),
+        types: BTreeMap::new(),
+    };
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let action = spec["action"].as_str().unwrap().to_owned();
+        for (name, ty) in spec["types"].as_object().into_iter().flatten() {
+            if ty.get("members").is_some() {
+                specs.types.insert(name.clone(), members(&ty["members"]));
+            }
+        }
+        specs.actions.insert(
+            action,
+            Spec {
+                request: members(&spec["request"]),
+                response: members(&spec["response"]),
+            },
+        );
+    }
+    specs
+}
+
+/// The members of a view, and whether each is copied or computed.
+fn view_members(model: &Model, kind: &str, view: &str) -> BTreeSet<String> {
+    let v = &model.resources[kind].views[view];
+    v.fields
+        .iter()
+        .cloned()
+        .chain(v.computed.keys().cloned())
+        .collect()
+}
+
+/// The members a view must match: those of the spec type, or of `<Action>Response`.
+fn shape<'s>(specs: &'s Specs, view: &str) -> Option<&'s BTreeMap<String, Member>> {
+    if let Some(t) = specs.types.get(view) {
+        return Some(t);
+    }
+    let action = view.strip_suffix("Response")?;
+    specs.actions.get(action).map(|a| &a.response)
+}
+
+#[test]
+fn every_view_has_the_shape_of_its_type() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut problems = Vec::new();
+    for (kind, r) in &model.resources {
+        for view in r.views.keys() {
+            let Some(shape) = shape(&specs, view) else {
+                problems.push(format!(
+                    "{kind}.{view}: no spec type or action response of that name"
+                ));
+                continue;
+            };
+            let have = view_members(model, kind, view);
+            for m in &have {
+                if !shape.contains_key(m) {
+                    problems.push(format!("{kind}.{view}: `{m}` is not a member of {view}"));
+                }
+            }
+            for (m, member) in shape {
+                if member.required && m != "RequestId" && !have.contains(m) {
+                    problems.push(format!("{kind}.{view}: required member `{m}` is missing"));
+                }
+            }
+            // Nested views are shown as the member's element type.
+            for (m, c) in &r.views[view].computed {
+                let nested = match c {
+                    Computed::Children { view, .. } | Computed::All { view, .. } => Some(view),
+                    _ => None,
+                };
+                if let (Some(nested), Some(member)) = (nested, shape.get(m))
+                    && member.ty.trim_end_matches("[]") != nested
+                {
+                    problems.push(format!(
+                        "{kind}.{view}.{m}: shown as {nested}, the spec says {}",
+                        member.ty
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn target_params(t: &Target) -> Vec<&str> {
+    let mut out: Vec<&str> = t.params.iter().map(String::as_str).collect();
+    out.extend(t.parent_param.as_deref());
+    out.extend(t.match_fields.keys().map(String::as_str));
+    out.extend(t.belongs.keys().map(String::as_str));
+    out
+}
+
+#[test]
+fn every_binding_names_what_its_action_has() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut problems = Vec::new();
+    for (name, action) in &model.actions {
+        let Some(spec) = specs.actions.get(name) else {
+            problems.push(format!("{name}: no spec"));
+            continue;
+        };
+        let mut params: Vec<&str> = Vec::new();
+        // (response field, expected type or "" for any)
+        let mut outputs: Vec<(String, String)> = Vec::new();
+        // Parameters consumed otherwise than as fields of the same name.
+        let mut consumed: Vec<&str> = Vec::new();
+        let mut copied_into: Option<Vec<&str>> = None;
+        match action {
+            Action::Create(op) => {
+                params.extend(op.parent_params.iter().map(String::as_str));
+                if let Some(t) = &op.parent_target {
+                    params.extend(target_params(t));
+                }
+                if let Some(e) = &op.each {
+                    params.push(&e.param);
+                    params.extend(e.paired.keys().map(String::as_str));
+                }
+                params.extend(op.set.keys().map(String::as_str));
+                params.extend(op.references.iter().map(|r| r.param.as_str()));
+                params.extend(op.spawn.iter().map(|s| s.param.as_str()));
+                params.extend(op.client_token.as_deref());
+                params.extend(op.requires.iter().filter_map(|r| r.unless.as_deref()));
+                consumed = params.clone();
+                consumed
+                    .retain(|p| !op.set.contains_key(*p) && op.client_token.as_deref() != Some(*p));
+                copied_into = Some(vec![op.resource.as_str()]);
+                for (field, what) in &op.returns {
+                    let ty = match what.as_str() {
+                        "id" | "parent_id" => String::new(),
+                        "ids" => String::new(),
+                        view => view.to_owned(),
+                    };
+                    outputs.push((field.clone(), ty));
+                }
+            }
+            Action::Describe(op) => {
+                params.extend(op.scope.iter().map(String::as_str));
+                params.extend(op.ids.iter().map(String::as_str));
+                params.extend(op.match_fields.keys().map(String::as_str));
+                if op.project.is_some() {
+                    params.push("ProjectId");
+                }
+                params.extend(op.search.iter().map(|s| s.param.as_str()));
+                params.extend(op.filters.iter().map(|f| f.param.as_str()));
+                params.extend(op.tags.as_deref());
+                params.extend(op.independent.as_deref());
+                if let Some(p) = &op.paging {
+                    params.extend([p.offset.as_str(), p.limit.as_str()]);
+                }
+                if let Some(o) = &op.order {
+                    params.extend([o.param.as_str(), o.field_param.as_str()]);
+                }
+                for l in &op.list {
+                    outputs.push((l.clone(), format!("{}[]", op.view)));
+                }
+                outputs.extend(op.total.iter().map(|t| (t.clone(), String::new())));
+                // Every parameter of a describe selects something.
+                for p in spec.request.keys() {
+                    if !params.contains(&p.as_str()) {
+                        problems.push(format!("{name}: parameter {p} selects nothing"));
+                    }
+                }
+            }
+            Action::Get(op) => {
+                params.extend(target_params(&op.target));
+                if let Some(p) = &op.paging {
+                    params.extend([p.offset.as_str(), p.limit.as_str()]);
+                }
+                match &op.field {
+                    Some(f) => outputs.push((f.clone(), op.view.clone())),
+                    None => {
+                        for k in &op.resources {
+                            for m in view_members(model, k, &op.view) {
+                                outputs.push((m, String::new()));
+                            }
+                        }
+                    }
+                }
+            }
+            Action::Modify(op) => {
+                params.extend(target_params(&op.target));
+                params.extend(op.set.keys().map(String::as_str));
+                params.extend(op.ignore.iter().map(String::as_str));
+                params.extend(op.references.iter().map(|r| r.param.as_str()));
+                params.extend(op.blocked_by.iter().filter_map(|b| b.unless.as_deref()));
+                consumed = target_params(&op.target);
+                consumed.extend(op.ignore.iter().map(String::as_str));
+                consumed.extend(op.blocked_by.iter().filter_map(|b| b.unless.as_deref()));
+                copied_into = Some(op.resources.iter().map(String::as_str).collect());
+                outputs.extend(op.returns.keys().map(|f| (f.clone(), String::new())));
+            }
+            Action::Delete(op) => {
+                params.extend(target_params(&op.target));
+                params.extend(op.blocked_by.iter().filter_map(|b| b.unless.as_deref()));
+                if let Some(r) = &op.report {
+                    outputs.extend(r.succeeded.iter().map(|s| (s.clone(), String::new())));
+                    outputs.push((r.invalid.clone(), String::new()));
+                    outputs.push((r.failed.clone(), String::new()));
+                }
+            }
+            Action::SetStatus(op) => {
+                params.extend(target_params(&op.target));
+                if let Some(r) = &op.report {
+                    outputs.push((r.invalid.clone(), String::new()));
+                    outputs.push((r.failed.clone(), String::new()));
+                }
+                outputs.extend(op.task.iter().map(|t| (t.clone(), String::new())));
+            }
+            Action::ReplaceChildren(op) => {
+                params.extend(target_params(&op.target));
+                params.push(&op.param);
+            }
+            Action::Catalogue(op) => {
+                outputs.extend(op.output.keys().map(|f| (f.clone(), String::new())));
+                outputs.extend(op.counts.keys().map(|f| (f.clone(), String::new())));
+            }
+            Action::Statistics(op) => {
+                params.extend(target_params(&op.target));
+                outputs.push((op.field.clone(), "MetricStatisticsInfo[]".into()));
+            }
+            Action::Acknowledge(_) | Action::Custom(_) => {}
+        }
+        for p in &params {
+            if !spec.request.contains_key(*p) {
+                problems.push(format!(
+                    "{name}: names parameter {p}, which the request lacks"
+                ));
+            }
+        }
+        for (field, ty) in &outputs {
+            match spec.response.get(field) {
+                None => problems.push(format!("{name}: fills {field}, which the response lacks")),
+                Some(m) if !ty.is_empty() && m.ty != *ty => problems.push(format!(
+                    "{name}: fills {field} as {ty}, the response has {}",
+                    m.ty
+                )),
+                Some(_) => {}
+            }
+        }
+        // Parameters of a create or modify that are neither consumed nor a field are lost.
+        if let Some(kinds) = copied_into {
+            let set: BTreeMap<&str, &str> = match action {
+                Action::Create(op) => op
+                    .set
+                    .iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect(),
+                Action::Modify(op) => op
+                    .set
+                    .iter()
+                    .map(|(a, b)| (a.as_str(), b.as_str()))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            for p in spec.request.keys() {
+                if consumed.contains(&p.as_str()) {
+                    continue;
+                }
+                let field = set.get(p.as_str()).copied().unwrap_or(p);
+                for k in &kinds {
+                    if !model.resources[*k].fields.contains_key(field) {
+                        problems.push(format!(
+                            "{name}: parameter {p} is dropped: {k} has no field {field}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_catalogue_has_the_shapes_of_the_types() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut problems = Vec::new();
+    for (entry, ty) in [
+        ("AccessRegions", "RegionDetail"),
+        ("DestRegions", "RegionDetail"),
+        ("AccessRegionDetails", "AccessRegionDetial"),
+        ("BandwidthUnitPrice", "BandwidthPriceGradient"),
+        ("CountryAreaMapping", "CountryAreaMap"),
+    ] {
+        let shape = &specs.types[ty];
+        for (i, element) in model.catalogue[entry]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let object = element.as_object().unwrap();
+            for k in object.keys() {
+                if !shape.contains_key(k) {
+                    problems.push(format!("{entry}[{i}]: `{k}` is not a member of {ty}"));
+                }
+            }
+            for (m, member) in shape {
+                if member.required && !object.contains_key(m) {
+                    problems.push(format!("{entry}[{i}]: required `{m}` is missing"));
+                }
+            }
+        }
+    }
+    // Both region lists name the same regions, and every access region has its sizes.
+    let ids = |entry: &str| -> Vec<String> {
+        model.catalogue[entry]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["RegionId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("AccessRegions"), ids("AccessRegionDetails"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_broken_model_is_refused_with_every_problem_named() {
+    let resources = r#"{"format": 1, "resources": {
+        "thing": {"doc": "", "id": {"random": {"prefix": "t-", "length": 4}}, "id_fields": ["Nope"],
+                  "fields": {"A": 1}, "views": {"V": {"fields": ["B"]}}}
+    }}"#;
+    let actions = r#"{"format": 1, "actions": {
+        "X": {"op": "get", "resources": ["ghost"], "target": {"params": ["Id"]}, "view": "V"}
+    }}"#;
+    let problems = Model::parse(resources, actions, "{}").unwrap_err();
+    let all = problems.join("\n");
+    for expected in [
+        "resource thing: id field `Nope` is not a field",
+        "resource thing: view V: `B` is not a field of thing",
+        "action X: unknown resource kind `ghost`",
+    ] {
+        assert!(all.contains(expected), "{all}");
+    }
+    let typo = Model::parse(
+        r#"{"format": 1, "resources": {}, "extra": 1}"#,
+        actions,
+        "{}",
+    )
+    .unwrap_err()
+    .join("\n");
+    assert!(
+        typo.contains("model/resources.json") && typo.contains("extra"),
+        "{typo}"
+    );
+}
