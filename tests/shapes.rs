@@ -76,9 +76,11 @@ fn a_response_field_has_the_type_of_the_request_parameter_it_carries() {
     assert_eq!(second.scheduler, Scheduler::Unknown("maglev".to_owned()));
     assert_eq!(second.scheduler.as_str(), "maglev");
     assert_eq!(second.listener_status, ListenerStatus::Unknown(9));
-    // A documented field the server leaves out reads as its empty wire value, as for every type
-    // of a response: `HealthCheck` absent is 0, which the documentation calls "disabled".
-    assert_eq!(second.health_check, HealthCheck::Disabled);
+    // A documented enumeration the server leaves out reads as `Unknown` of its empty wire value,
+    // never as the documented variant that value would be: an absent `HealthCheck` is not 0,
+    // "disabled", and an absent `ListenerStatus` would not be 0, "running".
+    assert_eq!(second.health_check, HealthCheck::Unknown(0));
+    assert_ne!(second.health_check, HealthCheck::Disabled);
 }
 
 #[test]

@@ -80,23 +80,23 @@ macro_rules! re {
 // Ranges of numbers.
 re!(
     RANGE_BRACKET,
-    r"[\[［]\s*(-?\d+)\s*[,，]\s*(-?\d+)\s*[\]］]\s*之间"
+    r"[\[［]\s*(-?[0-9]+)\s*[,，]\s*(-?[0-9]+)\s*[\]］]\s*之间"
 );
 re!(
     RANGE_TO,
-    r"范围(?:为|是)?[：:]?\s*(-?\d+)\s*(?:到|至|~|～)\s*(-?\d+)"
+    r"范围(?:为|是)?[：:]?\s*(-?[0-9]+)\s*(?:到|至|~|～)\s*(-?[0-9]+)"
 );
-re!(MAX_VALUE, r"最大值(?:为|是)\s*(\d+)");
-re!(MIN_VALUE, r"最小值(?:为|是)\s*(\d+)");
+re!(MAX_VALUE, r"最大值(?:为|是)\s*([0-9]+)");
+re!(MIN_VALUE, r"最小值(?:为|是)\s*([0-9]+)");
 // Lengths of strings.
 re!(
     MAX_LENGTH,
-    r"(?:不超过|不得超过|不能超过|最大值不超过)\s*(\d+)\s*个\s*(?:ASCII)?\s*字符([^。]*)"
+    r"(?:不超过|不得超过|不能超过|最大值不超过)\s*([0-9]+)\s*个\s*(?:ASCII)?\s*字符([^。]*)"
 );
 // Numbers of elements.
 re!(
     MAX_ITEMS,
-    r"(?:([A-Za-z][A-Za-z.]*)的)?(?:最多支持|上限为|总数不能超过)\s*(\d+)\s*个?"
+    r"(?:([A-Za-z][A-Za-z.]*)的)?(?:最多支持|上限为|总数不能超过)\s*([0-9]+)\s*个?"
 );
 // Enumerations of strings.
 re!(
@@ -121,12 +121,12 @@ re!(LIST_SEPARATOR, r"\s*(?:、|，|,|\||/|和|或者|或)\s*");
 // Enumerations of integers: `0表示…`, `0，表示…`, `1开启`, `1：允许`, `(0:按带宽计费`.
 re!(
     ENUM_INT,
-    r"(?:^|[：:；;，,。（(\s、])(-?\d+)\s*(?:表示|[：:]|[，,]\s*(?:表示)?)?\s*(\p{Han}[^；;，,。\s）)]*|[A-Za-z][A-Za-z0-9 ]*[A-Za-z0-9])"
+    r"(?:^|[：:；;，,。（(\s、])(-?[0-9]+)\s*(?:表示|[：:]|[，,]\s*(?:表示)?)?\s*(\p{Han}[^；;，,。\s）)]*|[A-Za-z][A-Za-z0-9 ]*[A-Za-z0-9])"
 );
 // Does the doc look like it states a constraint?
 re!(
     LOOKS_NUMERIC,
-    r"\d+\s*(?:到|至|~|～)\s*\d+|[\[［]\s*-?\d+|(?:最多|上限|不超过|不得超过|不能超过|最大|最小|之间|范围)\s*\D{0,6}\d|\d+\s*个字符"
+    r"[0-9]+\s*(?:到|至|~|～)\s*[0-9]+|[\[［]\s*-?[0-9]+|(?:最多|上限|不超过|不得超过|不能超过|最大|最小|之间|范围)\s*[^0-9]{0,6}[0-9]|[0-9]+\s*个字符"
 );
 re!(
     LOOKS_ENUM,
@@ -143,9 +143,18 @@ pub fn plain(doc: &str) -> String {
         .to_owned()
 }
 
-fn number(text: &str) -> serde_json::Number {
-    let n: i64 = text.parse().expect("the pattern matched digits");
-    n.into()
+/// The number a pattern matched (ASCII digits, by construction of the patterns), or `None` with
+/// the reason left out when it does not fit the type (a 20-digit "limit" is no constraint we can
+/// enforce).
+fn number<T: std::str::FromStr>(text: &str, matched: &str, out: &mut Extraction) -> Option<T> {
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        out.left_out.push(LeftOut {
+            matched: matched.to_owned(),
+            reason: format!("`{text}` does not fit a 64-bit integer"),
+        });
+    }
+    parsed
 }
 
 pub fn extract(subject: &Subject<'_>) -> Extraction {
@@ -187,7 +196,7 @@ re!(
 );
 re!(
     EN_NUMBER,
-    r"(?:^|[\s;；,，(（:：])(-?\d+)\s*(?:[:：]\s*([A-Za-z][^;；,，.。`]*[^;；,，.。`\s])|[(（]([A-Za-z][^)）]*)[)）])"
+    r"(?:^|[\s;；,，(（:：])(-?[0-9]+)\s*(?:[:：]\s*([A-Za-z][^;；,，.。`]*[^;；,，.。`\s])|[(（]([A-Za-z][^)）]*)[)）])"
 );
 
 /// The values the English description of a member lists, each with its meaning as written
@@ -235,10 +244,16 @@ fn ranges(doc: &str, out: &mut Extraction) {
     let mut found = None;
     for (re, pattern) in [(&*RANGE_BRACKET, "[a，b]之间"), (&*RANGE_TO, "范围为a到b")] {
         if let Some(c) = re.captures(doc) {
+            let (Some(min), Some(max)) = (
+                number::<i64>(&c[1], &c[0], out),
+                number::<i64>(&c[2], &c[0], out),
+            ) else {
+                return;
+            };
             found = Some((
                 Bounds {
-                    min: Some(number(&c[1])),
-                    max: Some(number(&c[2])),
+                    min: Some(min.into()),
+                    max: Some(max.into()),
                 },
                 c[0].to_owned(),
                 pattern,
@@ -255,10 +270,17 @@ fn ranges(doc: &str, out: &mut Extraction) {
                 .flatten()
                 .map(|c| c[0].to_owned())
                 .collect();
+            let bound = |c: &Option<regex::Captures<'_>>, out: &mut Extraction| match c {
+                Some(c) => number::<i64>(&c[1], &c[0], out).map(|n| Some(n.into())),
+                None => Some(None),
+            };
+            let (Some(min_bound), Some(max_bound)) = (bound(&min, out), bound(&max, out)) else {
+                return;
+            };
             found = Some((
                 Bounds {
-                    min: min.map(|c| number(&c[1])),
-                    max: max.map(|c| number(&c[1])),
+                    min: min_bound,
+                    max: max_bound,
                 },
                 matched.join(" … "),
                 "最大值为n / 最小值为n",
@@ -286,7 +308,9 @@ fn lengths(doc: &str, out: &mut Extraction) {
             });
             return;
         }
-        let n: u64 = c[1].parse().expect("digits");
+        let Some(n) = number::<u64>(&c[1], &c[0], out) else {
+            return;
+        };
         out.findings.push(Finding {
             kind: Kind::Length(LengthBounds {
                 min: None,
@@ -321,7 +345,9 @@ fn items(doc: &str, subject: &Subject<'_>, out: &mut Extraction) {
             });
             continue;
         }
-        let n: u64 = c[2].parse().expect("digits");
+        let Some(n) = number::<u64>(&c[2], &c[0], out) else {
+            continue;
+        };
         max = Some((n, c[0].to_owned()));
     }
     if let Some((n, matched)) = max {
@@ -341,7 +367,9 @@ fn int_enum(doc: &str, out: &mut Extraction) {
     let mut values: Vec<(i64, String)> = Vec::new();
     let mut matched = Vec::new();
     for c in ENUM_INT.captures_iter(doc) {
-        let value: i64 = c[1].parse().expect("digits");
+        let Some(value) = number::<i64>(&c[1], &c[0], out) else {
+            return;
+        };
         let meaning = c[2].trim().to_owned();
         matched.push(
             c[0].trim_start_matches(|ch: char| !ch.is_ascii_digit() && ch != '-')
@@ -581,6 +609,40 @@ mod tests {
         assert!(
             matches!(&e.findings[0].kind, Kind::Range(b) if b.min.is_none() && b.max == Some(100.into()))
         );
+    }
+
+    #[test]
+    fn digits_other_than_ascii_and_numbers_too_large_are_no_constraint() {
+        // Full-width digits are not read as a number (Rust's `\d` would match them).
+        let e = run(
+            "X",
+            Scalar::Int,
+            false,
+            "取值在[１，１０]之间。最大值为１０",
+        );
+        assert!(e.findings.is_empty(), "{:?}", e.findings);
+        // A number that fits no 64-bit integer is left out with the reason, not a panic.
+        for (doc, scalar, is_array) in [
+            ("范围为1到99999999999999999999", Scalar::Int, false),
+            ("最大值为99999999999999999999", Scalar::Int, false),
+            ("不超过99999999999999999999个字符", Scalar::String, false),
+            ("最多支持99999999999999999999个", Scalar::String, true),
+            (
+                "99999999999999999999表示开启，0表示关闭",
+                Scalar::Int,
+                false,
+            ),
+        ] {
+            let e = run("X", scalar, is_array, doc);
+            assert!(e.findings.is_empty(), "{doc}: {:?}", e.findings);
+            assert!(
+                e.left_out
+                    .iter()
+                    .any(|l| l.reason.contains("does not fit a 64-bit integer")),
+                "{doc}: {:?}",
+                e.left_out
+            );
+        }
     }
 
     #[test]

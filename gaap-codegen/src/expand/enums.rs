@@ -86,13 +86,17 @@ pub fn enumeration(e: &Enum, ctx: &Ctx) -> TokenStream {
         quote! { let _ = (__at, __out); }
     };
     let open_string = e.open && e.base == EnumBase::String;
-    // Only a response can leave out an open enum; it reads as the empty wire value.
+    // Only a response can leave out an open enum. It reads as `Unknown` of the empty wire value,
+    // never as a documented variant: an absent `ListenerStatus` must not read as `Running` (0).
     let absent = e.open.then(|| {
         let empty = match e.base {
-            EnumBase::String => quote!(#rt::__private::Value::String(::std::string::String::new())),
-            EnumBase::Int(_) => quote!(#rt::__private::Value::from(0)),
+            EnumBase::String => quote!(::std::string::String::new()),
+            EnumBase::Int(_) => quote!(0),
         };
-        super::absent_reads_as(empty, ctx)
+        super::absent_in_responses(
+            quote!(::core::result::Result::Ok(Self::Unknown(#empty))),
+            ctx,
+        )
     });
     let parse_doc = match (e.open, e.base) {
         (true, EnumBase::String) => {

@@ -127,8 +127,12 @@ pub fn from_json(s: &Struct, ctx: &Ctx) -> TokenStream {
     let deserialize = super::deserialize_via_json(ident, ctx);
     // An object a response leaves out reads as the object read from `{}`.
     let absent = (s.role == StructRole::Object).then(|| {
-        super::absent_reads_as(
-            quote!(#rt::__private::Value::Object(::core::default::Default::default())),
+        super::absent_in_responses(
+            quote!(#rt::wire::FromJson::from_json(
+                &#rt::__private::Value::Object(::core::default::Default::default()),
+                __at,
+                __mode,
+            )),
             ctx,
         )
     });

@@ -288,9 +288,9 @@ pub fn deserialize_via_json(ident: &Ident, ctx: &Ctx) -> TokenStream {
 }
 
 /// `FromJson::absent` of a generated type: in a response, a documented field the server leaves
-/// out reads as `empty` (the type's empty wire value), as every other type of a response does; a
-/// request must send it.
-pub fn absent_reads_as(empty: TokenStream, ctx: &Ctx) -> TokenStream {
+/// out reads as `value` (an expression of type `Result<Self, DecodeError>` that may use `__at`
+/// and `__mode`); a request must send it.
+pub fn absent_in_responses(value: TokenStream, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
     quote! {
         fn absent(
@@ -298,7 +298,7 @@ pub fn absent_reads_as(empty: TokenStream, ctx: &Ctx) -> TokenStream {
             __mode: #rt::wire::Mode,
         ) -> ::core::result::Result<Self, #rt::DecodeError> {
             if __mode == #rt::wire::Mode::Response {
-                #rt::wire::FromJson::from_json(&#empty, __at, __mode)
+                #value
             } else {
                 ::core::result::Result::Err(#rt::DecodeError::new(
                     __at,
