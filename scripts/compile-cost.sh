@@ -7,6 +7,9 @@
 # For gaap, also the rebuild after touching one spec. Run on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# cargo's default dev profile (full debuginfo), not the workspace's lighter one, so that the
+# figures compare with the peer's and with earlier measurements.
+export CARGO_PROFILE_DEV_DEBUG=true
 
 seconds() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -n 1; }
 
