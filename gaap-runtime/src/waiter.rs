@@ -342,7 +342,7 @@ impl Client {
     /// # use gaap_runtime::Client;
     /// # gaap_runtime::gaap_api!("../specs/DescribeProxies.json");
     /// # async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let request = DescribeProxiesRequest::builder().proxy_ids(["link-m9w1a7ok"]).build();
+    /// let request = DescribeProxiesRequest::builder().proxy_ids(vec!["link-m9w1a7ok".to_owned()]).build();
     /// let waiter = describe_proxies::PROXY_RUNNING.with_max_wait(Duration::from_secs(600));
     /// let running = client.wait(waiter, request).await?;
     /// println!("running after {} polls", running.polls);
