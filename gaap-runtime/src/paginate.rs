@@ -71,6 +71,11 @@ impl PageSpec {
 
 /// A request of an action that pages by offset and limit. Implemented by `gaap_api!` for every
 /// action whose spec has a `pagination` block.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is the request of an action that does not page",
+    label = "no paginator: the action's spec has no `pagination` block",
+    note = "the paged actions have `Offset`, `Limit` and `TotalCount`; see `Paginated`'s implementors"
+)]
 pub trait Paginated: Action + Clone {
     /// One item of a page (`ProxyInfo`).
     type Item: Send + 'static;

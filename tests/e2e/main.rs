@@ -19,6 +19,7 @@ mod faults;
 mod global_domains;
 mod groups;
 mod listeners;
+mod paginators;
 mod protocols;
 mod proxies;
 mod quickstart;
@@ -27,7 +28,6 @@ mod security;
 mod support;
 mod throttling;
 mod waiters;
-mod paginators;
 
 /// The example itself, compiled into the tests so that they run exactly its code.
 #[allow(dead_code)]

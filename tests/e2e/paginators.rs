@@ -34,7 +34,9 @@ async fn thousand_listeners(client: &Client) {
 }
 
 fn listeners_of(proxy: &str) -> DescribeTcpListenersRequest {
-    DescribeTcpListenersRequest::builder().proxy_id(proxy).build()
+    DescribeTcpListenersRequest::builder()
+        .proxy_id(proxy)
+        .build()
 }
 
 #[tokio::test]
@@ -86,7 +88,11 @@ async fn pages_stop_at_the_total_or_a_short_page_and_start_at_the_requests_offse
 
     // An empty collection: one request, no item.
     let none = client
-        .paginate(DescribeProxiesRequest::builder().proxy_ids(vec!["link-nothere1".to_owned()]).build())
+        .paginate(
+            DescribeProxiesRequest::builder()
+                .proxy_ids(vec!["link-nothere1".to_owned()])
+                .build(),
+        )
         .items()
         .collect()
         .await
@@ -151,7 +157,10 @@ async fn a_paginator_stays_under_the_documented_rate_limit() {
         .await
         .unwrap_err();
     assert!(
-        matches!(refused, Error::Api(DescribeTcpListenersError::RequestLimitExceeded(_))),
+        matches!(
+            refused,
+            Error::Api(DescribeTcpListenersError::RequestLimitExceeded(_))
+        ),
         "{refused:?}"
     );
 }

@@ -230,7 +230,9 @@ pub fn linked_clock(clock: &gaap_emulator::ManualClock) -> gaap::credentials::Cl
         let target = base.saturating_add(i64::try_from(elapsed.as_nanos()).unwrap_or(i64::MAX));
         let now = clock.now_unix_nanos();
         if target > now {
-            clock.advance(Duration::from_nanos(u64::try_from(target - now).unwrap_or(0)));
+            clock.advance(Duration::from_nanos(
+                u64::try_from(target - now).unwrap_or(0),
+            ));
         }
         time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(clock.now_unix_nanos()))
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)

@@ -7,7 +7,8 @@ use std::time::Duration;
 use gaap::types::ProxyInfoStatus;
 use gaap::{
     CloseProxiesRequest, CreateProxyRequest, DescribeProxiesRequest, DescribeProxyDetailRequest,
-    DescribeTcpListenersRequest, DestroyProxiesRequest, WaitError, describe_proxies, describe_proxy_detail, describe_tcp_listeners,
+    DescribeTcpListenersRequest, DestroyProxiesRequest, WaitError, describe_proxies,
+    describe_proxy_detail, describe_tcp_listeners,
 };
 use gaap_emulator::{Config, Emulator, Fixture, ManualClock, Throttling};
 use serde_json::json;
@@ -24,7 +25,9 @@ fn new_proxy(name: &str) -> CreateProxyRequest {
 }
 
 fn describe(id: &str) -> DescribeProxiesRequest {
-    DescribeProxiesRequest::builder().proxy_ids(vec![id.to_owned()]).build()
+    DescribeProxiesRequest::builder()
+        .proxy_ids(vec![id.to_owned()])
+        .build()
 }
 
 /// An emulator on a manual clock (transitions of 3 s), throttling off unless `config` says
@@ -118,15 +121,24 @@ async fn a_proxy_being_closed_fails_the_running_waiter_with_its_state() {
         .wait(describe_proxies::PROXY_CLOSED, describe(PROXY))
         .await
         .unwrap();
-    assert_eq!(closed.response().unwrap().proxy_set[0].status, ProxyInfoStatus::Closed);
-    ok(&client, req::<DestroyProxiesRequest>(json!({"ProxyIds": [PROXY], "Force": 0}))).await;
+    assert_eq!(
+        closed.response().unwrap().proxy_set[0].status,
+        ProxyInfoStatus::Closed
+    );
+    ok(
+        &client,
+        req::<DestroyProxiesRequest>(json!({"ProxyIds": [PROXY], "Force": 0})),
+    )
+    .await;
     let gone = client
         .wait_with_jitter(describe_proxies::PROXY_DELETED, describe(PROXY), no_jitter)
         .await
         .unwrap();
     assert_eq!(gone.observed, "ProxySet is empty");
     assert!(gone.response().unwrap().proxy_set.is_empty());
-    let detail = DescribeProxyDetailRequest::builder().proxy_id(PROXY).build();
+    let detail = DescribeProxyDetailRequest::builder()
+        .proxy_id(PROXY)
+        .build();
     let gone = client
         .wait(describe_proxy_detail::PROXY_DELETED, detail)
         .await
@@ -238,7 +250,10 @@ async fn a_poll_that_cannot_succeed_ends_the_wait_and_one_the_client_may_retry_d
 #[test]
 fn waiters_are_found_by_name_for_code_that_only_has_the_action() {
     use gaap::Action as _;
-    let names: Vec<&str> = DescribeProxiesRequest::WAITERS.iter().map(|w| w.name).collect();
+    let names: Vec<&str> = DescribeProxiesRequest::WAITERS
+        .iter()
+        .map(|w| w.name)
+        .collect();
     assert_eq!(names, ["ProxyClosed", "ProxyDeleted", "ProxyRunning"]);
     let running = DescribeProxiesRequest::waiter("ProxyRunning").unwrap();
     assert_eq!(running.min_delay, Duration::from_secs(2));
