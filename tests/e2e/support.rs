@@ -218,9 +218,11 @@ pub fn strings(value: &serde_json::Value) -> Vec<String> {
 /// Why not advance the emulator's clock from the test: the waiter sleeps inside `Client::wait`,
 /// where the test cannot step in between two polls. Why not real time: a waiter's delays are
 /// seconds. The catch of a paused clock is that tokio moves it to the next timer whenever the
-/// runtime has nothing to do; the emulator runs on the test's own runtime, so while a request
-/// is in flight on loopback the runtime is busy serving it, and the timers that could be
-/// jumped to (the request timeout, `LIVENESS`) are far beyond anything a test waits for.
+/// runtime has nothing to do. The emulator runs on the test's own (single-threaded) runtime and
+/// loopback delivers a write at once, so while a request is in flight the runtime is busy
+/// serving it rather than idle. Were the clock ever to jump during a request, it would jump to
+/// a far timer (the request timeout, `LIVENESS`) and show as a failed test (a timeout, a wrong
+/// number of polls), never as a pass.
 pub fn linked_clock(clock: &gaap_emulator::ManualClock) -> gaap::credentials::Clock {
     let start = tokio::time::Instant::now();
     let base = clock.now_unix_nanos();

@@ -261,3 +261,164 @@ fn waiters_are_found_by_name_for_code_that_only_has_the_action() {
     assert!(DescribeProxiesRequest::waiter("ProxyRuning").is_none());
     assert!(gaap::CreateProxyRequest::WAITERS.is_empty());
 }
+
+/// The lifecycles the issue names, each followed by its waiter from the state a create leaves it
+/// in: a proxy group, an HTTP listener, its domain and rule (the rule through a path of nested
+/// arrays, and by id), the rule's deletion, and a task.
+#[tokio::test(start_paused = true)]
+async fn every_lifecycle_has_a_waiter_that_follows_it() {
+    use gaap::{
+        CloseSecurityPolicyRequest, CreateDomainRequest, CreateHttpListenerRequest,
+        CreateProxyGroupRequest, CreateRuleRequest, CreateSecurityPolicyRequest, DeleteRuleRequest,
+        DescribeHttpListenersRequest, DescribeProxyGroupDetailsRequest,
+        DescribeRulesByRuleIdsRequest, DescribeRulesRequest, DescribeTaskStatusRequest,
+        describe_http_listeners, describe_proxy_group_details, describe_rules,
+        describe_rules_by_rule_ids, describe_task_status,
+    };
+    let (emulator, clock) = emulator_on(Config::builtin().with_throttling(Throttling::Off)).await;
+    let client = linked_client(&emulator, &clock);
+    // A transition of 3 s, polls 1 s apart then 2 s: at 0 s, 1 s, 3 s.
+    let three_polls = |polls: u32, what: &str| assert_eq!(polls, 3, "{what}");
+
+    let group = call::<CreateProxyGroupRequest>(
+        &client,
+        json!({"ProjectId": 0, "GroupName": "edge", "RealServerRegion": "Shanghai",
+               "AccessRegionSet": [{"AccessRegion": "Guangzhou", "Bandwidth": 10, "Concurrent": 2}]}),
+    )
+    .await["GroupId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let details = DescribeProxyGroupDetailsRequest::builder()
+        .group_id(&group)
+        .build();
+    let running = client
+        .wait_with_jitter(
+            describe_proxy_group_details::GROUP_RUNNING,
+            details,
+            no_jitter,
+        )
+        .await
+        .unwrap();
+    // Proxies and groups poll 2 s apart, then 4 s: at 0 s, 2 s, 6 s.
+    assert_eq!(running.polls, 3);
+    assert_eq!(running.observed, "ProxyGroupDetail.Status = 0");
+
+    let listener = call::<CreateHttpListenerRequest>(
+        &client,
+        json!({"ListenerName": "web", "Port": 80, "ProxyId": PROXY}),
+    )
+    .await["ListenerId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listeners = DescribeHttpListenersRequest::builder()
+        .listener_id(&listener)
+        .build();
+    let running = client
+        .wait_with_jitter(
+            describe_http_listeners::LISTENER_RUNNING,
+            listeners,
+            no_jitter,
+        )
+        .await
+        .unwrap();
+    three_polls(running.polls, "the listener");
+    assert_eq!(running.response().unwrap().listener_set.len(), 1);
+
+    call::<CreateDomainRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "www.example.com"}),
+    )
+    .await;
+    let rules = DescribeRulesRequest::builder()
+        .listener_id(&listener)
+        .build();
+    let running = client
+        .wait_with_jitter(describe_rules::DOMAINS_RUNNING, rules.clone(), no_jitter)
+        .await
+        .unwrap();
+    // The emulator's model gives domains no status of their own (DomainStatus reads 0): one poll.
+    assert_eq!(running.polls, 1, "the domain");
+    let rule = call::<CreateRuleRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "www.example.com", "Path": "/", "RealServerType": "IP",
+               "Scheduler": "rr", "HealthCheck": 0, "ForwardProtocol": "HTTP", "ForwardHost": "default"}),
+    )
+    .await["RuleId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let running = client
+        .wait_with_jitter(describe_rules::RULES_RUNNING, rules, no_jitter)
+        .await
+        .unwrap();
+    three_polls(running.polls, "the rule, through DomainRuleSet[].RuleSet[]");
+    assert_eq!(running.observed, "DomainRuleSet[].RuleSet[].RuleStatus = 0");
+    let by_id = DescribeRulesByRuleIdsRequest::builder()
+        .rule_ids(vec![rule.clone()])
+        .build();
+    let running = client
+        .wait(describe_rules_by_rule_ids::RULE_RUNNING, by_id.clone())
+        .await
+        .unwrap();
+    assert_eq!(running.polls, 1);
+    call::<DeleteRuleRequest>(
+        &client,
+        json!({"ListenerId": listener, "RuleId": rule, "Force": 1}),
+    )
+    .await;
+    let gone = client
+        .wait_with_jitter(describe_rules_by_rule_ids::RULE_DELETED, by_id, no_jitter)
+        .await
+        .unwrap();
+    // The emulator deletes a rule at once (no DESTROYING on its way out): one poll.
+    assert_eq!(
+        (gone.polls, gone.observed.as_str()),
+        (1, "RuleSet is empty")
+    );
+
+    let policy = call::<CreateSecurityPolicyRequest>(
+        &client,
+        json!({"ProxyId": PROXY, "DefaultAction": "DROP"}),
+    )
+    .await["PolicyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Closing needs the policy bound: the binding takes the transition time.
+    tokio::time::sleep(gaap_emulator::DEFAULT_TRANSITION_TIME).await;
+    let task =
+        call::<CloseSecurityPolicyRequest>(&client, json!({"PolicyId": policy})).await["TaskId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let status = DescribeTaskStatusRequest::builder().task_id(&task).build();
+    let done = client
+        .wait_with_jitter(describe_task_status::TASK_SUCCEEDED, status, no_jitter)
+        .await
+        .unwrap();
+    three_polls(done.polls, "the task");
+    assert_eq!(done.observed, "Status = SUCCESS");
+}
+
+/// Dropping a wait stops it: no poll is sent afterwards.
+#[tokio::test(start_paused = true)]
+async fn a_dropped_wait_polls_no_more() {
+    let config = Config::builtin()
+        .with_throttling(Throttling::Off)
+        .with_proxy(Fixture::with_status("link-stuck001", "CREATING"));
+    let (emulator, clock) = emulator_on(config).await;
+    let client = linked_client(&emulator, &clock);
+    let wait = client.wait_with_jitter(
+        describe_proxies::PROXY_RUNNING,
+        describe("link-stuck001"),
+        no_jitter,
+    );
+    // Polls at 0, 2 and 6 s; dropped at 10 s, while it sleeps until 14 s.
+    let cut = tokio::time::timeout(Duration::from_secs(10), wait).await;
+    assert!(cut.is_err());
+    assert_eq!(emulator.request_count("DescribeProxies"), 3);
+    tokio::time::sleep(Duration::from_secs(600)).await;
+    assert_eq!(emulator.request_count("DescribeProxies"), 3);
+}
