@@ -2,7 +2,7 @@
 //! plus one matcher function per waiter. The matcher is plain field access over the typed
 //! response, written from paths the checker resolved, so it cannot name a missing field.
 
-use proc_macro2::{Literal as Lit, TokenStream};
+use proc_macro2::{Ident, Literal as Lit, TokenStream};
 use quote::quote;
 
 use super::{Ctx, doc, lit, local};
@@ -157,8 +157,11 @@ fn waiter(action: &Action, w: &Waiter, ctx: &Ctx) -> TokenStream {
         .enumerate()
         .map(|(i, path)| {
             let var = local(&format!("p{i}"));
-            let iter = path_values(path);
-            quote!(let #var: ::std::vec::Vec<_> = #iter.collect();)
+            let fill = path_values(path, &var, 0, quote!(__response));
+            quote! {
+                let mut #var = ::std::vec::Vec::new();
+                #fill
+            }
         })
         .collect();
     let path_tests: Vec<TokenStream> = w
@@ -178,16 +181,25 @@ fn waiter(action: &Action, w: &Waiter, ctx: &Ctx) -> TokenStream {
                     let pats = patterns(p, values, ctx);
                     Some(match quantifier {
                         Quantifier::Equals | Quantifier::Any => quote! {
-                            if let ::core::option::Option::Some(__v) =
-                                #var.iter().flatten().copied().find(|&__v| ::core::matches!(__v, #pats))
-                            {
-                                return ::core::option::Option::Some(#rt::Matched::new(#state, #rt::waiter::observed(#text, &__v)));
+                            for __v in &#var {
+                                if let ::core::option::Option::Some(__v) = *__v {
+                                    if ::core::matches!(__v, #pats) {
+                                        return ::core::option::Option::Some(#rt::Matched::new(#state, #rt::waiter::observed(#text, &__v)));
+                                    }
+                                }
                             }
                         },
                         Quantifier::All => quote! {
-                            if let ::core::option::Option::Some(::core::option::Option::Some(__v)) = #var.first().copied() {
-                                if #var.iter().all(|__v| ::core::matches!(*__v, ::core::option::Option::Some(#pats))) {
-                                    return ::core::option::Option::Some(#rt::Matched::new(#state, #rt::waiter::observed(#text, &__v)));
+                            if let [::core::option::Option::Some(__first), ..] = &#var[..] {
+                                let mut __all = true;
+                                for __v in &#var {
+                                    if !::core::matches!(*__v, ::core::option::Option::Some(#pats)) {
+                                        __all = false;
+                                        break;
+                                    }
+                                }
+                                if __all {
+                                    return ::core::option::Option::Some(#rt::Matched::new(#state, #rt::waiter::observed(#text, __first)));
                                 }
                             }
                         },
@@ -201,7 +213,13 @@ fn waiter(action: &Action, w: &Waiter, ctx: &Ctx) -> TokenStream {
                         if *empty { "empty" } else { "not empty" }
                     ));
                     Some(quote! {
-                        if #var.iter().flatten().all(|__v| __v.is_empty()) == #empty {
+                        let mut __empty = true;
+                        for __v in &#var {
+                            if let ::core::option::Option::Some(__v) = __v {
+                                __empty &= __v.is_empty();
+                            }
+                        }
+                        if __empty == #empty {
                             return ::core::option::Option::Some(#rt::Matched::new(#state, #observed));
                         }
                     })
@@ -228,13 +246,15 @@ fn waiter(action: &Action, w: &Waiter, ctx: &Ctx) -> TokenStream {
                 quote!(#ty::Unknown(_))
             };
             Some(quote! {
-                if let ::core::option::Option::Some(__v) =
-                    #var.iter().flatten().copied().find(|&__v| ::core::matches!(__v, #pattern))
-                {
-                    return ::core::option::Option::Some(#rt::Matched::new(
-                        #rt::AcceptorState::Failure,
-                        #rt::waiter::undocumented(#text, &__v),
-                    ));
+                for __v in &#var {
+                    if let ::core::option::Option::Some(__v) = *__v {
+                        if ::core::matches!(__v, #pattern) {
+                            return ::core::option::Option::Some(#rt::Matched::new(
+                                #rt::AcceptorState::Failure,
+                                #rt::waiter::undocumented(#text, &__v),
+                            ));
+                        }
+                    }
                 }
             })
         })
@@ -282,28 +302,40 @@ fn state(state: AcceptorState, ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// An iterator over the values at `path`, each `Option<V>` (`None` where an optional field on
-/// the way is absent), `V` being `&str`, an integer, `bool`, `&Enum` or `&Vec<T>`.
-fn path_values(path: &ResponsePath) -> TokenStream {
-    let mut out = quote!(::core::iter::once(::core::option::Option::Some(__response)));
-    for step in &path.steps {
-        let field = &step.ident;
-        out = match step.hold {
-            StepHold::Value => quote!(#out.map(|__x| __x.map(|__x| &__x.#field))),
-            StepHold::Optional => quote!(#out.map(|__x| __x.and_then(|__x| __x.#field.as_ref()))),
-            StepHold::Elements => quote! {
-                #out.flat_map(|__x| {
-                    __x.map_or(&[][..], |__x| &__x.#field[..])
-                        .iter()
-                        .map(::core::option::Option::Some)
-                })
-            },
+/// Statements that push the values at `path` onto `var`, each `Option<V>` (`None` where an
+/// optional field on the way is absent), `V` being `&str`, an integer, `bool`, `&Enum` or
+/// `&Vec<T>`: plain loops and matches over the fields, no closures, so that each waiter costs
+/// little to compile. `at` is an expression of the struct the remaining steps start from.
+fn path_values(path: &ResponsePath, var: &Ident, from: usize, at: TokenStream) -> TokenStream {
+    let Some(step) = path.steps.get(from) else {
+        let value = match path.leaf {
+            Leaf::Str => quote!(#at.as_str()),
+            Leaf::Int(_) | Leaf::Bool => quote!(*#at),
+            Leaf::Enum { .. } | Leaf::Array => quote!(#at),
         };
-    }
-    match path.leaf {
-        Leaf::Str => quote!(#out.map(|__x| __x.map(|__x| __x.as_str()))),
-        Leaf::Int(_) | Leaf::Bool => quote!(#out.map(|__x| __x.copied())),
-        Leaf::Enum { .. } | Leaf::Array => out,
+        return quote!(#var.push(::core::option::Option::Some(#value)););
+    };
+    let field = &step.ident;
+    let next = local(&format!("x{from}"));
+    match step.hold {
+        StepHold::Value => path_values(path, var, from + 1, quote!((&#at.#field))),
+        StepHold::Optional => {
+            let rest = path_values(path, var, from + 1, quote!(#next));
+            quote! {
+                match &#at.#field {
+                    ::core::option::Option::Some(#next) => { #rest }
+                    ::core::option::Option::None => #var.push(::core::option::Option::None),
+                }
+            }
+        }
+        StepHold::Elements => {
+            let rest = path_values(path, var, from + 1, quote!(#next));
+            quote! {
+                for #next in &#at.#field {
+                    #rest
+                }
+            }
+        }
     }
 }
 

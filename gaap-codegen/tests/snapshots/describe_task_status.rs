@@ -853,53 +853,52 @@ pub mod describe_task_status {
         match __poll {
             ::core::result::Result::Err(_) => ::core::option::Option::None,
             ::core::result::Result::Ok(__response) => {
-                let __p0: ::std::vec::Vec<_> = ::core::iter::once(
-                        ::core::option::Option::Some(__response),
-                    )
-                    .map(|__x| __x.and_then(|__x| __x.status.as_ref()))
-                    .collect();
-                if let ::core::option::Option::Some(__v) = __p0
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .find(|&__v| ::core::matches!(__v, self::Status::Success))
-                {
-                    return ::core::option::Option::Some(
-                        ::gaap_runtime::Matched::new(
-                            ::gaap_runtime::AcceptorState::Success,
-                            ::gaap_runtime::waiter::observed("Status", &__v),
-                        ),
-                    );
+                let mut __p0 = ::std::vec::Vec::new();
+                match &__response.status {
+                    ::core::option::Option::Some(__x0) => {
+                        __p0.push(::core::option::Option::Some(__x0));
+                    }
+                    ::core::option::Option::None => {
+                        __p0.push(::core::option::Option::None)
+                    }
                 }
-                if let ::core::option::Option::Some(__v) = __p0
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .find(|&__v| ::core::matches!(__v, self::Status::Fail))
-                {
-                    return ::core::option::Option::Some(
-                        ::gaap_runtime::Matched::new(
-                            ::gaap_runtime::AcceptorState::Failure,
-                            ::gaap_runtime::waiter::observed("Status", &__v),
-                        ),
-                    );
+                for __v in &__p0 {
+                    if let ::core::option::Option::Some(__v) = *__v {
+                        if ::core::matches!(__v, self::Status::Success) {
+                            return ::core::option::Option::Some(
+                                ::gaap_runtime::Matched::new(
+                                    ::gaap_runtime::AcceptorState::Success,
+                                    ::gaap_runtime::waiter::observed("Status", &__v),
+                                ),
+                            );
+                        }
+                    }
                 }
-                if let ::core::option::Option::Some(__v) = __p0
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .find(|&__v| {
-                        ::core::matches!(
+                for __v in &__p0 {
+                    if let ::core::option::Option::Some(__v) = *__v {
+                        if ::core::matches!(__v, self::Status::Fail) {
+                            return ::core::option::Option::Some(
+                                ::gaap_runtime::Matched::new(
+                                    ::gaap_runtime::AcceptorState::Failure,
+                                    ::gaap_runtime::waiter::observed("Status", &__v),
+                                ),
+                            );
+                        }
+                    }
+                }
+                for __v in &__p0 {
+                    if let ::core::option::Option::Some(__v) = *__v {
+                        if ::core::matches!(
                             __v, self::Status::Unknown(__x) if ! __x.is_empty()
-                        )
-                    })
-                {
-                    return ::core::option::Option::Some(
-                        ::gaap_runtime::Matched::new(
-                            ::gaap_runtime::AcceptorState::Failure,
-                            ::gaap_runtime::waiter::undocumented("Status", &__v),
-                        ),
-                    );
+                        ) {
+                            return ::core::option::Option::Some(
+                                ::gaap_runtime::Matched::new(
+                                    ::gaap_runtime::AcceptorState::Failure,
+                                    ::gaap_runtime::waiter::undocumented("Status", &__v),
+                                ),
+                            );
+                        }
+                    }
                 }
                 ::core::option::Option::None
             }
