@@ -108,7 +108,10 @@ fn a_path_through_nested_arrays_and_a_named_enum_of_the_types_module() {
         matcher.contains("for __x0 in & __response . domain_rule_set"),
         "{matcher}"
     );
-    assert!(matcher.contains("for __x1 in & __x0 . rule_set"), "{matcher}");
+    assert!(
+        matcher.contains("for __x1 in & __x0 . rule_set"),
+        "{matcher}"
+    );
     assert!(matcher.contains("(& __x1 . rule_status)"), "{matcher}");
     // An action without pagination implements no Paginated, and says so to visitors.
     assert!(!items.iter().any(|i| i.contains("Paginated for")));
