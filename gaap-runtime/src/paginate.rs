@@ -4,7 +4,9 @@
 //! `pagination` block (which members are the offset, the limit, the total and the items, and the
 //! documented maximum page size). [`Client::paginate`] turns a request into a [`Paginator`], a
 //! `Stream` of pages; [`Paginator::items`] flattens it into a `Stream` of items. Each page is one
-//! [`Client::send`], so it keeps under the client's rate limiter and retries as any call does.
+//! [`Client::send`], so it retries as any call does and, on a client built with
+//! [`rate_limit(true)`](crate::ClientBuilder::rate_limit), keeps under the action's documented
+//! rate limit: many pages in a row are spaced out rather than refused.
 //!
 //! # When the collection changes while paging
 //!
