@@ -12,31 +12,34 @@
 //! `~/.tencentcloud/credentials` profile, or the CVM instance role): it creates two listeners on
 //! the proxy you name and deletes them at the end.
 //!
-//! The walkthrough is the same against both:
+//! Against the emulator the example first creates a proxy and waits until it runs (a generated
+//! waiter, `describe_proxies::PROXY_RUNNING`); against your account it waits for the proxy you
+//! name (once: it runs already). Then the walkthrough is the same against both:
 //! 1. build a request and look at exactly what will be sent (a dry run: signed, not sent);
 //! 2. create the listeners;
 //! 3. create one of them again: the API refuses, and the error is a typed enum variant;
 //! 4. send a request that breaks documented rules: the client refuses it, nothing is sent;
-//! 5. wait until the listeners of step 2 run (a new listener is "creating" for a few seconds, and
-//!    cannot be deleted before), then delete them.
+//! 5. list the proxy's listeners with a paginator (every page, at the largest page size);
+//! 6. wait until the listeners of step 2 run (a new listener is "creating" for a few seconds,
+//!    and cannot be deleted before: another waiter), then delete them.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use gaap::create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
-use gaap::types::ListenerStatus;
 use gaap::{
-    Client, CreateTcpListenersError, CreateTcpListenersRequest, DeleteListenersRequest,
-    DescribeTcpListenersRequest, Error, Language, ProvideCredentials, SignedRequest,
-    StaticProvider,
+    Client, CreateProxyRequest, CreateTcpListenersError, CreateTcpListenersRequest,
+    DeleteListenersRequest, DescribeProxiesRequest, DescribeTcpListenersRequest, Error, Language,
+    ProvideCredentials, SignedRequest, StaticProvider, describe_proxies, describe_tcp_listeners,
 };
 
 /// Any error of the example: the SDK's errors all implement `std::error::Error`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The seed example's proxy, which the emulator has out of the box.
-pub const EMULATOR_PROXY: &str = "link-bjkpdum1";
+/// How long the emulator's proxies and listeners take to run (the real API takes seconds for a
+/// listener, minutes for a proxy): short, so that the example's waits are short.
+pub const EMULATOR_TRANSITION: std::time::Duration = std::time::Duration::from_secs(1);
 /// The seed example's port.
 pub const DEFAULT_PORT: u64 = 90;
 
@@ -120,7 +123,8 @@ async fn main() -> ExitCode {
 }
 
 async fn on_emulator() -> Result<(), BoxError> {
-    let emulator = gaap_emulator::Emulator::start().await?;
+    let config = gaap_emulator::Config::builtin().with_transition_time(EMULATOR_TRANSITION);
+    let emulator = gaap_emulator::Emulator::start_with(config).await?;
     let mut out = std::io::stdout();
     writeln!(
         out,
@@ -128,7 +132,7 @@ async fn on_emulator() -> Result<(), BoxError> {
         emulator.endpoint()
     )?;
     let client = emulator_client(&emulator.endpoint())?;
-    walkthrough(&client, EMULATOR_PROXY, DEFAULT_PORT, &mut out).await?;
+    emulator_walkthrough(&client, &mut out).await?;
     writeln!(
         out,
         "\nNext: `cargo run --example quickstart -- --real <proxy-id>` does the same on your account."
@@ -185,6 +189,51 @@ async fn on_real_endpoint(proxy_id: &str, port: u64) -> Result<(), BoxError> {
     walkthrough(&client, proxy_id, port, &mut out).await
 }
 
+/// On the emulator: a new proxy, then the walkthrough on it.
+pub async fn emulator_walkthrough(client: &Client, out: &mut impl Write) -> Result<(), BoxError> {
+    // The CreateProxy documentation's example: a proxy from Hong Kong to Shanghai.
+    let create = CreateProxyRequest::builder()
+        .project_id(0)
+        .proxy_name("quickstart")
+        .access_region("Hongkong")
+        .bandwidth(10)
+        .concurrent(2)
+        .real_server_region("Shanghai")
+        .build();
+    let proxy_id = client.send(create).await?.instance_id;
+    writeln!(
+        out,
+        "0. Created proxy {proxy_id} (CreateProxy): it is CREATING until GAAP has set it up."
+    )?;
+    walkthrough(client, &proxy_id, DEFAULT_PORT, out).await
+}
+
+/// Waits until the proxy runs: CreateTCPListeners refuses a proxy that does not
+/// (`FailedOperation.ProxyStatusNotInRuning`).
+async fn wait_for_proxy(
+    client: &Client,
+    proxy_id: &str,
+    out: &mut impl Write,
+) -> Result<(), BoxError> {
+    let describe = DescribeProxiesRequest::builder()
+        .proxy_ids(vec![proxy_id.to_owned()])
+        .build();
+    // The generated waiter polls DescribeProxies with backoff until every proxy listed is
+    // RUNNING; a proxy closing, closed, destroyed or isolated ends the wait with a typed error
+    // naming that status, and 20 minutes without either with a timeout.
+    let running = client
+        .wait(describe_proxies::PROXY_RUNNING, describe)
+        .await?;
+    writeln!(
+        out,
+        "   Waited until it runs (describe_proxies::PROXY_RUNNING): {} after {} poll(s), {:.1} s.\n",
+        running.observed,
+        running.polls,
+        running.waited.as_secs_f64()
+    )?;
+    Ok(())
+}
+
 /// The seed example's request (CreateTCPListeners documentation, example 1) on `ports`.
 fn create_request(proxy_id: &str, ports: Vec<u64>) -> CreateTcpListenersRequest {
     // The builder's `build()` only exists once every required parameter and one of ProxyId or
@@ -203,13 +252,15 @@ fn create_request(proxy_id: &str, ports: Vec<u64>) -> CreateTcpListenersRequest 
         .build()
 }
 
-/// Steps 1 to 5 against whatever endpoint `client` talks to, printed to `out`.
+/// Steps 1 to 6 against whatever endpoint `client` talks to, printed to `out`, once the proxy
+/// runs.
 pub async fn walkthrough(
     client: &Client,
     proxy_id: &str,
     port: u64,
     out: &mut impl Write,
 ) -> Result<(), BoxError> {
+    wait_for_proxy(client, proxy_id, out).await?;
     let ports = vec![port, port + 1];
 
     // 1. A dry run does everything `send` does before the network (validation, serialization,
@@ -241,18 +292,31 @@ pub async fn walkthrough(
     }
     writeln!(out)?;
 
-    // Steps 3 and 4 run in a block of their own so that the listeners are deleted whatever
+    // Steps 3 to 5 run in a block of their own so that the listeners are deleted whatever
     // happens in them: on a real account, an example must not leave resources behind.
     let steps = async {
         duplicate_port(client, proxy_id, port, out).await?;
-        invalid_request(client, proxy_id, out).await
+        invalid_request(client, proxy_id, out).await?;
+        list_listeners(client, proxy_id, out).await
     }
     .await;
 
-    // 5. A listener is created in status 1 ("creating") and runs (0) a few seconds later; the
-    //    API does not delete it before (it lands in InvalidStatusListenerSet). Poll until the
-    //    listeners run, then DeleteListeners takes the ids CreateTCPListeners returned.
-    wait_until_running(client, proxy_id, &created.listener_ids, out).await?;
+    // 6. A listener is created in status 1 ("creating") and runs (0) a few seconds later; the
+    //    API does not delete it before (it lands in InvalidStatusListenerSet). The generated
+    //    waiter polls until every listener of the proxy runs, then DeleteListeners takes the
+    //    ids CreateTCPListeners returned.
+    let listeners = DescribeTcpListenersRequest::builder()
+        .proxy_id(proxy_id)
+        .build();
+    let running = client
+        .wait(describe_tcp_listeners::LISTENER_RUNNING, listeners)
+        .await?;
+    writeln!(
+        out,
+        "6. Waited until the listeners run (describe_tcp_listeners::LISTENER_RUNNING): {} poll(s), {:.1} s.",
+        running.polls,
+        running.waited.as_secs_f64()
+    )?;
     let delete = DeleteListenersRequest::builder()
         .listener_ids(created.listener_ids.clone())
         // Allowed: delete even if real servers were bound to the listeners meanwhile.
@@ -262,46 +326,42 @@ pub async fn walkthrough(
     let deleted = client.send(delete).await?;
     writeln!(
         out,
-        "5. Cleaned up: deleted {}.",
+        "   Cleaned up: deleted {}.",
         deleted.operation_succeed_listener_set.join(", ")
     )?;
     steps
 }
 
-/// Polls DescribeTCPListeners once a second until every listener of `ids` runs (status 0), for
-/// at most two minutes.
-async fn wait_until_running(
+/// 5. Every listener of the proxy, read page by page: the paginator asks for the largest page
+///    the action takes (100 listeners) and stops at the TotalCount the pages report.
+async fn list_listeners(
     client: &Client,
     proxy_id: &str,
-    ids: &[String],
     out: &mut impl Write,
 ) -> Result<(), BoxError> {
-    let describe = || {
-        DescribeTcpListenersRequest::builder()
-            .proxy_id(proxy_id)
-            .limit(100)
-            .build()
-    };
-    for attempt in 0..120 {
-        let listed = client.send(describe()).await?;
-        let creating = ids.iter().any(|id| {
-            !listed
-                .listener_set
-                .iter()
-                .any(|l| &l.listener_id == id && l.listener_status == ListenerStatus::Running)
-        });
-        if !creating {
-            return Ok(());
-        }
-        if attempt == 0 {
-            writeln!(
-                out,
-                "   Waiting for the listeners to run (ListenerStatus 0)..."
-            )?;
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let request = DescribeTcpListenersRequest::builder()
+        .proxy_id(proxy_id)
+        .build();
+    let mut listeners = client.paginate(request).items();
+    writeln!(
+        out,
+        "5. The listeners of {proxy_id}, every page (Client::paginate(..).items()):"
+    )?;
+    while let Some(listener) = listeners.next().await {
+        let listener = listener?;
+        writeln!(
+            out,
+            "     {}  port {}  {:?}",
+            listener.listener_id, listener.port, listener.listener_status
+        )?;
     }
-    Err("the listeners were still not running after two minutes".into())
+    writeln!(
+        out,
+        "   {} page(s), {} listener(s) in all.\n",
+        listeners.pages().pages(),
+        listeners.pages().total().unwrap_or(0)
+    )?;
+    Ok(())
 }
 
 fn print_request(signed: &SignedRequest, out: &mut impl Write) -> std::io::Result<()> {

@@ -6,6 +6,10 @@
 //! is split first, by the names clap knows: tokens that are global options go to clap, as in
 //! tccli they may stand before or after the action; the others, after the action, are the
 //! action's parameters, read by [`crate::params`] against the spec.
+//!
+//! The options' doc comments are clap's help text, printed as written: `host[:port]` and
+//! `[NAME]` there are the usual notation of an optional part and a section, not links.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 

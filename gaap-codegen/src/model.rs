@@ -512,4 +512,134 @@ pub struct Action {
     pub errors: Vec<ErrorCode>,
     /// Example requests as query strings, for the request's documentation.
     pub example_queries: Vec<String>,
+    /// How the action pages, when it does.
+    pub pagination: Option<Pagination>,
+    /// The action's waiters, in name order.
+    pub waiters: Vec<Waiter>,
+}
+
+/// How an action pages: the members, checked to have the types a paginator needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The request's offset: an optional integer.
+    pub offset: Field,
+    /// The request's page size: an optional integer.
+    pub limit: Field,
+    /// The response's total count: an integer.
+    pub total: Field,
+    /// The response's items: an array.
+    pub items: Field,
+    /// The element type of `items`, as seen from the action module.
+    pub item: Ty,
+    pub max_page_size: u64,
+    pub default_page_size: u64,
+}
+
+/// How a step of a path holds the next value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepHold {
+    /// `T`: always there.
+    Value,
+    /// `Option<T>`.
+    Optional,
+    /// `Vec<T>`, gone through element by element (`Name[]`).
+    Elements,
+}
+
+/// One step of a path: a field, and how it holds what comes next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathStep {
+    pub ident: Ident,
+    pub hold: StepHold,
+}
+
+/// What a path ends at.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leaf {
+    Str,
+    Int(IntTy),
+    Bool,
+    /// An enum of the response (open: it has `Unknown`), by its type as seen from the action
+    /// module; `string` when its wire values are strings.
+    Enum {
+        ty: Ty,
+        string: bool,
+    },
+    /// An array, for `empty`.
+    Array,
+}
+
+/// A checked path through the response (`ProxySet[].Status`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponsePath {
+    /// As the spec writes it, for messages.
+    pub text: String,
+    pub steps: Vec<PathStep>,
+    pub leaf: Leaf,
+}
+
+impl ResponsePath {
+    /// Whether the path goes through an array (so it reaches any number of values).
+    pub fn iterates(&self) -> bool {
+        self.steps.iter().any(|s| s.hold == StepHold::Elements)
+    }
+}
+
+/// How the values at a path are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    /// The one value at a path without `[]`.
+    Equals,
+    /// Every value, and there is at least one.
+    All,
+    /// At least one value.
+    Any,
+}
+
+/// What an acceptor tests.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Matcher {
+    /// The values at `waiter.paths[path]` are among `values`.
+    OneOf {
+        path: usize,
+        quantifier: Quantifier,
+        values: Vec<Literal>,
+    },
+    /// The array at `waiter.paths[path]` is empty (`true`) or not.
+    Empty { path: usize, empty: bool },
+    /// The call failed with this error code (documented for the action, or common).
+    Error(String),
+}
+
+/// What an acceptor says when it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acceptor {
+    pub state: AcceptorState,
+    pub matcher: Matcher,
+}
+
+/// A checked waiter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiter {
+    /// The name in the spec (`ProxyRunning`).
+    pub name: String,
+    /// The constant in the action module (`PROXY_RUNNING`).
+    pub constant: Ident,
+    /// The matcher function.
+    pub matcher: Ident,
+    pub doc: String,
+    /// Seconds.
+    pub min_delay: u64,
+    pub max_delay: u64,
+    pub max_wait: u64,
+    /// Every distinct path the acceptors read.
+    pub paths: Vec<ResponsePath>,
+    pub acceptors: Vec<Acceptor>,
 }

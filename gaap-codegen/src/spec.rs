@@ -67,6 +67,12 @@ pub struct Spec {
     /// The error codes the action may return, besides the common ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorSpec>,
+    /// How the action pages, for paginators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationSpec>,
+    /// Waiters that poll this action until a resource reaches a state, by name (`ProxyRunning`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waiters: BTreeMap<String, WaiterSpec>,
     /// Documented example calls.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
@@ -284,4 +290,80 @@ pub struct Example {
     pub violations: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+}
+
+/// How an action pages: which members hold the offset, the page size, the total and the items.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationSpec {
+    /// The request parameter holding the offset (`Offset`): an optional integer.
+    pub offset: String,
+    /// The request parameter holding the page size (`Limit`): an optional integer.
+    pub limit: String,
+    /// The response field holding the number of items in all (`TotalCount`): an integer.
+    pub total: String,
+    /// The response field holding the items of a page (`ProxySet`): an array.
+    pub items: String,
+    /// The largest page size the action takes (documented; where the documentation gives none,
+    /// the chosen one, with the reason in `sources`).
+    pub max_page_size: u64,
+    /// The page size the action uses when the request gives none (documented).
+    pub default_page_size: u64,
+}
+
+/// A waiter: polls the action until an acceptor says success or failure.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSpec {
+    /// What the waiter waits for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The shortest delay between two polls, in seconds.
+    pub min_delay: u64,
+    /// The longest delay between two polls, in seconds.
+    pub max_delay: u64,
+    /// The default maximum wait, in seconds.
+    pub max_wait: u64,
+    /// Tried in order on every poll; the first that matches decides.
+    pub acceptors: Vec<AcceptorSpec>,
+}
+
+/// What an acceptor says when it matches.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AcceptorStateSpec {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// One acceptor: `state` when the response at `path` matches (exactly one of `equals`, `all`,
+/// `any`, `empty`), or when the call fails with the `error` code.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptorSpec {
+    pub state: AcceptorStateSpec,
+    /// Wire names from the response, `.`-separated; `[]` after an array's name goes through its
+    /// elements (`ProxySet[].Status`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The value at a path without `[]` is this value (or one of these values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Value>,
+    /// Every value at a path through an array is this value (or one of these); never true of no
+    /// value at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Value>,
+    /// Some value at a path through an array is this value (or one of these).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Value>,
+    /// The array at the path (without `[]`) is empty (`true`) or not (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub empty: Option<bool>,
+    /// The call fails with this error code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Why the acceptor is there: the documentation it comes from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
 }

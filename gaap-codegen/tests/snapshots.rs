@@ -1,6 +1,7 @@
-//! Golden snapshots of the expansion of two actions, pretty-printed: `CreateTCPListeners` (the
-//! seed: typestate builder, exactly-one-of group, named enums, cross-field rules) and `CreateRule`
-//! (an object type with its own builder, and a types module). Review a change in them like code;
+//! Golden snapshots of the expansion of four actions, pretty-printed: `CreateTCPListeners` (the
+//! seed: typestate builder, exactly-one-of group, named enums, cross-field rules), `CreateRule`
+//! (an object type with its own builder, and a types module), `DescribeTaskStatus` (a waiter)
+//! and `DescribeRealServers` (a paginator). Review a change in them like code;
 //! `UPDATE_SNAPSHOTS=1 cargo test -p gaap-codegen --test snapshots` rewrites them.
 
 use std::path::Path;
@@ -48,4 +49,14 @@ fn create_tcp_listeners() {
 #[test]
 fn create_rule() {
     check("specs/CreateRule.json", "create_rule.rs");
+}
+
+#[test]
+fn describe_task_status() {
+    check("specs/DescribeTaskStatus.json", "describe_task_status.rs");
+}
+
+#[test]
+fn describe_real_servers() {
+    check("specs/DescribeRealServers.json", "describe_real_servers.rs");
 }

@@ -87,7 +87,8 @@ async fn throttling_comes_after_authentication_and_before_the_parameters() {
 
 #[tokio::test]
 async fn actions_without_a_documented_limit_are_not_throttled_unless_configured() {
-    let describe = || Call::json("DescribeTCPListeners", json!({"ProxyId": "link-bjkpdum1"}));
+    // DescribeProxies documents no limit (DescribeTCPListeners does: 20 per second).
+    let describe = || Call::json("DescribeProxies", json!({"ProxyIds": ["link-bjkpdum1"]}));
     let (emulator, _clock) = pinned(Throttling::Documented).await;
     for _ in 0..50 {
         describe().send(&emulator).await.ok();

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use gaap_codegen::diag::Diagnostics;
 use gaap_codegen::spec::{
-    EnumValue, ErrorSpec, Example, FORMAT_VERSION, Member, RegionSpec, RuleSpec, Spec, TypeDef,
+    EnumValue, ErrorSpec, Example, FORMAT_VERSION, Member, PaginationSpec, RegionSpec, RuleSpec,
+    Spec, TypeDef, WaiterSpec,
 };
 use heck::ToUpperCamelCase;
 use serde::Serialize;
@@ -45,6 +46,17 @@ pub struct Records {
     pub not_shared: Vec<(String, String, String)>,
     /// Enumerated members among object-type members and response fields, and all of those.
     pub output_enums: (usize, usize),
+    /// Paginators and waiters from the overlay: action, what (`pagination`, `waiter X`), a
+    /// summary, the note with the evidence.
+    pub operations: Vec<OperationRecord>,
+}
+
+/// A paginator or waiter of the overlay, for the report.
+pub struct OperationRecord {
+    pub action: String,
+    pub what: String,
+    pub summary: String,
+    pub note: String,
 }
 
 /// An enumeration whose English text lists other values than the Chinese one.
@@ -395,6 +407,17 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
             sources.extend(hand.extra_sources.iter().cloned());
         }
 
+        let (pagination, waiters) = match hand {
+            Some(hand) => match operations(action_name, hand, &mut ctx.records) {
+                Ok(found) => found,
+                Err(problem) => {
+                    ctx.errors.push(problem);
+                    (None, BTreeMap::new())
+                }
+            },
+            None => (None, BTreeMap::new()),
+        };
+
         let spec = Spec {
             format: FORMAT_VERSION,
             service: reference.api.metadata.service_short_name.clone(),
@@ -422,6 +445,8 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
             response: part.response,
             types: action_types,
             errors,
+            pagination,
+            waiters,
             examples,
         };
         match write_spec(&spec, &ordered_examples) {
@@ -447,6 +472,60 @@ pub fn run(reference: &Reference, overlay: &Overlay) -> Result<Import, Vec<Strin
         extracted: extracted_files,
         records: ctx.records,
     })
+}
+
+/// The overlay's `pagination` and `waiters` of an action, their notes recorded for the report.
+fn operations(
+    action: &str,
+    hand: &overlay::ActionOverlay,
+    records: &mut Records,
+) -> Result<(Option<PaginationSpec>, BTreeMap<String, WaiterSpec>), String> {
+    let file = format!("overlay {action}.json");
+    let pagination = match &hand.pagination {
+        Some(block) => {
+            let (p, note): (PaginationSpec, String) =
+                overlay::with_note(block, &format!("{file}: pagination"))?;
+            records.operations.push(OperationRecord {
+                action: action.to_owned(),
+                what: "pagination".to_owned(),
+                summary: format!(
+                    "`{}`/`{}`, `{}` of `{}`, at most {} a page ({} by default)",
+                    p.offset, p.limit, p.total, p.items, p.max_page_size, p.default_page_size
+                ),
+                note,
+            });
+            Some(p)
+        }
+        None => None,
+    };
+    let mut waiters = BTreeMap::new();
+    for (name, block) in &hand.waiters {
+        let (w, note): (WaiterSpec, String) =
+            overlay::with_note(block, &format!("{file}: waiters.{name}"))?;
+        let acceptors: Vec<String> = w
+            .acceptors
+            .iter()
+            .map(|a| {
+                let mut shown = a.clone();
+                shown.doc.clear();
+                serde_json::to_string(&shown).unwrap_or_default()
+            })
+            .collect();
+        records.operations.push(OperationRecord {
+            action: action.to_owned(),
+            what: format!("waiter {name}"),
+            summary: format!(
+                "every {}–{} s, at most {} s: {}",
+                w.min_delay,
+                w.max_delay,
+                w.max_wait,
+                acceptors.join(", ")
+            ),
+            note,
+        });
+        waiters.insert(name.clone(), w);
+    }
+    Ok((pagination, waiters))
 }
 
 /// A member's type without its `[]`s.

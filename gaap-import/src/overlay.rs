@@ -45,6 +45,29 @@ pub struct ActionOverlay {
     pub rules: Vec<RuleSpec>,
     #[serde(default)]
     pub examples: ExamplesOverlay,
+    /// The spec's `pagination` block, written as is but for its `note` (the evidence, printed in
+    /// the report).
+    #[serde(default)]
+    pub pagination: Option<Patch>,
+    /// The spec's `waiters`, by name, each written as is but for its `note`.
+    #[serde(default)]
+    pub waiters: BTreeMap<String, Patch>,
+}
+
+/// A block of the overlay written to the spec whole, less its `note`; the note is returned for
+/// the report.
+pub fn with_note<T: for<'de> Deserialize<'de>>(
+    block: &Patch,
+    what: &str,
+) -> Result<(T, String), String> {
+    let mut block = block.clone();
+    let note = match block.remove("note") {
+        Some(Value::String(note)) => note,
+        Some(_) => return Err(format!("{what}: `note` is text")),
+        None => String::new(),
+    };
+    let value = serde_json::from_value(Value::Object(block)).map_err(|e| format!("{what}: {e}"))?;
+    Ok((value, note))
 }
 
 #[derive(Debug, Default, Deserialize)]

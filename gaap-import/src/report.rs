@@ -260,6 +260,29 @@ pub fn render(records: &Records) -> String {
         .unwrap();
     }
 
+    writeln!(out, "\n## Paginators and waiters\n").unwrap();
+    writeln!(
+        out,
+        "Written by hand in the overlay; the note gives the documentation each comes from.\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "| action | what | spec | note |\n| --- | --- | --- | --- |"
+    )
+    .unwrap();
+    for op in &records.operations {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            op.action,
+            cell(&op.what),
+            cell(&op.summary),
+            cell(&op.note)
+        )
+        .unwrap();
+    }
+
     writeln!(out, "\n## Examples\n").unwrap();
     writeln!(
         out,

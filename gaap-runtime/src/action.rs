@@ -7,7 +7,9 @@
 
 use std::fmt;
 
+use crate::paginate::PaginatedVisitor;
 use crate::validate::Validate;
+use crate::waiter::Waiter;
 use crate::wire::{Flatten, FromJson};
 
 /// Whether an action takes the `Region` common parameter (`X-TC-Region` header or `Region`
@@ -46,7 +48,9 @@ impl Idempotency {
 ///
 /// The associated constants carry what the spec says of the action; the client reads them to
 /// address, sign, throttle and retry the request.
-pub trait Action: Validate + Flatten + FromJson + serde::Serialize + Send + Sync + 'static {
+pub trait Action:
+    Validate + Flatten + FromJson + serde::Serialize + Sized + Send + Sync + 'static
+{
     /// The typed successful response.
     type Response: ActionResponse;
     /// The typed error of this action: one variant per documented code and per common code.
@@ -70,6 +74,23 @@ pub trait Action: Validate + Flatten + FromJson + serde::Serialize + Send + Sync
     /// The `ClientToken` parameter, for actions that have one; the client fills it with a fresh
     /// UUID when it is empty so that every attempt of one call carries the same token.
     fn client_token_mut(&mut self) -> Option<&mut Option<String>> {
+        None
+    }
+
+    /// The waiters of the action, generated from the `waiters` of its spec (the same values as
+    /// the constants of the action's module, `describe_proxies::PROXY_RUNNING`), so that code
+    /// holding only the action can find one by name. Empty for most actions.
+    const WAITERS: &'static [Waiter<Self>] = &[];
+
+    /// The waiter named `name` (`ProxyRunning`), if the action has one.
+    fn waiter(name: &str) -> Option<Waiter<Self>> {
+        Self::WAITERS.iter().find(|w| w.name == name).copied()
+    }
+
+    /// Calls `visitor` with this request type if the action pages (its spec has a `pagination`
+    /// block, and the request implements [`Paginated`](crate::Paginated)); `None` otherwise.
+    fn visit_paginated<V: PaginatedVisitor>(visitor: V) -> Option<V::Output> {
+        let _ = visitor;
         None
     }
 }

@@ -8,18 +8,23 @@
 //! The [`Client`] sends any generated action: [`ClientBuilder`] sets it up, [`Error`] is what a
 //! call fails with, [`RetryConfig`] and the rate limiter say how it copes with failures and
 //! limits, and [`Client::dry_run`] shows the exact signed request without sending it.
+//! [`Client::wait`] polls an action until a resource reaches a state ([`Waiter`], generated from
+//! the spec's `waiters`), and [`Client::paginate`] reads every page of a paged action
+//! ([`Paginator`], for the actions whose spec has a `pagination` block).
 
 pub mod action;
 pub mod builder;
 pub mod client;
 pub mod credentials;
 pub mod error;
+pub mod paginate;
 pub mod path;
 pub mod rate_limit;
 pub mod retry;
 pub mod signing;
 pub(crate) mod tls;
 pub mod validate;
+pub mod waiter;
 pub mod wire;
 
 pub use action::{
@@ -35,10 +40,12 @@ pub use credentials::{
 pub use error::{
     ConfigError, Error, Fate, MalformedReason, MalformedResponse, TransportError, TransportKind,
 };
+pub use paginate::{Items, PageSpec, Paginated, PaginatedVisitor, Paginator};
 pub use path::Path;
 pub use retry::RetryConfig;
 pub use signing::SignMethod;
 pub use validate::{Rule, Validate, ValidationErrors, Violation};
+pub use waiter::{AcceptorState, Matched, WaitError, Waited, Waiter};
 pub use wire::{DecodeError, FlatParams, Flatten, FromJson};
 
 /// Generates the typed API of one action from its JSON spec.

@@ -8,7 +8,8 @@
 //! - `faults`: each injected fault with retries enabled, and never a duplicate listener;
 //! - `throttling`: the server's rate limit, retries, the client-side limiter;
 //! - `concurrency`: 500 concurrent creates, all accounted for;
-//! - `quickstart`: the quickstart example's walkthrough, run as the example runs it.
+//! - `quickstart`: the quickstart example's walkthrough, run as the example runs it;
+//! - `waiters`, `paginators`: the generated waiters and paginators, on tokio's paused clock.
 
 mod auth;
 mod catalogue;
@@ -18,6 +19,7 @@ mod faults;
 mod global_domains;
 mod groups;
 mod listeners;
+mod paginators;
 mod protocols;
 mod proxies;
 mod quickstart;
@@ -25,6 +27,7 @@ mod real_servers;
 mod security;
 mod support;
 mod throttling;
+mod waiters;
 
 /// The example itself, compiled into the tests so that they run exactly its code.
 #[allow(dead_code)]

@@ -3,14 +3,13 @@
 
 use gaap_emulator::{EXAMPLE_SECRET_KEY, Emulator};
 
-use crate::quickstart_example::{
-    DEFAULT_PORT, EMULATOR_PROXY, Mode, emulator_client, parse_args, walkthrough,
-};
+use crate::quickstart_example::{Mode, emulator_client, emulator_walkthrough, parse_args};
 use crate::support::*;
 
 #[tokio::test]
 async fn the_walkthrough_creates_meets_a_typed_error_and_a_validation_error_then_cleans_up() {
-    // Transitions at once, so that the walkthrough's wait for running listeners polls once.
+    // Transitions at once, so that each of the walkthrough's waiters polls once (the waiters'
+    // own tests follow a proxy from CREATING to RUNNING on a paused clock).
     let config = gaap_emulator::Config::builtin().with_transition_time(std::time::Duration::ZERO);
     let emulator = match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
@@ -18,9 +17,7 @@ async fn the_walkthrough_creates_meets_a_typed_error_and_a_validation_error_then
     };
     let client = emulator_client(&emulator.endpoint()).unwrap();
     let mut out = Vec::new();
-    walkthrough(&client, EMULATOR_PROXY, DEFAULT_PORT, &mut out)
-        .await
-        .unwrap();
+    emulator_walkthrough(&client, &mut out).await.unwrap();
     let text = String::from_utf8(out).unwrap();
 
     // The secret key never shows; the Authorization header does.
@@ -37,12 +34,30 @@ async fn the_walkthrough_creates_meets_a_typed_error_and_a_validation_error_then
         .filter(|word| word.starts_with("listener-"))
         .collect();
     assert_eq!(ids.len(), 2, "{text}");
-    assert!(text.contains("5. Cleaned up: deleted listener-"), "{text}");
+    assert!(text.contains("   Cleaned up: deleted listener-"), "{text}");
+    // The proxy the walkthrough made, waited for; the listeners listed with a paginator, then
+    // waited for.
+    for expected in [
+        "0. Created proxy link-",
+        "Waited until it runs (describe_proxies::PROXY_RUNNING): ProxySet[].Status = RUNNING \
+         after 1 poll(s)",
+        "5. The listeners of link-",
+        "  port 90  ",
+        "  port 91  ",
+        "   1 page(s), 2 listener(s) in all.",
+        "6. Waited until the listeners run (describe_tcp_listeners::LISTENER_RUNNING): 1 poll(s)",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
     // The typed error, with its code, message, request id and documented description.
     for expected in [
         "matched CreateTcpListenersError::InvalidParameterValueDuplicatedListenerPort",
         "code:        InvalidParameterValue.DuplicatedListenerPort",
-        "message:     proxy `link-bjkpdum1` already has listener",
+        "message:     proxy `link-",
+        "` already has listener",
         "request id:  ",
         "description: ",
         // Every violation with its path and rule.
@@ -57,8 +72,12 @@ async fn the_walkthrough_creates_meets_a_typed_error_and_a_validation_error_then
         );
     }
 
-    // Sent: the create and the duplicate; the invalid request never was; one delete.
+    // Sent: the create and the duplicate; the invalid request never was; one page of
+    // listeners, one poll of the waiter; one delete.
     assert_eq!(emulator.request_count(CREATE), 2);
+    assert_eq!(emulator.request_count("CreateProxy"), 1);
+    assert_eq!(emulator.request_count("DescribeProxies"), 1);
+    assert_eq!(emulator.request_count(DESCRIBE), 2);
     assert_eq!(emulator.request_count(DELETE), 1);
     assert_eq!(emulator.listener_count(), 0);
 }

@@ -209,3 +209,39 @@ pub fn strings(value: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A client clock that reads tokio's clock, and brings the emulator's manual `clock` up to it
+/// whenever the client signs an attempt (before every request): on a paused runtime, the
+/// emulator's transitions and rate limits then follow the virtual time the client sleeps
+/// through (a waiter's delays, the rate limiter's spacing), exactly, and nothing else moves it.
+///
+/// Why not advance the emulator's clock from the test: the waiter sleeps inside `Client::wait`,
+/// where the test cannot step in between two polls. Why not real time: a waiter's delays are
+/// seconds. The catch of a paused clock is that tokio moves it to the next timer whenever the
+/// runtime has nothing to do. The emulator runs on the test's own (single-threaded) runtime and
+/// loopback delivers a write at once, so while a request is in flight the runtime is busy
+/// serving it rather than idle. Were the clock ever to jump during a request, it would jump to
+/// a far timer (the request timeout, `LIVENESS`) and show as a failed test (a timeout, a wrong
+/// number of polls), never as a pass.
+pub fn linked_clock(clock: &gaap_emulator::ManualClock) -> gaap::credentials::Clock {
+    let start = tokio::time::Instant::now();
+    let base = clock.now_unix_nanos();
+    let clock = clock.clone();
+    std::sync::Arc::new(move || {
+        let elapsed = tokio::time::Instant::now() - start;
+        let target = base.saturating_add(i64::try_from(elapsed.as_nanos()).unwrap_or(i64::MAX));
+        let now = clock.now_unix_nanos();
+        if target > now {
+            clock.advance(Duration::from_nanos(
+                u64::try_from(target - now).unwrap_or(0),
+            ));
+        }
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(clock.now_unix_nanos()))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    })
+}
+
+/// A client of `emulator` on [`linked_clock`].
+pub fn linked_client(emulator: &Emulator, clock: &gaap_emulator::ManualClock) -> Client {
+    build(client_of(emulator).clock(linked_clock(clock)))
+}

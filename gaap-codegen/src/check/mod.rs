@@ -8,6 +8,7 @@ mod errors;
 mod members;
 mod rules;
 mod types;
+mod waiters;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -203,6 +204,19 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
     }
     let reexports = reexports(&request, &response, &taken);
 
+    let resolve = waiters::Resolve {
+        request: &request,
+        response: &response,
+        types: &types,
+        action_enums: &action_enums,
+        errors: &errors,
+    };
+    let pagination = spec
+        .pagination
+        .as_ref()
+        .and_then(|p| waiters::check_pagination(p, "$.pagination", &resolve, diags));
+    let waiters = waiters::check_waiters(&spec.waiters, &resolve, diags);
+
     if diags.items().len() != before {
         return None;
     }
@@ -234,6 +248,8 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
             .iter()
             .filter_map(|e| e.query.clone())
             .collect(),
+        pagination,
+        waiters,
     })
 }
 

@@ -365,7 +365,7 @@ fn check_condition(
     Some((param.clone(), test))
 }
 
-fn check_literal(
+pub(super) fn check_literal(
     value: &Value,
     field: &Field,
     at: &str,

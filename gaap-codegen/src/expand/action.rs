@@ -47,6 +47,8 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
         }
     };
 
+    let operations = super::waiters::action_items(action, ctx);
+
     quote! {
         #[automatically_derived]
         impl #rt::Action for #request {
@@ -60,6 +62,7 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             const RATE_LIMIT_PER_SECOND: ::core::option::Option<u32> = #rate_limit;
             const IDEMPOTENCY: #rt::Idempotency = #idempotency;
             #client_token
+            #operations
         }
 
         #[automatically_derived]

@@ -13,6 +13,7 @@ mod flatten;
 mod json;
 mod structs;
 mod validate;
+mod waiters;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -247,6 +248,8 @@ fn action_items(action: &Action, ctx: &Ctx) -> TokenStream {
     }
     out.extend(error::error_enum(action, ctx));
     out.extend(action::impls(action, ctx));
+    out.extend(waiters::paginated(action, ctx));
+    out.extend(waiters::waiters(action, ctx));
     out
 }
 

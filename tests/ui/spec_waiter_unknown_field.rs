@@ -1,0 +1,3 @@
+gaap::gaap_api!("tests/ui/specs/waiter_unknown_field.json");
+
+fn main() {}
