@@ -147,7 +147,10 @@ fn backoff_delay(min: Duration, max: Duration, poll: u32, unit: f64) -> Duration
     } else {
         unit.clamp(0.0, 1.0)
     };
-    min + (cap - min).mul_f64(unit)
+    // `mul_f64` would panic where the product rounds above `Duration::MAX`.
+    let spread = cap - min;
+    let jitter = Duration::try_from_secs_f64(spread.as_secs_f64() * unit).unwrap_or(spread);
+    min.saturating_add(jitter.min(spread))
 }
 
 /// How a wait that reached its state ended.
@@ -384,7 +387,10 @@ impl Client {
         mut unit: impl FnMut() -> f64,
     ) -> Result<Waited<A::Response, A::Error>, WaitError<A::Response, A::Error>> {
         let started = Instant::now();
-        let deadline = started + waiter.max_wait;
+        // A maximum wait too long for the clock (`Duration::MAX`: "no limit") never ends.
+        let deadline = started
+            .checked_add(waiter.max_wait)
+            .unwrap_or_else(far_future);
         let mut polls = 0;
         let mut last: Option<Poll<A>> = None;
         let timed_out = |polls, last: Option<Poll<A>>| WaitError::TimedOut {
@@ -434,7 +440,10 @@ impl Client {
             );
             last = Some(poll);
             let delay = waiter.delay(polls, unit());
-            if Instant::now() + delay >= deadline {
+            if Instant::now()
+                .checked_add(delay)
+                .is_none_or(|end| end >= deadline)
+            {
                 return Err(timed_out(polls, last));
             }
             tokio::time::sleep(delay).await;
@@ -442,9 +451,28 @@ impl Client {
     }
 }
 
+/// An instant no wait reaches: what tokio itself uses for "never" (about 30 years on).
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(86_400 * 365 * 30)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delays_saturate_at_the_largest_durations() {
+        for unit in [0.0, 0.5, 0.999_999, 1.0] {
+            let delay = backoff_delay(Duration::MAX, Duration::MAX, 40, unit);
+            assert_eq!(delay, Duration::MAX);
+            let delay = backoff_delay(secs(1), Duration::MAX, 200, unit);
+            assert!(delay >= secs(1));
+        }
+        assert_eq!(
+            backoff_delay(Duration::ZERO, Duration::MAX, 1, 1.0),
+            Duration::ZERO
+        );
+    }
 
     fn secs(s: u64) -> Duration {
         Duration::from_secs(s)

@@ -239,11 +239,12 @@ fn waiter(action: &Action, w: &Waiter, ctx: &Ctx) -> TokenStream {
             let var = local(&format!("p{i}"));
             let ty = ctx.ty(ty);
             let text = lit(&p.text);
-            // An absent string status reads as "" (`Unknown("")`): not there yet, not a state.
+            // An absent status reads as `Unknown` of the empty wire value (`""`, `0`): not there
+            // yet, not a state.
             let pattern = if *string {
                 quote!(#ty::Unknown(__x) if !__x.is_empty())
             } else {
-                quote!(#ty::Unknown(_))
+                quote!(#ty::Unknown(__x) if *__x != 0)
             };
             Some(quote! {
                 for __v in &#var {

@@ -371,13 +371,7 @@ pub mod describe_task_status {
             __mode: ::gaap_runtime::wire::Mode,
         ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError> {
             if __mode == ::gaap_runtime::wire::Mode::Response {
-                ::gaap_runtime::wire::FromJson::from_json(
-                    &::gaap_runtime::__private::Value::String(
-                        ::std::string::String::new(),
-                    ),
-                    __at,
-                    __mode,
-                )
+                ::core::result::Result::Ok(Self::Unknown(::std::string::String::new()))
             } else {
                 ::core::result::Result::Err(
                     ::gaap_runtime::DecodeError::new(
