@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::Error;
 use crate::clock::Clock;
+use crate::error::Error;
 
 /// The secret id of the documentation's example key pair, accepted out of the box.
 pub const EXAMPLE_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -426,13 +426,6 @@ impl Config {
                     )));
                 }
             }
-        }
-        if let Some(state) = &self.state {
-            let mut probe =
-                crate::state::State::empty(crate::model::Model::builtin(), self.clock.clone(), 0);
-            probe
-                .load(state)
-                .map_err(|err| Error::Config(format!("state: {err}")))?;
         }
         if self.throttling == Throttling::PerSecond(0) {
             return Err(Error::Config(

@@ -6,9 +6,10 @@ use std::sync::RwLock;
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Answer, as_text, catalogue_entry, read_lock, statistics_series, text};
 use crate::error::{ApiError, code};
-use crate::state::{LISTENER_KINDS, Resource, State};
+use crate::state::{LISTENER_KINDS, Resource, State, read_lock};
+use crate::statistics::{SERIES_PARAMS, series};
+use crate::values::{Answer, as_text, catalogue_entry, text};
 
 const UNKNOWN_ACCESS_REGION: &str = "InvalidParameterValue.UnknownAccessRegion";
 const UNKNOWN_DEST_REGION: &str = "InvalidParameterValue.UnknownDestRegion";
@@ -65,7 +66,7 @@ pub(crate) fn run(
                     return Err(not_found(param, id));
                 }
             }
-            let series = statistics_series(params)?;
+            let series = series(params, &SERIES_PARAMS)?;
             Ok(answer([
                 ("StatisticsData", series.clone()),
                 (

@@ -18,10 +18,9 @@ use crate::model::{
     Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp, StatisticsOp,
     Subject, Target, Unique,
 };
-use crate::state::{Resource, State};
-
-/// Response fields as values (`RequestId` is added when the answer is written).
-pub(crate) type Answer = Map<String, Value>;
+use crate::state::{Resource, State, read_lock, write_lock};
+use crate::statistics::{SeriesParams, series};
+use crate::values::{Answer, as_text, catalogue_entry, flag, same, text};
 
 /// A successful answer: response fields, some of them views of resources borrowed from the
 /// state, written out (under the lock) without copying the resources into JSON trees first.
@@ -233,20 +232,6 @@ pub(crate) fn execute(
     }
 }
 
-pub(crate) fn write_lock(state: &RwLock<State>) -> std::sync::RwLockWriteGuard<'_, State> {
-    // Every change is checked before it is made, so a panic cannot leave the state half-done:
-    // a poisoned lock still guards a consistent state.
-    state
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-pub(crate) fn read_lock(state: &RwLock<State>) -> std::sync::RwLockReadGuard<'_, State> {
-    state
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 fn error(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(code, message)
 }
@@ -282,46 +267,6 @@ fn words(field: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
-}
-
-/// Whether a flag parameter is set (`1`, `"1"` or `true`).
-pub(crate) fn flag(params: &Map<String, Value>, name: &str) -> bool {
-    match params.get(name) {
-        Some(Value::Number(n)) => n.as_i64() == Some(1) || n.as_u64() == Some(1),
-        Some(Value::String(s)) => s == "1",
-        Some(Value::Bool(b)) => *b,
-        _ => false,
-    }
-}
-
-/// A parameter that holds text, when present and not empty.
-pub(crate) fn text<'p>(params: &'p Map<String, Value>, name: &str) -> Option<&'p str> {
-    params.get(name)?.as_str().filter(|s| !s.is_empty())
-}
-
-/// Values equal for the API: numbers by value, numbers and their text alike.
-pub(crate) fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            x.as_f64() == y.as_f64() && x.as_i64() == y.as_i64() && x.as_u64() == y.as_u64()
-        }
-        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => {
-            *s == n.to_string()
-        }
-        (Value::Bool(x), Value::Number(n)) | (Value::Number(n), Value::Bool(x)) => {
-            n.as_u64() == Some(u64::from(*x))
-        }
-        _ => a == b,
-    }
-}
-
-/// A value as text, for searching and filtering.
-pub(crate) fn as_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 struct Call<'a> {
@@ -1385,83 +1330,27 @@ impl Call<'_> {
 
     fn statistics(&self, state: &State, op: &'static StatisticsOp) -> Result<Answer, ApiError> {
         self.targets(state, &op.resources, &op.target, false)?;
-        let series = statistics_series(self.params)?;
+        let names = SeriesParams {
+            granularity: &op.granularity,
+            start: &op.start,
+            end: &op.end,
+        };
+        let points = series(self.params, &names)?;
         let metrics: Vec<Value> = self
             .params
-            .get("MetricNames")
+            .get(&op.metrics)
             .and_then(Value::as_array)
             .map(|names| {
                 names
                     .iter()
                     .map(|n| {
-                        serde_json::json!({"MetricName": as_text(n), "MetricData": series.clone()})
+                        serde_json::json!({"MetricName": as_text(n), "MetricData": points.clone()})
                     })
                     .collect()
             })
             .unwrap_or_default();
         Ok(std::iter::once((op.field.clone(), Value::Array(metrics))).collect())
     }
-}
-
-/// Points of a statistics answer: one per `Granularity` seconds from `StartTime` to `EndTime`
-/// (`YYYY-MM-DD hh:mm:ss`, China time as the API uses), each 0: no traffic flows through the
-/// emulator.
-pub(crate) fn statistics_series(params: &Map<String, Value>) -> Result<Value, ApiError> {
-    let granularity = params
-        .get("Granularity")
-        .and_then(Value::as_u64)
-        .unwrap_or(300)
-        .max(1);
-    let time = |name: &str| -> Result<Option<i64>, ApiError> {
-        match text(params, name) {
-            None => Ok(None),
-            Some(t) => parse_time(t).map(Some).ok_or_else(|| {
-                error(
-                    code::INVALID_PARAMETER_VALUE,
-                    format!("{name} `{t}` is not a time YYYY-MM-DD hh:mm:ss"),
-                )
-            }),
-        }
-    };
-    let (Some(start), Some(end)) = (time("StartTime")?, time("EndTime")?) else {
-        return Ok(Value::Array(Vec::new()));
-    };
-    if end < start {
-        return Err(error(
-            code::INVALID_PARAMETER_VALUE,
-            "EndTime is before StartTime",
-        ));
-    }
-    // At most a day of 5-minute points' worth, whatever is asked.
-    const MAX_POINTS: i64 = 2016;
-    let step = i64::try_from(granularity).unwrap_or(i64::MAX);
-    let count = ((end - start) / step + 1).min(MAX_POINTS);
-    Ok(Value::Array(
-        (0..count)
-            .map(|i| serde_json::json!({"Time": start + i * step, "Data": 0.0}))
-            .collect(),
-    ))
-}
-
-/// `YYYY-MM-DD hh:mm:ss` in UTC+8 → unix seconds.
-fn parse_time(text: &str) -> Option<i64> {
-    let (date, clock) = text.split_once(' ')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut c = clock.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, min, s) = (c.next()??, c.next()??, c.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || s > 59 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + min * 60 + s - 8 * 3600)
 }
 
 #[derive(Default)]
@@ -1683,20 +1572,6 @@ fn fill(template: &str, fields: &Map<String, Value>) -> String {
     out
 }
 
-/// The element of the catalogue list `entry` whose `key` is `wanted`.
-pub(crate) fn catalogue_entry<'c>(
-    catalogue: &'c Map<String, Value>,
-    entry: &str,
-    key: &str,
-    wanted: &Value,
-) -> Option<&'c Value> {
-    catalogue
-        .get(entry)?
-        .as_array()?
-        .iter()
-        .find(|e| e.get(key) == Some(wanted))
-}
-
 /// The value of a computed member other than a list of views (see [`Shown::entries`]).
 fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
     use crate::model::Computed as C;
@@ -1839,14 +1714,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_read_as_china_time() {
-        // 2019-03-25 12:00:00 +08:00 = 04:00:00 UTC.
-        assert_eq!(parse_time("2019-03-25 12:00:00"), Some(1_553_486_400));
-        assert_eq!(parse_time("2019-13-25 12:00:00"), None);
-        assert_eq!(parse_time("yesterday"), None);
-    }
-
-    #[test]
     fn templates_fill_fields() {
         let fields: Map<String, Value> =
             serde_json::from_value(serde_json::json!({"GroupId": "lg-1"})).unwrap();
@@ -1864,13 +1731,5 @@ mod tests {
         assert_eq!(words("SourceCidr"), "source cidr");
         assert_eq!(noun("group"), "proxy group");
         assert_eq!(noun("tcp_listener"), "tcp listener");
-    }
-
-    #[test]
-    fn api_values_compare_loosely() {
-        assert!(same(&Value::from(80), &Value::from("80")));
-        assert!(same(&Value::from(1u64), &Value::from(1i64)));
-        assert!(!same(&Value::from(80), &Value::from(81)));
-        assert!(same(&Value::from(true), &Value::from(1)));
     }
 }

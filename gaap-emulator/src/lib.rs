@@ -66,10 +66,11 @@ mod model_check;
 mod protocol;
 mod server;
 mod state;
+mod statistics;
 mod throttle;
+mod values;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use tokio::net::TcpListener;
@@ -83,30 +84,10 @@ pub use config::{
     parse_throttling, transition_time,
 };
 pub use coverage::{ActionCoverage, coverage, model_problems, resource_kinds};
+pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use protocol::MAX_CLOCK_SKEW_SECONDS;
 pub use state::{Listener, TargetKind};
-
-/// Why an emulator could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The config file could not be read.
-    #[error("cannot read the config file {path}: {source}")]
-    ReadConfig {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The config is not valid.
-    #[error("invalid config: {0}")]
-    Config(String),
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-}
 
 /// A running emulator. Dropping it stops it (and closes its connections); so does
 /// [`shutdown`](Emulator::shutdown), which also waits for the accept loop to end.
@@ -127,6 +108,8 @@ impl Emulator {
     /// Starts an emulator with `config`, in the current tokio runtime.
     pub async fn start_with(config: Config) -> Result<Self, Error> {
         config.check()?;
+        let state = state::State::from_config(&config)
+            .map_err(|err| Error::Config(format!("state: {err}")))?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| Error::Bind {
@@ -144,7 +127,7 @@ impl Emulator {
                 .iter()
                 .map(|c| (c.secret_id.clone(), c.clone()))
                 .collect(),
-            state: RwLock::new(state::State::from_config(&config)),
+            state: RwLock::new(state),
             faults: Faults::default(),
             clock: config.clock.clone(),
             signer: gaap_runtime::signing::Tc3Signer::new(),
@@ -221,7 +204,7 @@ impl Emulator {
     /// Replaces the whole account with a saved one; on error (the message names what is wrong)
     /// nothing changes.
     pub fn load_state(&self, state: &serde_json::Value) -> Result<(), Error> {
-        actions_write(&self.shared.state)
+        state::write_lock(&self.shared.state)
             .load(state)
             .map_err(|err| Error::Config(format!("state: {err}")))
     }
@@ -244,13 +227,13 @@ impl Emulator {
         let state = self.settled();
         let r = state.get(proxy_or_group_id)?;
         let field = &state.model.resources[&r.kind].status.as_ref()?.field;
-        r.fields.get(field).map(engine::as_text)
+        r.fields.get(field).map(values::as_text)
     }
 
     /// Changes the status of a proxy or group (any text; only `RUNNING` accepts listeners), at
     /// once and for good (no transition follows). Returns whether the id exists.
     pub fn set_status(&self, proxy_or_group_id: &str, status: &str) -> bool {
-        actions_write(&self.shared.state).set_status_now(proxy_or_group_id, status)
+        state::write_lock(&self.shared.state).set_status_now(proxy_or_group_id, status)
     }
 
     /// How many requests named `action` (`X-TC-Action` or `Action`) it has received, whatever
@@ -276,15 +259,11 @@ impl Emulator {
     /// The state with the transitions due by now settled.
     fn settled(&self) -> std::sync::RwLockReadGuard<'_, state::State> {
         let now = self.shared.clock.now_unix_nanos();
-        if engine::read_lock(&self.shared.state).has_due(now) {
-            actions_write(&self.shared.state).settle(now);
+        if state::read_lock(&self.shared.state).has_due(now) {
+            state::write_lock(&self.shared.state).settle(now);
         }
-        engine::read_lock(&self.shared.state)
+        state::read_lock(&self.shared.state)
     }
-}
-
-fn actions_write(state: &RwLock<state::State>) -> std::sync::RwLockWriteGuard<'_, state::State> {
-    engine::write_lock(state)
 }
 
 impl Drop for Emulator {

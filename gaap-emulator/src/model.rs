@@ -654,7 +654,14 @@ pub(crate) struct CatalogueOp {
 pub(crate) struct StatisticsOp {
     pub resources: Vec<String>,
     pub target: Target,
+    /// The response field of the series (`StatisticsData`).
     pub field: String,
+    /// The parameter listing the metrics, one series each (`MetricNames`).
+    pub metrics: String,
+    /// The parameters of the series: seconds between points, first and last time.
+    pub granularity: String,
+    pub start: String,
+    pub end: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -268,6 +268,12 @@ fn every_binding_names_what_its_action_has() {
             }
             Action::Statistics(op) => {
                 params.extend(target_params(&op.target));
+                params.extend([
+                    op.metrics.as_str(),
+                    op.granularity.as_str(),
+                    op.start.as_str(),
+                    op.end.as_str(),
+                ]);
                 outputs.push((op.field.clone(), "MetricStatisticsInfo[]".into()));
             }
             Action::Acknowledge(_) | Action::Custom(_) => {}

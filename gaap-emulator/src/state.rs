@@ -12,6 +12,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -137,8 +138,9 @@ impl State {
         }
     }
 
-    /// The account a config describes: its proxies and groups, then its saved state.
-    pub fn from_config(config: &Config) -> Self {
+    /// The account a config describes: its proxies and groups, then its saved state; the
+    /// reason when the saved state cannot be loaded.
+    pub fn from_config(config: &Config) -> Result<Self, String> {
         let nanos = i64::try_from(config.transition_time.as_nanos()).unwrap_or(i64::MAX);
         let mut state = State::empty(Model::builtin(), config.clock.clone(), nanos);
         let now = config.clock.now_unix_seconds();
@@ -150,13 +152,10 @@ impl State {
         {
             state.insert_fixture(kind, fixture, now);
         }
-        if let Some(saved) = &config.state
-            && let Err(err) = state.load(saved)
-        {
-            // `Config::check` loads it first; a state that fails here failed there.
-            tracing::error!(%err, "the saved state could not be loaded");
+        if let Some(saved) = &config.state {
+            state.load(saved)?;
         }
-        state
+        Ok(state)
     }
 
     fn insert_fixture(&mut self, kind: &str, fixture: &Fixture, now: i64) {
@@ -551,6 +550,17 @@ fn listener_of(r: &Resource) -> Option<Listener> {
         unhealthy_threshold: unsigned("UnhealthyThreshold"),
         create_time: signed("CreateTime"),
     })
+}
+
+/// The state for reading. Every change is checked before it is made, so a panic cannot leave
+/// the state half-done: a poisoned lock still guards a consistent state.
+pub(crate) fn read_lock(state: &RwLock<State>) -> RwLockReadGuard<'_, State> {
+    state.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The state for changing (see [`read_lock`] on poisoning).
+pub(crate) fn write_lock(state: &RwLock<State>) -> RwLockWriteGuard<'_, State> {
+    state.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `prefix` and `length` random characters of `[0-9a-z]`, as the API's ids look.
