@@ -24,16 +24,9 @@ use crate::throttle::Throttle;
 pub(crate) struct ActionInfo {
     pub version: &'static str,
     pub service: &'static str,
-    pub handler: Handler,
     pub throttle: Option<Throttle>,
     /// Requests received for the action, whatever became of them.
     pub requests: AtomicU64,
-}
-
-/// How an action is carried out: by the engine, as the model binds it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Handler {
-    Engine,
 }
 
 /// Every action of `gaap`, by name.
@@ -57,7 +50,6 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
             let info = ActionInfo {
                 version,
                 service,
-                handler: Handler::Engine,
                 throttle: per_second.filter(|&n| n > 0).map(Throttle::new),
                 requests: AtomicU64::new(0),
             };
@@ -88,18 +80,11 @@ impl ActionInfo {
 pub(crate) struct Context<'a> {
     pub action: &'a str,
     pub state: &'a std::sync::RwLock<State>,
-    pub now_seconds: i64,
     pub request_id: &'a str,
 }
 
 /// Decodes, validates and carries out the request; the body of the successful answer.
-pub(crate) fn run(
-    handler: Handler,
-    params: &Parameters<'_>,
-    cx: &Context<'_>,
-) -> Result<Vec<u8>, ApiError> {
-    let Handler::Engine = handler;
-    let _ = cx.now_seconds;
+pub(crate) fn run(params: &Parameters<'_>, cx: &Context<'_>) -> Result<Vec<u8>, ApiError> {
     let request = decode_to_json(cx.action, params)?;
     crate::engine::execute(cx.state, cx.action, &request, cx.request_id)
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::clock::Clock;
 use crate::error::Error;
+use crate::model::Model;
 
 /// The secret id of the documentation's example key pair, accepted out of the box.
 pub const EXAMPLE_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -27,33 +28,6 @@ pub const DEFAULT_LISTENER_QUOTA: u32 = 100;
 /// The port every built-in proxy and group refuses (`InvalidParameterValue.InvalidListenerPort`),
 /// so a test can provoke that error without a config file. An arbitrary choice of the emulator.
 pub const BUILTIN_RESERVED_PORT: u16 = 36000;
-
-/// The documented proxy statuses (`ProxyInfo.Status`). Only `RUNNING` accepts listeners.
-pub const PROXY_STATUSES: &[&str] = &[
-    "RUNNING",
-    "CREATING",
-    "DESTROYING",
-    "OPENING",
-    "CLOSING",
-    "CLOSED",
-    "ADJUSTING",
-    "ISOLATING",
-    "ISOLATED",
-    "CLONING",
-    "RECOVERING",
-    "MOVING",
-];
-
-/// The documented proxy group statuses (`ProxyGroupInfo.Status`). Only `RUNNING` accepts
-/// listeners.
-pub const GROUP_STATUSES: &[&str] = &[
-    "RUNNING",
-    "CREATING",
-    "DESTROYING",
-    "MOVING",
-    "CLOSED",
-    "CHANGING",
-];
 
 /// How long a transition takes on the emulator's clock unless the config says otherwise
 /// (`CREATING` → `RUNNING`, listener status 1 → 0, `CLOSING` → `CLOSED`, ...): long enough for a
@@ -112,7 +86,8 @@ pub struct Fixture {
     /// `link-...` for a proxy, `lg-...` for a group (any text is accepted; ids are unique across
     /// proxies and groups).
     pub id: String,
-    /// One of [`PROXY_STATUSES`] or [`GROUP_STATUSES`]; only `RUNNING` accepts listeners.
+    /// A documented status (`ProxyInfo.Status` for a proxy, `ProxyGroupInfo.Status` for a group:
+    /// the `values` of the status in the model, `MODEL.md`); only `RUNNING` accepts listeners.
     pub status: String,
     /// How many listeners it may hold.
     pub listener_quota: u32,
@@ -283,8 +258,8 @@ impl Config {
     ///   entry with the id (or secret id) of a built-in one replaces it.
     /// - `credentials`: `secret_id`, `secret_key`, and `token` for temporary credentials (see
     ///   [`Credential::token`]).
-    /// - `proxies`, `groups`: `id`, `status` (default `RUNNING`; one of [`PROXY_STATUSES`] or
-    ///   [`GROUP_STATUSES`]), `listener_quota` (default [`DEFAULT_LISTENER_QUOTA`]),
+    /// - `proxies`, `groups`: `id`, `status` (default `RUNNING`; a documented status, see
+    ///   [`Fixture::status`]), `listener_quota` (default [`DEFAULT_LISTENER_QUOTA`]),
     ///   `reserved_ports` (default none).
     /// - `throttling`: `"documented"`, `"off"`, or a number of requests per second for every
     ///   action (see [`Throttling`]).
@@ -406,10 +381,14 @@ impl Config {
             }
         }
         let mut seen_targets = std::collections::HashSet::new();
-        for (kind, fixtures, statuses) in [
-            ("proxy", &self.proxies, PROXY_STATUSES),
-            ("group", &self.groups, GROUP_STATUSES),
-        ] {
+        let model = Model::builtin();
+        for (kind, fixtures) in [("proxy", &self.proxies), ("group", &self.groups)] {
+            let statuses: Vec<&str> = model.resources[kind]
+                .status
+                .iter()
+                .flat_map(|s| &s.values)
+                .filter_map(serde_json::Value::as_str)
+                .collect();
             for f in fixtures {
                 if f.id.is_empty() {
                     return Err(Error::Config(format!("a {kind} has an empty id")));

@@ -7,7 +7,8 @@ use std::sync::RwLock;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, code};
-use crate::state::{LISTENER_KINDS, Resource, State, read_lock};
+use crate::model::Handler;
+use crate::state::{Resource, State, read_lock};
 use crate::statistics::{SERIES_PARAMS, series};
 use crate::values::{Answer, as_text, catalogue_entry, text};
 
@@ -18,19 +19,19 @@ const INVALID_CONCURRENCY: &str = "InvalidParameterValue.InvalidConcurrency";
 const REAL_SERVER_NOT_BELONG: &str = "InvalidParameterValue.RealServerNotBelong";
 
 pub(crate) fn run(
-    handler: &str,
+    handler: Handler,
     lock: &RwLock<State>,
     params: &Map<String, Value>,
 ) -> Result<Answer, ApiError> {
     let state = read_lock(lock);
     let catalogue = &state.model.catalogue;
     match handler {
-        "check_proxy_create" => {
+        Handler::CheckProxyCreate => {
             check_configuration(catalogue, params, "Concurrent")?;
             Ok(answer([("CheckFlag", json!(1))]))
         }
-        "inquiry_price_create_proxy" => inquiry_price(catalogue, params),
-        "access_regions_by_dest_region" => {
+        Handler::InquiryPriceCreateProxy => inquiry_price(catalogue, params),
+        Handler::AccessRegionsByDestRegion => {
             let dest = text(params, "DestRegion").unwrap_or("");
             region(catalogue, "DestRegions", dest).ok_or_else(|| {
                 ApiError::new(
@@ -48,20 +49,25 @@ pub(crate) fn run(
                 ("TotalCount", json!(n)),
             ]))
         }
-        "real_servers_status" => real_servers_status(&state, params),
-        "resources_by_tag" => resources_by_tag(&state, params),
-        "group_domain_config" => group_domain_config(&state, params),
-        "global_domain_dns" => global_domain_dns(&state, params),
-        "real_server_statistics" => {
+        Handler::RealServersStatus => real_servers_status(&state, params),
+        Handler::ResourcesByTag => resources_by_tag(&state, params),
+        Handler::GroupDomainConfig => group_domain_config(&state, params),
+        Handler::GlobalDomainDns => global_domain_dns(&state, params),
+        Handler::RealServerStatistics => {
             let rs = text(params, "RealServerId").unwrap_or("");
             if !of_kind(&state, rs, "real_server") {
                 return Err(not_found("RealServerId", rs));
             }
-            for (param, kinds) in [("ListenerId", LISTENER_KINDS), ("RuleId", &["rule"][..])] {
+            let model = state.model;
+            for (param, is_kind) in [
+                (
+                    "ListenerId",
+                    &(|k: &str| model.is_listener(k)) as &dyn Fn(&str) -> bool,
+                ),
+                ("RuleId", &|k: &str| k == "rule"),
+            ] {
                 if let Some(id) = text(params, param)
-                    && !state
-                        .get(id)
-                        .is_some_and(|r| kinds.contains(&r.kind.as_str()))
+                    && !state.get(id).is_some_and(|r| is_kind(&r.kind))
                 {
                     return Err(not_found(param, id));
                 }
@@ -75,10 +81,6 @@ pub(crate) fn run(
                 ),
             ]))
         }
-        other => Err(ApiError::new(
-            code::INTERNAL_ERROR,
-            format!("the emulator has no handler `{other}`"),
-        )),
     }
 }
 
@@ -459,37 +461,4 @@ fn global_domain_dns(state: &State, params: &Map<String, Value>) -> Result<Answe
         })
         .collect();
     Ok(answer([("GlobalDnsList", Value::Array(list))]))
-}
-
-/// The handlers the model may name.
-#[cfg(test)]
-pub(crate) const HANDLERS: &[&str] = &[
-    "check_proxy_create",
-    "inquiry_price_create_proxy",
-    "access_regions_by_dest_region",
-    "real_servers_status",
-    "resources_by_tag",
-    "group_domain_config",
-    "global_domain_dns",
-    "real_server_statistics",
-];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Model;
-
-    #[test]
-    fn every_custom_binding_names_a_handler() {
-        let model = Model::builtin();
-        for (name, action) in &model.actions {
-            if let crate::model::Action::Custom(op) = action {
-                assert!(
-                    HANDLERS.contains(&op.handler.as_str()),
-                    "{name}: {}",
-                    op.handler
-                );
-            }
-        }
-    }
 }

@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, code};
 use crate::model::{
-    Action, Blocker, CatalogueOp, CreateOp, DeleteOp, DescribeOp, GetOp, Model, ModifyOp, Paging,
-    Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp, StatisticsOp,
-    Subject, Target, Unique,
+    Action, Blocker, BoundBy, CatalogueOp, CreateOp, DeleteOp, DescribeOp, GetOp, Model, ModifyOp,
+    Paging, Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp,
+    StatisticsOp, Subject, Target, Unique,
 };
 use crate::state::{Resource, State, read_lock, write_lock};
 use crate::statistics::{SeriesParams, series};
@@ -164,7 +164,7 @@ impl<'s> Shown<'s> {
                 } => {
                     let (offset, limit) = self.paging.unwrap_or((0, usize::MAX));
                     let list: Vec<Shown<'_>> =
-                        all_except_bound(state, r, kinds, except_bound_by.as_deref())
+                        all_except_bound(state, r, kinds, except_bound_by.as_ref())
                             .skip(offset)
                             .take(limit)
                             .map(|x| Shown::new(state, x, view))
@@ -227,7 +227,7 @@ pub(crate) fn execute(
         Action::ReplaceChildren(op) => write(call.replace_children(&mut change(), op)?.into()),
         Action::Custom(op) => {
             drop(read());
-            write(crate::custom::run(&op.handler, lock, params)?.into())
+            write(crate::custom::run(op.handler, lock, params)?.into())
         }
     }
 }
@@ -244,14 +244,6 @@ fn not_found(target: &'static Target, what: &str) -> ApiError {
             .unwrap_or(code::RESOURCE_NOT_FOUND),
         format!("{what} does not exist"),
     )
-}
-
-/// How a message names a kind of resource: `proxy group`, `tcp listener`, `real server`.
-pub(crate) fn noun(kind: &str) -> String {
-    match kind {
-        "group" => "proxy group".into(),
-        other => other.replace('_', " "),
-    }
 }
 
 /// A field name in words, for messages: `Port` → `port`, `RealServerIP` → `real server ip`.
@@ -365,7 +357,7 @@ impl Call<'_> {
                     .values()
                     .flat_map(|r| &r.parents)
                     .find(|p| p.field == *param)
-                    .map_or_else(|| param.clone(), |p| noun(&p.kind));
+                    .map_or_else(|| param.clone(), |p| state.model.noun(&p.kind));
                 return Err(not_found(target, &format!("{kind} `{owner}`")));
             }
         }
@@ -418,7 +410,7 @@ impl Call<'_> {
         let Some(owner) = owner else { return Ok(()) };
         for req in reqs.iter().filter(|r| r.of == Subject::Owner) {
             if !self.flag(&req.unless) {
-                check_requirement(owner, req)?;
+                check_requirement(state.model, owner, req)?;
             }
         }
         Ok(())
@@ -437,7 +429,7 @@ impl Call<'_> {
             let Some(subject) = self.subject(state, id, req.of) else {
                 continue;
             };
-            check_requirement(subject, req)?;
+            check_requirement(state.model, subject, req)?;
         }
         Ok(())
     }
@@ -503,7 +495,7 @@ impl Call<'_> {
                         .parents
                         .iter()
                         .find(|d| d.field == *p)
-                        .map_or_else(|| p.clone(), |d| noun(&d.kind));
+                        .map_or_else(|| p.clone(), |d| model.noun(&d.kind));
                     return Err(error(
                         code::RESOURCE_NOT_FOUND,
                         format!("{kind} `{id}` does not exist"),
@@ -553,7 +545,7 @@ impl Call<'_> {
                         .and_then(|g| state.get(g)),
                 };
                 if let Some(subject) = subject {
-                    check_requirement(subject, req)?;
+                    check_requirement(state.model, subject, req)?;
                 }
             }
         }
@@ -808,7 +800,7 @@ impl Call<'_> {
                     .iter()
                     .flat_map(|k| &state.model.resources[k].parents)
                     .find(|d| d.field == *param)
-                    .map_or_else(|| param.to_string(), |d| noun(&d.kind));
+                    .map_or_else(|| param.to_string(), |d| state.model.noun(&d.kind));
                 return match &op.not_found {
                     Some(c) => Err(error(c, format!("{kind} `{parent}` does not exist"))),
                     None => Ok(self.listed(op, Vec::new(), 0, state)),
@@ -851,9 +843,9 @@ impl Call<'_> {
             .as_ref()
             .and_then(|p| self.params.get(p))
             .and_then(Value::as_i64);
-        let project = op.project.as_ref().and_then(|field| {
-            let v = self.params.get("ProjectId")?;
-            (as_text(v) != "-1").then_some((field, v))
+        let project = op.project.as_ref().and_then(|p| {
+            let v = self.params.get(&p.param)?;
+            (!same(v, &p.all)).then_some((&p.field, v))
         });
         let mut matches: Vec<&Resource> = candidates
             .into_iter()
@@ -1213,15 +1205,14 @@ impl Call<'_> {
         }
         lists.succeeded = go.into_iter().map(|(id, _)| id).collect();
         let mut answer = lists.answer(op.report.as_ref());
-        if let Some(field) = &op.task {
-            let id = state.new_id("task");
-            let mut fields = state.defaults("task");
-            fields.insert("TaskId".into(), Value::from(id.clone()));
-            state.insert("task", id.clone(), None, fields);
-            if let Some(s) = &model.resources["task"].status {
+        if let Some(task) = &op.task {
+            let id = state.new_id(&task.kind);
+            let fields = state.defaults(&task.kind);
+            state.insert(&task.kind, id.clone(), None, fields);
+            if let Some(s) = &model.resources[&task.kind].status {
                 state.set_status(&id, &s.field, s.initial.clone(), None);
             }
-            answer.insert(field.clone(), Value::from(id));
+            answer.insert(task.field.clone(), Value::from(id));
         }
         Ok(answer)
     }
@@ -1378,7 +1369,11 @@ fn join(values: &[Value]) -> String {
     values.iter().map(as_text).collect::<Vec<_>>().join(" or ")
 }
 
-fn check_requirement(subject: &Resource, req: &'static Requirement) -> Result<(), ApiError> {
+fn check_requirement(
+    model: &Model,
+    subject: &Resource,
+    req: &'static Requirement,
+) -> Result<(), ApiError> {
     let value = subject
         .fields
         .get(&req.field)
@@ -1398,7 +1393,7 @@ fn check_requirement(subject: &Resource, req: &'static Requirement) -> Result<()
         req.error.for_kind(&subject.kind),
         format!(
             "{} `{}` has {} {}, not {expected}",
-            noun(&subject.kind),
+            model.noun(&subject.kind),
             subject.id,
             req.field,
             as_text(&value)
@@ -1443,13 +1438,13 @@ fn check_unique(
                 .collect();
             let place = parent.and_then(|p| state.get(p)).map_or_else(
                 || "the account".to_owned(),
-                |p| format!("{} `{}`", noun(&p.kind), p.id),
+                |p| format!("{} `{}`", state.model.noun(&p.kind), p.id),
             );
             let kind = state.get(owner).map_or_else(String::new, |o| {
-                if o.kind.ends_with("_listener") {
+                if state.model.is_listener(&o.kind) {
                     "listener ".to_owned()
                 } else {
-                    format!("{} ", noun(&o.kind))
+                    format!("{} ", state.model.noun(&o.kind))
                 }
             });
             return Err(error(
@@ -1485,16 +1480,16 @@ fn check_quota(
         .filter(|r| q.among.contains(&r.kind))
         .count();
     if (held + adding) as u64 > limit {
-        let what = if q.among.iter().all(|k| k.ends_with("_listener")) {
+        let what = if q.among.iter().all(|k| state.model.is_listener(k)) {
             "listeners".to_owned()
         } else {
-            format!("{}s", noun(&q.among[0]))
+            format!("{}s", state.model.noun(&q.among[0]))
         };
         return Err(error(
             &q.error,
             format!(
                 "{} `{parent}` holds {held} {what}; {adding} more would exceed its quota of {limit}",
-                noun(&p.kind)
+                state.model.noun(&p.kind)
             ),
         ));
     }
@@ -1601,7 +1596,7 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
             view,
             except_bound_by,
         } => Value::Array(
-            all_except_bound(state, r, kinds, except_bound_by.as_deref())
+            all_except_bound(state, r, kinds, except_bound_by.as_ref())
                 .filter_map(|x| serde_json::to_value(Shown::new(state, x, view)).ok())
                 .collect(),
         ),
@@ -1627,7 +1622,7 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
         C::CountAll {
             kinds,
             except_bound_by,
-        } => Value::from(all_except_bound(state, r, kinds, except_bound_by.as_deref()).count()),
+        } => Value::from(all_except_bound(state, r, kinds, except_bound_by.as_ref()).count()),
         C::Lookup {
             kind,
             id_field,
@@ -1685,20 +1680,20 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
     }
 }
 
-/// Every resource of `kinds`, less those bound (through a child of kind `bound_by` of `r` whose
-/// `RealServerId` names them).
+/// Every resource of `kinds`, less those bound (named by the `field` of a child of `r` of the
+/// kind `bound_by` says).
 fn all_except_bound<'s>(
     state: &'s State,
     r: &'s Resource,
     kinds: &'s [String],
-    bound_by: Option<&'s str>,
+    bound_by: Option<&'s BoundBy>,
 ) -> impl Iterator<Item = &'s Resource> + 's {
     let bound: HashSet<String> = bound_by
         .map(|b| {
             state
                 .children_of(&r.id)
-                .filter(|c| c.kind == b)
-                .filter_map(|c| c.fields.get("RealServerId").and_then(Value::as_str))
+                .filter(|c| c.kind == b.kind)
+                .filter_map(|c| c.fields.get(&b.field).and_then(Value::as_str))
                 .map(str::to_owned)
                 .collect()
         })
@@ -1729,7 +1724,9 @@ mod tests {
         assert_eq!(words("Port"), "port");
         assert_eq!(words("RealServerIP"), "real server ip");
         assert_eq!(words("SourceCidr"), "source cidr");
-        assert_eq!(noun("group"), "proxy group");
-        assert_eq!(noun("tcp_listener"), "tcp listener");
+        let model = Model::builtin();
+        assert_eq!(model.noun("group"), "proxy group");
+        assert_eq!(model.noun("tcp_listener"), "tcp listener");
+        assert!(model.is_listener("https_listener") && !model.is_listener("rule"));
     }
 }

@@ -80,8 +80,7 @@ use tokio::task::JoinHandle;
 pub use clock::{Clock, ManualClock};
 pub use config::{
     BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA, DEFAULT_TRANSITION_TIME,
-    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, GROUP_STATUSES, PROXY_STATUSES, Throttling,
-    parse_throttling, transition_time,
+    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, Throttling, parse_throttling, transition_time,
 };
 pub use coverage::{ActionCoverage, coverage, model_problems, resource_kinds};
 pub use error::Error;

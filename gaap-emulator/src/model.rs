@@ -63,6 +63,26 @@ pub(crate) struct Resource {
     /// How it is shown: one view per response object type (or `<Action>Response`).
     #[serde(default)]
     pub views: BTreeMap<String, View>,
+    /// How messages name it (`proxy group`); the kind's name in words by default.
+    #[serde(default)]
+    pub noun: Option<String>,
+    /// Whether it is a listener (of any protocol): counted together by the library's
+    /// `listeners_on`, and named "listener" where a message speaks of several protocols.
+    #[serde(default)]
+    pub listener: bool,
+    /// For the kinds a config may hold as fixtures (proxies and groups): the fields a fixture
+    /// sets.
+    #[serde(default)]
+    pub fixture: Option<FixtureFields>,
+}
+
+/// The fields a fixture of the config sets (`Fixture::id` names the resource).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FixtureFields {
+    pub name: String,
+    pub listener_quota: String,
+    pub reserved_ports: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +109,9 @@ pub(crate) struct Status {
     pub field: String,
     /// The value a create gives it.
     pub initial: Value,
+    /// The documented values, where a config may set them (a fixture's status).
+    #[serde(default)]
+    pub values: Vec<Value>,
     /// Transitional value → the value it takes after the transition time (`null`: the resource
     /// is gone).
     #[serde(default)]
@@ -139,13 +162,13 @@ pub(crate) enum Computed {
         kinds: Vec<String>,
         view: String,
         #[serde(default)]
-        except_bound_by: Option<String>,
+        except_bound_by: Option<BoundBy>,
     },
     /// How many resources of these kinds in the account.
     CountAll {
         kinds: Vec<String>,
         #[serde(default)]
-        except_bound_by: Option<String>,
+        except_bound_by: Option<BoundBy>,
     },
     /// A field of the resource whose id is held in `id_field`, `null` when there is none.
     Lookup {
@@ -173,6 +196,15 @@ pub(crate) enum Computed {
         id_member: String,
         value_member: String,
     },
+}
+
+/// The children of `kind` (of the resource shown) whose `field` names the resources that an
+/// `all` list leaves out: the real servers already bound to a listener.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BoundBy {
+    pub kind: String,
+    pub field: String,
 }
 
 /// What an action does.
@@ -440,9 +472,9 @@ pub(crate) struct DescribeOp {
     /// Parameter → field: equal values only.
     #[serde(default, rename = "match")]
     pub match_fields: BTreeMap<String, String>,
-    /// Parameter → field, where the parameter value `-1` means any.
+    /// A parameter selecting by a field, with a value that means any (`ProjectId`, `-1`).
     #[serde(default)]
-    pub project: Option<String>,
+    pub project: Option<Project>,
     #[serde(default)]
     pub search: Option<Search>,
     #[serde(default)]
@@ -460,6 +492,15 @@ pub(crate) struct DescribeOp {
     /// The code when a scope or id names nothing (default: an empty list).
     #[serde(default)]
     pub not_found: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Project {
+    pub param: String,
+    pub field: String,
+    /// The value that selects every resource.
+    pub all: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -596,9 +637,17 @@ pub(crate) struct SetStatusOp {
     pub requires: Vec<Requirement>,
     #[serde(default)]
     pub report: Option<Report>,
-    /// A task created to carry the change out, whose id the response holds in this field.
+    /// A task created to carry the change out, whose id the response holds.
     #[serde(default)]
-    pub task: Option<String>,
+    pub task: Option<TaskOut>,
+}
+
+/// A resource of `kind` made by an action, its id in the response `field`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TaskOut {
+    pub kind: String,
+    pub field: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -673,7 +722,7 @@ pub(crate) struct AcknowledgeOp {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CustomOp {
-    pub handler: String,
+    pub handler: Handler,
     pub doc: String,
     /// The codes the handler answers with, for the check against the action's documented ones.
     #[serde(default)]
@@ -681,6 +730,22 @@ pub(crate) struct CustomOp {
     /// The kinds of resource it reads or changes.
     #[serde(default)]
     pub resources: Vec<String>,
+}
+
+/// The hand-written handlers (`crate::custom`), by the name the model gives them: a name the
+/// emulator has no handler for is a parse error of the model, and the handlers' `match` is
+/// exhaustive.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Handler {
+    CheckProxyCreate,
+    InquiryPriceCreateProxy,
+    AccessRegionsByDestRegion,
+    RealServersStatus,
+    ResourcesByTag,
+    GroupDomainConfig,
+    GlobalDomainDns,
+    RealServerStatistics,
 }
 
 /// The action facts the check needs, from the SDK: the documented codes of each action.
@@ -728,6 +793,19 @@ impl Model {
         } else {
             Err(problems)
         }
+    }
+
+    /// How messages name a kind: its `noun`, or the kind in words (`tcp listener`).
+    pub fn noun(&self, kind: &str) -> String {
+        match self.resources.get(kind).and_then(|r| r.noun.as_ref()) {
+            Some(noun) => noun.clone(),
+            None => kind.replace('_', " "),
+        }
+    }
+
+    /// Whether a kind is a listener.
+    pub fn is_listener(&self, kind: &str) -> bool {
+        self.resources.get(kind).is_some_and(|r| r.listener)
     }
 
     /// The checks that need the SDK: every action of the SDK is bound, no other, and every code
@@ -780,10 +858,18 @@ impl Model {
             {
                 problems.push(format!("{at}: created_at `{f}` is not a field"));
             }
-            if let Some(s) = &r.status
-                && !r.fields.contains_key(&s.field)
-            {
-                problems.push(format!("{at}: status field `{}` is not a field", s.field));
+            if let Some(s) = &r.status {
+                if !r.fields.contains_key(&s.field) {
+                    problems.push(format!("{at}: status field `{}` is not a field", s.field));
+                }
+                check_status(&at, s, problems);
+            }
+            if let Some(f) = &r.fixture {
+                for field in [&f.name, &f.listener_quota, &f.reserved_ports] {
+                    if !r.fields.contains_key(field) {
+                        problems.push(format!("{at}: fixture field `{field}` is not a field"));
+                    }
+                }
             }
             for (view_name, view) in &r.views {
                 let at = format!("{at}: view {view_name}");
@@ -857,8 +943,16 @@ impl Model {
                     problems.push(format!("{at}: `{f}` is not a field of {kind}"));
                 }
             }
-            Computed::Children { kinds, view } | Computed::All { kinds, view, .. } => {
+            Computed::Children { kinds, view } => view_of(kinds, view, problems),
+            Computed::All {
+                kinds,
+                view,
+                except_bound_by,
+            } => {
                 view_of(kinds, view, problems);
+                if let Some(b) = except_bound_by {
+                    field_of(&b.kind, &b.field, problems);
+                }
             }
             Computed::DistinctCount { kinds, field } => {
                 for k in kinds {
@@ -870,6 +964,13 @@ impl Model {
                     if !self.resources.contains_key(k) {
                         problems.push(format!("{at}: unknown resource kind `{k}`"));
                     }
+                }
+                if let Computed::CountAll {
+                    except_bound_by: Some(b),
+                    ..
+                } = c
+                {
+                    field_of(&b.kind, &b.field, problems);
                 }
             }
             Computed::Lookup {
@@ -908,6 +1009,53 @@ impl Model {
                 field_of(kind, ids_field, problems);
                 field_of(k, field, problems);
             }
+        }
+    }
+}
+
+/// A status's values are among the documented ones (where the model lists them), and its
+/// transitions end: a chain that comes back to where it started would settle forever under a
+/// zero transition time.
+fn check_status(at: &str, status: &Status, problems: &mut Vec<String>) {
+    if !status.values.is_empty() {
+        let mut used = vec![&status.initial];
+        for t in &status.transitions {
+            used.push(&t.from);
+            if !t.to.is_null() {
+                used.push(&t.to);
+            }
+        }
+        for v in used {
+            if !status.values.contains(v) {
+                problems.push(format!(
+                    "{at}: status {v} is not one of its documented values"
+                ));
+            }
+        }
+    }
+    for t in &status.transitions {
+        if status
+            .transitions
+            .iter()
+            .filter(|o| o.from == t.from)
+            .count()
+            > 1
+        {
+            problems.push(format!("{at}: status {} has two transitions", t.from));
+        }
+        // Follow the chain from `t`: it must reach a status without a transition.
+        let mut at_value = &t.to;
+        let mut steps = 0;
+        while let Some(next) = status.transitions.iter().find(|o| o.from == *at_value) {
+            steps += 1;
+            if steps > status.transitions.len() {
+                problems.push(format!(
+                    "{at}: the transitions from {} come back to it (a cycle)",
+                    t.from
+                ));
+                break;
+            }
+            at_value = &next.to;
         }
     }
 }
@@ -1030,7 +1178,7 @@ impl Action {
                 )
             }
             Action::Acknowledge(op) => format!("acknowledges: {}", op.doc),
-            Action::Custom(op) => format!("by hand ({}): {}", op.handler, op.doc),
+            Action::Custom(op) => format!("by hand ({:?}): {}", op.handler, op.doc),
         }
     }
 
@@ -1157,8 +1305,8 @@ impl Action {
                 if let Some(c) = &op.cascade {
                     kinds.push(&c.kind);
                 }
-                if op.task.is_some() {
-                    kinds.push("task");
+                if let Some(t) = &op.task {
+                    kinds.push(&t.kind);
                 }
             }
             Action::ReplaceChildren(op) => {
@@ -1244,7 +1392,11 @@ impl Action {
             }
             Action::Describe(op) => {
                 for k in &op.resources {
-                    for f in op.match_fields.values().chain(op.project.iter()) {
+                    for f in op
+                        .match_fields
+                        .values()
+                        .chain(op.project.iter().map(|p| &p.field))
+                    {
                         out.push((k, f));
                     }
                     if let Some(s) = &op.search {

@@ -13,6 +13,8 @@ use crate::model::{Action, Computed, Model, Target};
 struct Member {
     ty: String,
     required: bool,
+    /// The documented values, for an enumerated member (its own `enum`, or a named enum type).
+    values: Option<Vec<Value>>,
 }
 
 struct Spec {
@@ -25,16 +27,25 @@ struct Specs {
     types: BTreeMap<String, BTreeMap<String, Member>>,
 }
 
-fn members(list: &Value) -> BTreeMap<String, Member> {
+/// The members of a request, a response or an object type; `types` are the spec's own, for
+/// the values of named enumerations.
+fn members(list: &Value, types: &Value) -> BTreeMap<String, Member> {
+    let values_of = |e: &Value| -> Option<Vec<Value>> {
+        Some(e.as_array()?.iter().map(|v| v["value"].clone()).collect())
+    };
     list.as_array()
         .into_iter()
         .flatten()
         .map(|m| {
+            let ty = m["type"].as_str().unwrap_or_default().to_owned();
+            let values = values_of(&m["enum"])
+                .or_else(|| values_of(&types[ty.trim_end_matches("[]")]["enum"]));
             (
                 m["name"].as_str().unwrap_or_default().to_owned(),
                 Member {
-                    ty: m["type"].as_str().unwrap_or_default().to_owned(),
+                    ty,
                     required: m["required"].as_bool().unwrap_or(false),
+                    values,
                 },
             )
         })
@@ -56,14 +67,16 @@ fn specs() -> Specs {
         let action = spec["action"].as_str().unwrap().to_owned();
         for (name, ty) in spec["types"].as_object().into_iter().flatten() {
             if ty.get("members").is_some() {
-                specs.types.insert(name.clone(), members(&ty["members"]));
+                specs
+                    .types
+                    .insert(name.clone(), members(&ty["members"], &spec["types"]));
             }
         }
         specs.actions.insert(
             action,
             Spec {
-                request: members(&spec["request"]),
-                response: members(&spec["response"]),
+                request: members(&spec["request"], &spec["types"]),
+                response: members(&spec["response"], &spec["types"]),
             },
         );
     }
@@ -189,9 +202,7 @@ fn every_binding_names_what_its_action_has() {
                 params.extend(op.scope.iter().map(String::as_str));
                 params.extend(op.ids.iter().map(String::as_str));
                 params.extend(op.match_fields.keys().map(String::as_str));
-                if op.project.is_some() {
-                    params.push("ProjectId");
-                }
+                params.extend(op.project.iter().map(|p| p.param.as_str()));
                 params.extend(op.search.iter().map(|s| s.param.as_str()));
                 params.extend(op.filters.iter().map(|f| f.param.as_str()));
                 params.extend(op.tags.as_deref());
@@ -256,7 +267,7 @@ fn every_binding_names_what_its_action_has() {
                     outputs.push((r.invalid.clone(), String::new()));
                     outputs.push((r.failed.clone(), String::new()));
                 }
-                outputs.extend(op.task.iter().map(|t| (t.clone(), String::new())));
+                outputs.extend(op.task.iter().map(|t| (t.field.clone(), String::new())));
             }
             Action::ReplaceChildren(op) => {
                 params.extend(target_params(&op.target));
@@ -391,6 +402,32 @@ fn a_broken_model_is_refused_with_every_problem_named() {
     ] {
         assert!(all.contains(expected), "{all}");
     }
+    // Statuses: a value the model does not document, and transitions that come back.
+    let cycle = r#"{"format": 1, "resources": {
+        "thing": {"doc": "", "id": "uuid", "fields": {"S": 1}, "status": {"field": "S", "initial": 3,
+                  "values": [1, 2], "transitions": [{"from": 1, "to": 2}, {"from": 2, "to": 1}]}}
+    }}"#;
+    let problems = Model::parse(cycle, r#"{"format": 1, "actions": {}}"#, "{}")
+        .unwrap_err()
+        .join("\n");
+    for expected in [
+        "resource thing: status 3 is not one of its documented values",
+        "resource thing: the transitions from 1 come back to it (a cycle)",
+    ] {
+        assert!(problems.contains(expected), "{problems}");
+    }
+    // A hand-written handler the emulator lacks.
+    let unknown_handler = Model::parse(
+        r#"{"format": 1, "resources": {}}"#,
+        r#"{"format": 1, "actions": {"X": {"op": "custom", "handler": "teleport", "doc": ""}}}"#,
+        "{}",
+    )
+    .unwrap_err()
+    .join("\n");
+    assert!(
+        unknown_handler.contains("model/actions.json") && unknown_handler.contains("teleport"),
+        "{unknown_handler}"
+    );
     let typo = Model::parse(
         r#"{"format": 1, "resources": {}, "extra": 1}"#,
         actions,
@@ -402,4 +439,39 @@ fn a_broken_model_is_refused_with_every_problem_named() {
         typo.contains("model/resources.json") && typo.contains("extra"),
         "{typo}"
     );
+}
+
+#[test]
+fn the_statuses_a_config_may_give_are_the_documented_ones() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut checked = 0;
+    for (kind, r) in &model.resources {
+        let Some(status) = r.status.as_ref().filter(|s| !s.values.is_empty()) else {
+            continue;
+        };
+        // The views that show the status field as it is stored: together they document exactly
+        // the values the model lists (`ProxyStatus` documents fewer than `ProxyInfo`).
+        let mut documented: Vec<Value> = Vec::new();
+        for (view_name, view) in &r.views {
+            if !view.fields.contains(&status.field) {
+                continue;
+            }
+            let values = shape(&specs, view_name)
+                .and_then(|s| s.get(&status.field))
+                .and_then(|m| m.values.clone())
+                .unwrap_or_else(|| panic!("{kind}.{view_name}.{}: not enumerated", status.field));
+            for v in values {
+                if !documented.contains(&v) {
+                    documented.push(v);
+                }
+            }
+            checked += 1;
+        }
+        let mut ours = status.values.clone();
+        ours.sort_by_key(Value::to_string);
+        documented.sort_by_key(Value::to_string);
+        assert_eq!(ours, documented, "{kind}.{}", status.field);
+    }
+    assert!(checked >= 3, "the proxy's and the group's statuses");
 }

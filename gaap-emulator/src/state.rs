@@ -61,14 +61,6 @@ pub struct Listener {
     pub create_time: i64,
 }
 
-/// The kinds of listener in the model.
-pub(crate) const LISTENER_KINDS: &[&str] = &[
-    "tcp_listener",
-    "udp_listener",
-    "http_listener",
-    "https_listener",
-];
-
 /// One resource.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,22 +151,25 @@ impl State {
     }
 
     fn insert_fixture(&mut self, kind: &str, fixture: &Fixture, now: i64) {
+        let def = &self.model.resources[kind];
         let mut fields = self.defaults(kind);
-        if let Some(status) = &self.model.resources[kind].status {
+        if let Some(status) = &def.status {
             fields.insert(status.field.clone(), Value::from(fixture.status.clone()));
         }
-        let name = if kind == "proxy" {
-            "ProxyName"
-        } else {
-            "GroupName"
-        };
-        fields.insert(name.into(), Value::from(fixture.id.clone()));
-        fields.insert("CreateTime".into(), Value::from(now));
-        fields.insert("ListenerQuota".into(), Value::from(fixture.listener_quota));
-        fields.insert(
-            "ReservedPorts".into(),
-            Value::from(fixture.reserved_ports.clone()),
-        );
+        if let Some(f) = &def.created_at {
+            fields.insert(f.clone(), Value::from(now));
+        }
+        if let Some(f) = &def.fixture {
+            fields.insert(f.name.clone(), Value::from(fixture.id.clone()));
+            fields.insert(
+                f.listener_quota.clone(),
+                Value::from(fixture.listener_quota),
+            );
+            fields.insert(
+                f.reserved_ports.clone(),
+                Value::from(fixture.reserved_ports.clone()),
+            );
+        }
         self.insert(kind, fixture.id.clone(), None, fields);
     }
 
@@ -486,20 +481,25 @@ impl State {
     // ----- Views for the library's inspection API -----
 
     pub fn listener_count(&self) -> usize {
-        LISTENER_KINDS.iter().map(|k| self.count_of(k)).sum()
+        self.model
+            .resources
+            .iter()
+            .filter(|(_, r)| r.listener)
+            .map(|(k, _)| self.count_of(k))
+            .sum()
     }
 
     pub fn listener(&self, id: &str) -> Option<Listener> {
         let r = self.resources.get(id)?;
-        LISTENER_KINDS
-            .contains(&r.kind.as_str())
+        self.model
+            .is_listener(&r.kind)
             .then(|| listener_of(r))
             .flatten()
     }
 
     pub fn listeners_on(&self, owner_id: &str) -> Vec<Listener> {
         self.children_of(owner_id)
-            .filter(|r| LISTENER_KINDS.contains(&r.kind.as_str()))
+            .filter(|r| self.model.is_listener(&r.kind))
             .filter_map(listener_of)
             .collect()
     }
