@@ -139,7 +139,11 @@ pub enum Throttling {
 
 /// Everything an emulator starts with. [`Config::builtin`] (also `Default`) is the out-of-the-box
 /// emulator; the `with_*` methods change one thing.
-#[derive(Clone, Debug)]
+///
+/// Its `Debug` shows no secret: credentials show their secret ids only, and a saved
+/// [`state`](Config::state), which may hold certificate private keys, shows as its number of
+/// resources.
+#[derive(Clone)]
 pub struct Config {
     /// The address to listen on; `127.0.0.1:0` (a free port) by default.
     pub listen: SocketAddr,
@@ -158,6 +162,31 @@ pub struct Config {
     /// A saved account to start from ([`Emulator::export_state`](crate::Emulator::export_state)),
     /// loaded after the fixtures; `None`: the fixtures alone.
     pub state: Option<serde_json::Value>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// A saved state, as the number of resources it holds.
+        struct Resources<'s>(&'s serde_json::Value);
+        impl fmt::Debug for Resources<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0["resources"].as_array() {
+                    Some(list) => write!(f, "<{} resources>", list.len()),
+                    None => f.write_str("<not a saved state>"),
+                }
+            }
+        }
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("credentials", &self.credentials)
+            .field("proxies", &self.proxies)
+            .field("groups", &self.groups)
+            .field("throttling", &self.throttling)
+            .field("clock", &self.clock)
+            .field("transition_time", &self.transition_time)
+            .field("state", &self.state.as_ref().map(Resources))
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -597,6 +626,32 @@ mod tests {
         let config = Config::builtin().with_group(Fixture::running("link-bjkpdum1"));
         config.check().unwrap();
         assert!(!config.proxies.iter().any(|p| p.id == "link-bjkpdum1"));
+    }
+
+    #[test]
+    fn debug_of_a_config_shows_no_key_of_its_state_or_credentials() {
+        let state = serde_json::json!({"format": 1, "resources": [
+            {"kind": "certificate", "id": "cert-1", "fields": {
+                "CertificateKey": "-----BEGIN PRIVATE KEY-----\nsEcReTkEy\n-----END PRIVATE KEY-----"
+            }}
+        ]});
+        let config = Config::builtin()
+            .with_credential(Credential::new("AKIDother", "other-secret").with_token("tok-secret"))
+            .with_state(state);
+        let shown = format!("{config:?}");
+        for secret in [
+            "sEcReTkEy",
+            "other-secret",
+            "tok-secret",
+            EXAMPLE_SECRET_KEY,
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("<1 resources>"), "{shown}");
+        assert!(
+            shown.contains("AKIDother") && shown.contains("link-bjkpdum1"),
+            "{shown}"
+        );
     }
 
     #[test]
