@@ -103,6 +103,10 @@ pub(crate) struct State {
     pub clock: Clock,
 }
 
+/// The highest next number a loaded sequence may have: half of u64, so that counting on from it
+/// never reaches the end of u64 (an account holds far fewer resources).
+const MAX_SEQUENCE: u64 = u64::MAX / 2;
+
 /// The state as exported: every resource in creation order, and the id counters.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,7 +238,8 @@ impl State {
                 let next = self.next_sequence.entry(kind.to_owned()).or_insert(*start);
                 loop {
                     let candidate = next.to_string();
-                    *next += 1;
+                    // `load` keeps sequences far below the end of u64: this never saturates.
+                    *next = next.saturating_add(1);
                     if !self.resources.contains_key(&candidate) {
                         break candidate;
                     }
@@ -410,43 +415,55 @@ impl State {
             return Err(format!("format {}: only 1 is known", exported.format));
         }
         let mut problems = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        // Id → (position, kind) of its first occurrence: parents are looked up here, once each.
+        let mut positions: HashMap<&str, (usize, &str)> =
+            HashMap::with_capacity(exported.resources.len());
+        for (i, r) in exported.resources.iter().enumerate() {
+            if positions.insert(&r.id, (i, &r.kind)).is_some() {
+                problems.push(format!("resources[{i}] ({}): the id is given twice", r.id));
+            }
+        }
         for (i, r) in exported.resources.iter().enumerate() {
             let at = format!("resources[{i}] ({})", r.id);
             let Some(def) = self.model.resources.get(&r.kind) else {
                 problems.push(format!("{at}: unknown kind `{}`", r.kind));
                 continue;
             };
-            if !seen.insert(r.id.as_str()) {
-                problems.push(format!("{at}: the id is given twice"));
-            }
             for f in r.fields.keys() {
                 if !def.fields.contains_key(f) {
                     problems.push(format!("{at}: `{f}` is not a field of {}", r.kind));
                 }
             }
             match &r.parent {
-                Some(parent) => {
-                    let parent_kind = exported
-                        .resources
-                        .iter()
-                        .take(i)
-                        .find(|p| &p.id == parent)
-                        .map(|p| p.kind.as_str());
-                    match parent_kind {
-                        None => problems.push(format!(
-                            "{at}: parent `{parent}` is not among the resources before it"
-                        )),
-                        Some(k) if !def.parents.iter().any(|p| p.kind == k) => {
-                            problems.push(format!("{at}: a {} cannot belong to a {k}", r.kind));
-                        }
-                        Some(_) => {}
+                Some(parent) => match positions.get(parent.as_str()) {
+                    Some((p, _)) if *p >= i => problems.push(format!(
+                        "{at}: parent `{parent}` is not among the resources before it"
+                    )),
+                    None => problems.push(format!(
+                        "{at}: parent `{parent}` is not among the resources before it"
+                    )),
+                    Some((_, k)) if !def.parents.iter().any(|p| p.kind == *k) => {
+                        problems.push(format!("{at}: a {} cannot belong to a {k}", r.kind));
                     }
-                }
+                    Some(_) => {}
+                },
                 None if !def.parents.is_empty() && !def.parent_optional => {
                     problems.push(format!("{at}: a {} needs a parent", r.kind));
                 }
                 None => {}
+            }
+        }
+        for (kind, next) in &exported.sequences {
+            match self.model.resources.get(kind).map(|r| &r.id) {
+                Some(IdFormat::Sequence { .. }) => {
+                    if *next > MAX_SEQUENCE {
+                        problems.push(format!(
+                            "sequences.{kind}: {next} leaves no room for new ids (at most {MAX_SEQUENCE})"
+                        ));
+                    }
+                }
+                Some(_) => problems.push(format!("sequences.{kind}: its ids are not numbers")),
+                None => problems.push(format!("sequences.{kind}: unknown kind")),
             }
         }
         if !problems.is_empty() {
@@ -676,6 +693,25 @@ mod tests {
             "a rule cannot belong to a tcp_listener",
         ] {
             assert!(err.contains(expected), "{err}");
+        }
+        assert!(s.get(&kept).is_some(), "nothing changed");
+        // Ids given twice, a parent given after its child, and sequences that cannot go on.
+        let err = s
+            .load(&serde_json::json!({"format": 1, "resources": [
+                {"kind": "proxy", "id": "p", "fields": {}},
+                {"kind": "proxy", "id": "p", "fields": {}},
+                {"kind": "tcp_listener", "id": "l", "parent": "later", "fields": {}},
+                {"kind": "proxy", "id": "later", "fields": {}}
+            ], "sequences": {"global_dns": u64::MAX, "proxy": 1, "rocket": 1}}))
+            .unwrap_err();
+        for expected in [
+            "resources[1] (p): the id is given twice",
+            "parent `later` is not among the resources before it",
+            "sequences.global_dns: 18446744073709551615 leaves no room for new ids",
+            "sequences.proxy: its ids are not numbers",
+            "sequences.rocket: unknown kind",
+        ] {
+            assert!(err.contains(expected), "{expected}: {err}");
         }
         assert!(s.get(&kept).is_some(), "nothing changed");
     }
