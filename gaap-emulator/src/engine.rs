@@ -1647,6 +1647,28 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
             .and_then(|wanted| catalogue_entry(&model.catalogue, entry, key, wanted))
             .cloned()
             .unwrap_or(Value::Null),
+        C::Inherit {
+            field,
+            when,
+            from,
+            otherwise,
+        } => {
+            let own = r
+                .fields
+                .get(field)
+                .filter(|v| !v.is_null() && !same(v, when));
+            if let Some(v) = own {
+                return v.clone();
+            }
+            let mut at = r.parent.as_deref().and_then(|p| state.get(p));
+            while let Some(a) = at {
+                if let Some(v) = a.fields.get(from).filter(|v| !v.is_null()) {
+                    return v.clone();
+                }
+                at = a.parent.as_deref().and_then(|p| state.get(p));
+            }
+            otherwise.clone()
+        }
         C::ChildField { kind, field } => state
             .children_of(&r.id)
             .find(|c| &c.kind == kind)

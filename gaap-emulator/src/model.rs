@@ -180,6 +180,15 @@ pub(crate) enum Computed {
     ChildField { kind: String, field: String },
     /// A field of the parent (a rule's domain name, which a rename changes).
     ParentField(String),
+    /// The stored `field`, unless it holds `when` (or nothing): then the `from` field of the
+    /// nearest ancestor that has one, else `otherwise` (a rule's `ForwardProtocol` `default` is
+    /// its listener's).
+    Inherit {
+        field: String,
+        when: Value,
+        from: String,
+        otherwise: Value,
+    },
     /// The element of the catalogue list `entry` whose `key` equals the stored `field`
     /// (`AccessRegion` → its `RegionDetail`), `null` when there is none.
     Catalogue {
@@ -803,6 +812,21 @@ impl Model {
         }
     }
 
+    /// The kinds a resource of `kind` may have above it, at any depth.
+    pub fn ancestors(&self, kind: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut stack: Vec<&str> = vec![kind];
+        while let Some(k) = stack.pop() {
+            for p in self.resources.get(k).into_iter().flat_map(|r| &r.parents) {
+                if !out.contains(&p.kind.as_str()) {
+                    out.push(&p.kind);
+                    stack.push(&p.kind);
+                }
+            }
+        }
+        out
+    }
+
     /// Whether a kind is a listener.
     pub fn is_listener(&self, kind: &str) -> bool {
         self.resources.get(kind).is_some_and(|r| r.listener)
@@ -982,6 +1006,18 @@ impl Model {
                 field_of(k, field, problems);
             }
             Computed::ChildField { kind: k, field } => field_of(k, field, problems),
+            Computed::Inherit { field, from, .. } => {
+                if !own.fields.contains_key(field) {
+                    problems.push(format!("{at}: `{field}` is not a field of {kind}"));
+                }
+                if !self
+                    .ancestors(kind)
+                    .iter()
+                    .any(|a| self.resources[*a].fields.contains_key(from))
+                {
+                    problems.push(format!("{at}: no ancestor of {kind} has a field `{from}`"));
+                }
+            }
             Computed::ParentField(field) => {
                 let any = own.parents.iter().any(|p| {
                     self.resources

@@ -475,3 +475,196 @@ fn the_statuses_a_config_may_give_are_the_documented_ones() {
     }
     assert!(checked >= 3, "the proxy's and the group's statuses");
 }
+
+/// The values the model can store in a field of a kind: its default, the statuses it passes
+/// through, the constants and statuses actions set, and the documented values of every request
+/// parameter copied into it (`None` when a parameter copied into it is not enumerated, so any
+/// value may arrive: such a field cannot be checked).
+fn storable_values(
+    model: &Model,
+    specs: &Specs,
+    kind: &str,
+    field: &str,
+) -> Vec<(String, Option<Vec<Value>>)> {
+    let r = &model.resources[kind];
+    let mut out: Vec<(String, Option<Vec<Value>>)> = Vec::new();
+    if let Some(v) = r.fields.get(field).filter(|v| !v.is_null()) {
+        out.push(("its default".into(), Some(vec![v.clone()])));
+    }
+    if let Some(s) = r.status.as_ref().filter(|s| s.field == field) {
+        // Where a transition starts is set by an action (below) or by a config (the statuses
+        // it may give are checked by `the_statuses_a_config_may_give_are_the_documented_ones`).
+        let mut values = vec![s.initial.clone()];
+        values.extend(
+            s.transitions
+                .iter()
+                .map(|t| t.to.clone())
+                .filter(|v| !v.is_null()),
+        );
+        out.push(("its statuses".into(), Some(values)));
+    }
+    for (name, action) in &model.actions {
+        let spec = &specs.actions[name];
+        // Parameters copied into the field, and constants and statuses set.
+        let (kinds, set, constants, statuses): (Vec<&str>, _, _, Vec<&Value>) = match action {
+            Action::Create(op) => (
+                vec![op.resource.as_str()],
+                Some(&op.set),
+                Some(&op.constants),
+                Vec::new(),
+            ),
+            Action::Modify(op) => (
+                op.resources.iter().map(String::as_str).collect(),
+                Some(&op.set),
+                Some(&op.constants),
+                op.status.iter().collect(),
+            ),
+            Action::Delete(op) => (
+                op.resources.iter().map(String::as_str).collect(),
+                None,
+                None,
+                op.status.iter().collect(),
+            ),
+            Action::SetStatus(op) => (
+                op.resources.iter().map(String::as_str).collect(),
+                None,
+                None,
+                std::iter::once(&op.to).chain(op.then.as_ref()).collect(),
+            ),
+            _ => continue,
+        };
+        if let Action::SetStatus(op) = action
+            && let Some(c) = &op.cascade
+            && c.kind == kind
+            && model.resources[kind]
+                .status
+                .as_ref()
+                .is_some_and(|s| s.field == field)
+        {
+            let values = std::iter::once(&c.to).chain(c.then.as_ref()).cloned();
+            out.push((format!("{name} (cascade)"), Some(values.collect())));
+        }
+        if !kinds.contains(&kind) {
+            continue;
+        }
+        if r.status.as_ref().is_some_and(|s| s.field == field) && !statuses.is_empty() {
+            out.push((name.clone(), Some(statuses.into_iter().cloned().collect())));
+        }
+        if let Some(v) = constants.and_then(|c| c.get(field)) {
+            out.push((format!("{name} (constant)"), Some(vec![v.clone()])));
+        }
+        let Some(set) = set else { continue };
+        for (param, member) in &spec.request {
+            let target = set.get(param).unwrap_or(param);
+            if target == field {
+                out.push((format!("{name}.{param}"), member.values.clone()));
+            }
+        }
+        // Arrays of objects whose members become fields (`RuleList` of CreateSecurityRules).
+        if let Action::Create(op) = action
+            && let Some(each) = op.each.as_ref().filter(|e| e.field.is_none())
+            && let Some(element) = spec
+                .request
+                .get(&each.param)
+                .and_then(|m| specs.types.get(m.ty.trim_end_matches("[]")))
+            && let Some(member) = element.get(field)
+        {
+            out.push((
+                format!("{name}.{}[].{field}", each.param),
+                member.values.clone(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_value_the_model_can_store_in_an_enumerated_view_field_is_documented() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (kind, r) in &model.resources {
+        for (view_name, view) in &r.views {
+            let Some(shape) = shape(&specs, view_name) else {
+                continue;
+            };
+            let mut members: Vec<(&String, Vec<(String, Option<Vec<Value>>)>)> = Vec::new();
+            for f in &view.fields {
+                members.push((f, storable_values(model, &specs, kind, f)));
+            }
+            for (m, c) in &view.computed {
+                let values = match c {
+                    Computed::Const(v) => vec![("a constant".to_owned(), Some(vec![v.clone()]))],
+                    Computed::Field(f) => storable_values(model, &specs, kind, f),
+                    Computed::Inherit {
+                        field,
+                        when,
+                        from,
+                        otherwise,
+                    } => {
+                        // Its own values but `when`, then an ancestor's, then `otherwise`.
+                        let mut all: Vec<(String, Option<Vec<Value>>)> =
+                            storable_values(model, &specs, kind, field)
+                                .into_iter()
+                                .map(|(source, values)| {
+                                    let kept = values
+                                        .map(|v| v.into_iter().filter(|x| x != when).collect());
+                                    (source, kept)
+                                })
+                                .collect();
+                        for ancestor in model.ancestors(kind) {
+                            if model.resources[ancestor].fields.contains_key(from) {
+                                all.extend(storable_values(model, &specs, ancestor, from));
+                            }
+                        }
+                        all.push(("its fallback".to_owned(), Some(vec![otherwise.clone()])));
+                        all
+                    }
+                    Computed::Map {
+                        values, default, ..
+                    } => {
+                        let mut all: Vec<Value> = values.values().cloned().collect();
+                        all.push(default.clone());
+                        vec![("its table".to_owned(), Some(all))]
+                    }
+                    _ => continue,
+                };
+                members.push((m, values));
+            }
+            for (member, sources) in members {
+                let Some(documented) = shape.get(member).and_then(|m| m.values.as_ref()) else {
+                    continue;
+                };
+                for (source, values) in sources {
+                    let Some(values) = values else {
+                        // A free request parameter copied in: what a caller sends is shown.
+                        continue;
+                    };
+                    for v in values {
+                        // An array field holds elements of the enumeration.
+                        let elements = match &v {
+                            Value::Array(items) => items.clone(),
+                            other => vec![other.clone()],
+                        };
+                        for e in elements {
+                            checked += 1;
+                            if !documented.contains(&e) {
+                                problems.push(format!(
+                                    "{kind}.{view_name}.{member}: {e} (from {source}) is not documented ({})",
+                                    documented
+                                        .iter()
+                                        .map(Value::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} values checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

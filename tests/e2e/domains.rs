@@ -253,3 +253,48 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
     let rules = call::<DescribeRulesRequest>(&client, json!({"ListenerId": listener})).await;
     assert_eq!(rules["TotalCount"], 0);
 }
+
+/// A rule without a `ForwardProtocol` of its own (`default`, or none given) forwards with its
+/// listener's, and shows it: a typed read sees a documented protocol, never `default`.
+#[tokio::test]
+async fn a_rule_without_a_forward_protocol_shows_its_listeners() {
+    let (_emulator, clock, client) = on_manual_clock().await;
+    let server = certificate(&client, 2, "server").await;
+    let listener = call::<CreateHttpsListenerRequest>(
+        &client,
+        json!({"ListenerName": "tls", "Port": 8443, "CertificateId": server,
+               "ForwardProtocol": "HTTPS", "ProxyId": PROXY}),
+    )
+    .await["ListenerId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    settle(&clock);
+    call::<CreateDomainRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "tls.example.com"}),
+    )
+    .await;
+    let rule = call::<CreateRuleRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "tls.example.com", "Path": "/",
+               "RealServerType": "IP", "Scheduler": "rr", "HealthCheck": 0}),
+    )
+    .await["RuleId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    settle(&clock);
+    let shown = |rules: &serde_json::Value| rules["RuleSet"][0]["ForwardProtocol"].clone();
+    let by_id = || call::<DescribeRulesByRuleIdsRequest>(&client, json!({"RuleIds": [rule]}));
+    assert_eq!(shown(&by_id().await), "HTTPS");
+    for (set, expected) in [("HTTP", "HTTP"), ("default", "HTTPS")] {
+        call::<ModifyRuleAttributeRequest>(
+            &client,
+            json!({"ListenerId": listener, "RuleId": rule, "ForwardProtocol": set}),
+        )
+        .await;
+        settle(&clock);
+        assert_eq!(shown(&by_id().await), expected, "after {set}");
+    }
+}
