@@ -361,6 +361,13 @@ fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Ans
         .map(|(region_id, proxies)| {
             let details = region(catalogue, "AccessRegions", &region_id);
             let field = |k: &str| details.and_then(|d| d.get(k)).cloned().unwrap_or(json!(""));
+            // The zone and continent of the region are those of the country it is in.
+            let home = catalogue
+                .get("AccessRegionCountries")
+                .and_then(|m| m.get(&region_id))
+                .and_then(Value::as_str)
+                .and_then(|code| country(catalogue, code));
+            let code_of = |k: &str| home.and_then(|c| c.get(k)).cloned().unwrap_or(json!(""));
             let countries: Vec<Value> = configured
                 .iter()
                 .find(|c| c.get("RegionId").and_then(Value::as_str) == Some(region_id.as_str()))
@@ -383,8 +390,8 @@ fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Ans
             json!({
                 "RegionId": region_id,
                 "RegionName": field("RegionName"),
-                "GeographicalZoneInnerCode": field("RegionArea"),
-                "ContinentInnerCode": field("RegionArea"),
+                "GeographicalZoneInnerCode": code_of("GeographicalZoneInnerCode"),
+                "ContinentInnerCode": code_of("ContinentInnerCode"),
                 "NationCountryInnerList": countries,
                 "ProxyList": proxies.iter().map(|p| json!({"ProxyId": p})).collect::<Vec<_>>(),
             })

@@ -381,6 +381,16 @@ fn the_catalogue_has_the_shapes_of_the_types() {
             .collect()
     };
     assert_eq!(ids("AccessRegions"), ids("AccessRegionDetails"));
+    // Every access region is in a country of the mapping (its zone and continent codes).
+    for id in ids("AccessRegions") {
+        let code = model.catalogue["AccessRegionCountries"][&id].as_str();
+        let known = model.catalogue["CountryAreaMapping"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["NationCountryInnerCode"].as_str() == code);
+        assert!(known, "{id}: no country of CountryAreaMapping ({code:?})");
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
