@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, code};
 use crate::model::{
-    Action, Blocker, BoundBy, CatalogueOp, CreateOp, DeleteOp, DescribeOp, GetOp, Model, ModifyOp,
-    Paging, Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp,
-    StatisticsOp, Subject, Target, Unique,
+    Action, Blocker, BoundBy, CatalogueOp, ClientToken, CreateOp, DeleteOp, DescribeOp, GetOp,
+    Model, ModifyOp, Paging, Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope,
+    SetStatusOp, StatisticsOp, Subject, Target, Unique,
 };
 use crate::state::{Resource, State, read_lock, write_lock};
 use crate::statistics::{SeriesParams, series};
@@ -214,6 +214,11 @@ pub(crate) fn execute(
         }
         state
     };
+    if let Some(token) = binding.client_token()
+        && let Some(value) = text(params, &token.param)
+    {
+        return idempotent(&mut change(), &call, binding, token, value, request_id);
+    }
     match binding {
         Action::Describe(op) => call.describe(&read(), op).and_then(write),
         Action::Get(op) => call.get(&read(), op).and_then(write),
@@ -230,6 +235,71 @@ pub(crate) fn execute(
             write(crate::custom::run(op.handler, lock, params)?.into())
         }
     }
+}
+
+/// An action with a client token, under one write lock: a token already answered with the
+/// same parameters gets that answer again (with this request's id) and changes nothing; with
+/// other parameters, the action's `duplicate` code. A token's first successful answer is
+/// remembered; a refused request is not, so it may be sent again.
+fn idempotent(
+    state: &mut State,
+    call: &Call<'_>,
+    binding: &'static Action,
+    token: &'static ClientToken,
+    value: &str,
+    request_id: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let fingerprint = fingerprint(call.params);
+    if let Some(seen) = state.client_tokens.get(call.action, value) {
+        if seen.fingerprint != fingerprint {
+            return Err(error(
+                &token.duplicate,
+                format!(
+                    "{} `{value}` was sent with other parameters by an earlier {}",
+                    token.param, call.action
+                ),
+            ));
+        }
+        return Reply::from(seen.answer.clone()).body(request_id);
+    }
+    let body = match binding {
+        Action::Create(op) => call.create(state, op)?.body(request_id)?,
+        Action::Modify(op) => Reply::from(call.modify(state, op)?).body(request_id)?,
+        Action::Delete(op) => Reply::from(call.delete(state, op)?).body(request_id)?,
+        Action::SetStatus(op) => Reply::from(call.set_status(state, op)?).body(request_id)?,
+        _ => {
+            return Err(error(
+                code::INTERNAL_ERROR,
+                format!(
+                    "the emulator's model gives {} a client token it cannot keep",
+                    call.action
+                ),
+            ));
+        }
+    };
+    // The answer as it was written, less its request id, for the next request with the token.
+    let answer = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(mut envelope)) => match envelope.remove("Response") {
+            Some(Value::Object(mut response)) => {
+                response.remove("RequestId");
+                response
+            }
+            _ => Answer::new(),
+        },
+        _ => Answer::new(),
+    };
+    state
+        .client_tokens
+        .remember(call.action, value, fingerprint, answer);
+    Ok(body)
+}
+
+/// What identifies a request's parameters: the SHA-256 of their JSON (keys in order), so that
+/// a remembered token holds 32 bytes of them, whatever their size.
+fn fingerprint(params: &Map<String, Value>) -> [u8; 32] {
+    use sha2::Digest;
+    let text = serde_json::to_vec(params).unwrap_or_default();
+    sha2::Sha256::digest(&text).into()
 }
 
 fn error(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -549,17 +619,6 @@ impl Call<'_> {
                 }
             }
         }
-        // The same client token: the resource made the first time.
-        if let Some(param) = &op.client_token
-            && let Some(token) = text(self.params, param)
-            && let Some(existing) = state
-                .all_of(&op.resource)
-                .find(|r| r.fields.get(param).and_then(Value::as_str) == Some(token))
-        {
-            let ids = vec![existing.id.clone()];
-            let parent = parent.map(|p| p.0);
-            return Ok(self.returns(state, op, ids, parent));
-        }
         self.references(state, &op.references)?;
 
         // The fields of each resource to make.
@@ -572,6 +631,7 @@ impl Call<'_> {
                 std::iter::once(e.param.as_str()).chain(e.paired.keys().map(String::as_str))
             })
             .chain(op.spawn.iter().map(|s| s.param.as_str()))
+            .chain(op.client_token.iter().map(|t| t.param.as_str()))
             .collect();
         self.copy_params(def, &op.set, &skip, &op.constants, &mut base);
         if let Some(f) = &def.created_at {
@@ -1026,6 +1086,7 @@ impl Call<'_> {
         skip.extend(op.target.parent_param.as_deref());
         skip.extend(op.target.match_fields.keys().map(String::as_str));
         skip.extend(op.target.belongs.keys().map(String::as_str));
+        skip.extend(op.client_token.iter().map(|t| t.param.as_str()));
         let mut changes: Vec<(String, Map<String, Value>)> = Vec::new();
         for id in &ids {
             self.require(state, id, &op.requires)?;

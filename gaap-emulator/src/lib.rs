@@ -86,7 +86,7 @@ pub use coverage::{ActionCoverage, coverage, model_problems, resource_kinds};
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use protocol::MAX_CLOCK_SKEW_SECONDS;
-pub use state::{Listener, TargetKind};
+pub use state::{Listener, MAX_CLIENT_TOKENS, TargetKind};
 
 /// A running emulator. Dropping it stops it (and closes its connections); so does
 /// [`shutdown`](Emulator::shutdown), which also waits for the accept loop to end.

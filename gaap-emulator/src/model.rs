@@ -436,9 +436,18 @@ pub(crate) struct CreateOp {
     pub spawn: Option<Spawn>,
     /// Response field → `id`, `ids`, `parent_id`, or a view name (`NewRealServer[]`).
     pub returns: BTreeMap<String, String>,
-    /// A parameter whose repeated value returns the resource created the first time.
     #[serde(default)]
-    pub client_token: Option<String>,
+    pub client_token: Option<ClientToken>,
+}
+
+/// The parameter that makes an action idempotent (`ClientToken`): a request carrying a token
+/// already answered, with the same parameters, gets the same answer without being carried out
+/// again; with other parameters, the `duplicate` code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClientToken {
+    pub param: String,
+    pub duplicate: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -593,6 +602,8 @@ pub(crate) struct ModifyOp {
     /// Response field → `id` or a field of the resource.
     #[serde(default)]
     pub returns: BTreeMap<String, String>,
+    #[serde(default)]
+    pub client_token: Option<ClientToken>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -609,6 +620,8 @@ pub(crate) struct DeleteOp {
     pub status: Option<Value>,
     #[serde(default)]
     pub report: Option<Report>,
+    #[serde(default)]
+    pub client_token: Option<ClientToken>,
 }
 
 /// For actions on several resources that answer with lists rather than fail: where each id
@@ -649,6 +662,8 @@ pub(crate) struct SetStatusOp {
     /// A task created to carry the change out, whose id the response holds.
     #[serde(default)]
     pub task: Option<TaskOut>,
+    #[serde(default)]
+    pub client_token: Option<ClientToken>,
 }
 
 /// A resource of `kind` made by an action, its id in the response `field`.
@@ -1112,9 +1127,20 @@ fn read<T: serde::de::DeserializeOwned>(
 }
 
 impl Action {
+    /// The parameter that makes it idempotent, if any.
+    pub fn client_token(&self) -> Option<&ClientToken> {
+        match self {
+            Action::Create(op) => op.client_token.as_ref(),
+            Action::Modify(op) => op.client_token.as_ref(),
+            Action::Delete(op) => op.client_token.as_ref(),
+            Action::SetStatus(op) => op.client_token.as_ref(),
+            _ => None,
+        }
+    }
+
     /// A one-line description of what it does, for the coverage table.
     pub fn summary(&self) -> String {
-        match self {
+        let what = match self {
             Action::Create(op) => {
                 let what = match &op.each {
                     Some(each) => {
@@ -1215,6 +1241,13 @@ impl Action {
             }
             Action::Acknowledge(op) => format!("acknowledges: {}", op.doc),
             Action::Custom(op) => format!("by hand ({:?}): {}", op.handler, op.doc),
+        };
+        match self.client_token() {
+            Some(t) => format!(
+                "{what}; a repeated {} gets the first answer (other parameters: {})",
+                t.param, t.duplicate
+            ),
+            None => what,
         }
     }
 
@@ -1291,6 +1324,7 @@ impl Action {
             Action::Catalogue(_) | Action::Acknowledge(_) => {}
             Action::Custom(op) => codes.extend(op.errors.iter().map(String::as_str)),
         }
+        codes.extend(self.client_token().map(|t| t.duplicate.as_str()));
         codes.sort_unstable();
         codes.dedup();
         codes

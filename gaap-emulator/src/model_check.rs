@@ -183,11 +183,9 @@ fn every_binding_names_what_its_action_has() {
                 params.extend(op.set.keys().map(String::as_str));
                 params.extend(op.references.iter().map(|r| r.param.as_str()));
                 params.extend(op.spawn.iter().map(|s| s.param.as_str()));
-                params.extend(op.client_token.as_deref());
                 params.extend(op.requires.iter().filter_map(|r| r.unless.as_deref()));
                 consumed = params.clone();
-                consumed
-                    .retain(|p| !op.set.contains_key(*p) && op.client_token.as_deref() != Some(*p));
+                consumed.retain(|p| !op.set.contains_key(*p));
                 copied_into = Some(vec![op.resource.as_str()]);
                 for (field, what) in &op.returns {
                     let ty = match what.as_str() {
@@ -288,6 +286,20 @@ fn every_binding_names_what_its_action_has() {
                 outputs.push((op.field.clone(), "MetricStatisticsInfo[]".into()));
             }
             Action::Acknowledge(_) | Action::Custom(_) => {}
+        }
+        // The idempotency token: every action that has one binds it, and it is no field.
+        match (
+            action.client_token(),
+            spec.request.contains_key("ClientToken"),
+        ) {
+            (Some(t), _) => {
+                params.push(&t.param);
+                consumed.push(&t.param);
+            }
+            (None, true) => problems.push(format!(
+                "{name}: has a ClientToken parameter, which the model does not bind"
+            )),
+            (None, false) => {}
         }
         for p in &params {
             if !spec.request.contains_key(*p) {

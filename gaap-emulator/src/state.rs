@@ -10,7 +10,7 @@
 //! write lock), so every answer shows the state as of its own time.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -101,6 +101,56 @@ pub(crate) struct State {
     earliest: AtomicI64,
     pub transition_nanos: i64,
     pub clock: Clock,
+    /// The client tokens answered, for the actions that have one.
+    pub client_tokens: ClientTokens,
+}
+
+/// How many client tokens an account remembers (the emulator's choice; the documentation gives
+/// no number): beyond it, the oldest is forgotten, so that tokens cannot fill the memory.
+pub const MAX_CLIENT_TOKENS: usize = 10_000;
+
+/// A client token's first answer: the fingerprint of the parameters it came with, and the
+/// response members (without `RequestId`).
+pub(crate) struct Seen {
+    pub fingerprint: [u8; 32],
+    pub answer: Map<String, Value>,
+}
+
+/// The client tokens answered, by action, oldest first. Kept while the emulator runs (a saved
+/// state does not hold them; loading one forgets them).
+#[derive(Default)]
+pub(crate) struct ClientTokens {
+    by_action: HashMap<String, HashMap<String, Seen>>,
+    order: VecDeque<(String, String)>,
+}
+
+impl ClientTokens {
+    pub fn get(&self, action: &str, token: &str) -> Option<&Seen> {
+        self.by_action.get(action)?.get(token)
+    }
+
+    pub fn remember(
+        &mut self,
+        action: &str,
+        token: &str,
+        fingerprint: [u8; 32],
+        answer: Map<String, Value>,
+    ) {
+        if self.order.len() >= MAX_CLIENT_TOKENS
+            && let Some((old_action, old_token)) = self.order.pop_front()
+            && let Some(tokens) = self.by_action.get_mut(&old_action)
+        {
+            tokens.remove(&old_token);
+        }
+        self.by_action.entry(action.to_owned()).or_default().insert(
+            token.to_owned(),
+            Seen {
+                fingerprint,
+                answer,
+            },
+        );
+        self.order.push_back((action.to_owned(), token.to_owned()));
+    }
 }
 
 /// The highest next number a loaded sequence may have: half of u64, so that counting on from it
@@ -131,6 +181,7 @@ impl State {
             earliest: AtomicI64::new(i64::MAX),
             transition_nanos,
             clock,
+            client_tokens: ClientTokens::default(),
         }
     }
 
@@ -714,6 +765,29 @@ mod tests {
             assert!(err.contains(expected), "{expected}: {err}");
         }
         assert!(s.get(&kept).is_some(), "nothing changed");
+    }
+
+    #[test]
+    fn client_tokens_are_forgotten_oldest_first_beyond_the_limit() {
+        let mut tokens = ClientTokens::default();
+        for i in 0..=MAX_CLIENT_TOKENS {
+            tokens.remember("CreateProxy", &format!("t{i}"), [0; 32], Map::new());
+        }
+        assert!(
+            tokens.get("CreateProxy", "t0").is_none(),
+            "the oldest is forgotten"
+        );
+        assert!(tokens.get("CreateProxy", "t1").is_some());
+        assert!(
+            tokens
+                .get("CreateProxy", &format!("t{MAX_CLIENT_TOKENS}"))
+                .is_some()
+        );
+        assert!(
+            tokens.get("DestroyProxies", "t1").is_none(),
+            "tokens are per action"
+        );
+        assert_eq!(tokens.order.len(), MAX_CLIENT_TOKENS);
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //! - `faults`: each injected fault with retries enabled, and never a duplicate listener;
 //! - `throttling`: the server's rate limit, retries, the client-side limiter;
 //! - `concurrency`: 500 concurrent creates, all accounted for;
-//! - `quickstart`: the quickstart example's walkthrough, run as the example runs it.
+//! - `quickstart`: the quickstart example's walkthrough, run as the example runs it;
+//! - `client_tokens`: the actions with a `ClientToken`, retried by the SDK after a lost answer;
+//! - `proxies`, `groups`, `protocols`, `real_servers`, `domains`, `security`, `global_domains`,
+//!   `catalogue`: each family of resources of the emulator's model through the typed client.
 
 mod auth;
 mod catalogue;
+mod client_tokens;
 mod concurrency;
 mod domains;
 mod faults;

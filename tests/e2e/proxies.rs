@@ -1,5 +1,5 @@
 //! Proxies through the typed client: create (CREATING, then RUNNING once the emulator's clock
-//! passes the transition time), the same ClientToken twice, describe by ids, filters, tags,
+//! passes the transition time), describe by ids, filters, tags,
 //! order and exact paging, modify, close and open, destroy (DESTROYING, then gone), the
 //! catalogue checks of CheckProxyCreate and InquiryPriceCreateProxy, statistics.
 
@@ -87,22 +87,6 @@ async fn a_proxy_runs_after_its_transition_and_is_gone_after_destroying() {
         fails::<DescribeProxyDetailRequest>(&client, json!({"ProxyId": id})).await,
         "ResourceNotFound"
     );
-}
-
-#[tokio::test]
-async fn a_retried_create_with_the_same_client_token_makes_one_proxy() {
-    let (emulator, _clock, client) = on_manual_clock().await;
-    let mut body = proxy("once", 0);
-    body["ClientToken"] = json!("7b3c2b6e-4f0e-4a43-9d4f-1f2a3b4c5d6e");
-    let first = call::<CreateProxyRequest>(&client, body.clone()).await;
-    let second = call::<CreateProxyRequest>(&client, body).await;
-    assert_eq!(first["InstanceId"], second["InstanceId"]);
-    let named_once = emulator
-        .resources("proxy")
-        .iter()
-        .filter(|p| p["fields"]["ProxyName"] == "once")
-        .count();
-    assert_eq!(named_once, 1);
 }
 
 #[tokio::test]
