@@ -498,18 +498,17 @@ fn the_statuses_a_config_may_give_are_the_documented_ones() {
     assert!(checked >= 3, "the proxy's and the group's statuses");
 }
 
+/// Where values come from (`CreateProxy.ProxyType`, `its default`), and the values; `None` for a
+/// source that may hold any value.
+type Sources = Vec<(String, Option<Vec<Value>>)>;
+
 /// The values the model can store in a field of a kind: its default, the statuses it passes
 /// through, the constants and statuses actions set, and the documented values of every request
 /// parameter copied into it (`None` when a parameter copied into it is not enumerated, so any
 /// value may arrive: such a field cannot be checked).
-fn storable_values(
-    model: &Model,
-    specs: &Specs,
-    kind: &str,
-    field: &str,
-) -> Vec<(String, Option<Vec<Value>>)> {
+fn storable_values(model: &Model, specs: &Specs, kind: &str, field: &str) -> Sources {
     let r = &model.resources[kind];
-    let mut out: Vec<(String, Option<Vec<Value>>)> = Vec::new();
+    let mut out: Sources = Vec::new();
     if let Some(v) = r.fields.get(field).filter(|v| !v.is_null()) {
         out.push(("its default".into(), Some(vec![v.clone()])));
     }
@@ -611,7 +610,7 @@ fn every_value_the_model_can_store_in_an_enumerated_view_field_is_documented() {
             let Some(shape) = shape(&specs, view_name) else {
                 continue;
             };
-            let mut members: Vec<(&String, Vec<(String, Option<Vec<Value>>)>)> = Vec::new();
+            let mut members: Vec<(&String, Sources)> = Vec::new();
             for f in &view.fields {
                 members.push((f, storable_values(model, &specs, kind, f)));
             }
@@ -626,15 +625,14 @@ fn every_value_the_model_can_store_in_an_enumerated_view_field_is_documented() {
                         otherwise,
                     } => {
                         // Its own values but `when`, then an ancestor's, then `otherwise`.
-                        let mut all: Vec<(String, Option<Vec<Value>>)> =
-                            storable_values(model, &specs, kind, field)
-                                .into_iter()
-                                .map(|(source, values)| {
-                                    let kept = values
-                                        .map(|v| v.into_iter().filter(|x| x != when).collect());
-                                    (source, kept)
-                                })
-                                .collect();
+                        let mut all: Sources = storable_values(model, &specs, kind, field)
+                            .into_iter()
+                            .map(|(source, values)| {
+                                let kept =
+                                    values.map(|v| v.into_iter().filter(|x| x != when).collect());
+                                (source, kept)
+                            })
+                            .collect();
                         for ancestor in model.ancestors(kind) {
                             if model.resources[ancestor].fields.contains_key(from) {
                                 all.extend(storable_values(model, &specs, ancestor, from));
