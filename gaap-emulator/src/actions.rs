@@ -8,6 +8,7 @@
 //! so numbers sent as text are numbers again) for the engine.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use gaap::{Action, ActionVisitor, DecodeError, ValidationErrors};
@@ -27,6 +28,11 @@ pub(crate) struct ActionInfo {
     pub throttle: Option<Throttle>,
     /// Requests received for the action, whatever became of them.
     pub requests: AtomicU64,
+    /// Successful answers of the action.
+    pub succeeded: AtomicU64,
+    /// Error answers of the action itself (decoding, validation, the model's state errors), by
+    /// code; not the protocol's (signature, throttling), which come before the action.
+    pub failed: Mutex<HashMap<&'static str, u64>>,
 }
 
 /// Every action of `gaap`, by name.
@@ -52,6 +58,8 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
                 service,
                 throttle: per_second.filter(|&n| n > 0).map(Throttle::new),
                 requests: AtomicU64::new(0),
+                succeeded: AtomicU64::new(0),
+                failed: Mutex::new(HashMap::new()),
             };
             (action, info)
         })
@@ -59,6 +67,7 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
 }
 
 /// The documented codes of an action of the SDK (its own and the common ones).
+#[cfg(test)]
 pub(crate) fn documented_codes(action: &str) -> Option<&'static [&'static str]> {
     struct Codes;
     impl ActionVisitor for Codes {
@@ -74,19 +83,56 @@ impl ActionInfo {
     pub fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
+
+    fn count_answer(&self, outcome: &Result<Vec<u8>, ApiError>) {
+        match outcome {
+            Ok(_) => {
+                self.succeeded.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(error) => {
+                let mut failed = self
+                    .failed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                *failed.entry(error.code).or_default() += 1;
+            }
+        }
+    }
+
+    /// The answers so far: (`None` for success, or the code, how many).
+    pub fn answers(&self) -> Vec<(Option<&'static str>, u64)> {
+        let mut out = Vec::new();
+        let succeeded = self.succeeded.load(Ordering::Relaxed);
+        if succeeded > 0 {
+            out.push((None, succeeded));
+        }
+        let failed = self
+            .failed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut codes: Vec<(Option<&'static str>, u64)> =
+            failed.iter().map(|(c, n)| (Some(*c), *n)).collect();
+        codes.sort_unstable();
+        out.extend(codes);
+        out
+    }
 }
 
 /// What an action needs besides its parameters.
 pub(crate) struct Context<'a> {
     pub action: &'a str,
+    pub info: &'a ActionInfo,
     pub state: &'a std::sync::RwLock<State>,
     pub request_id: &'a str,
 }
 
-/// Decodes, validates and carries out the request; the body of the successful answer.
+/// Decodes, validates and carries out the request; the body of the successful answer. Counts
+/// the answer.
 pub(crate) fn run(params: &Parameters<'_>, cx: &Context<'_>) -> Result<Vec<u8>, ApiError> {
-    let request = decode_to_json(cx.action, params)?;
-    crate::engine::execute(cx.state, cx.action, &request, cx.request_id)
+    let outcome = decode_to_json(cx.action, params)
+        .and_then(|request| crate::engine::execute(cx.state, cx.action, &request, cx.request_id));
+    cx.info.count_answer(&outcome);
+    outcome
 }
 
 /// The request read strictly into the action's generated type and validated, then as JSON.

@@ -25,6 +25,13 @@ pub const EXAMPLE_SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 /// `FailedOperation.LimitNumofListener`. The emulator's choice: the documentation gives no number.
 pub const DEFAULT_LISTENER_QUOTA: u32 = 100;
 
+/// The most resources one request creates (listeners of `Ports`, real servers of
+/// `RealServerIP`, rules of `RuleList`, a group's proxies, bindings): more is
+/// `InvalidParameterValue`. The emulator's choice, so that one large body cannot cost gigabytes
+/// of memory; the documentation gives no number. Each kind also has a quota per account
+/// (`MODEL.md`).
+pub const MAX_CREATED_PER_REQUEST: usize = 1000;
+
 /// The port every built-in proxy and group refuses (`InvalidParameterValue.InvalidListenerPort`),
 /// so a test can provoke that error without a config file. An arbitrary choice of the emulator.
 pub const BUILTIN_RESERVED_PORT: u16 = 36000;

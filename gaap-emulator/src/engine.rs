@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
+use crate::config::MAX_CREATED_PER_REQUEST;
 use crate::error::{ApiError, code};
 use crate::model::{
     Action, Blocker, BoundBy, CatalogueOp, ClientToken, CreateOp, DeleteOp, DescribeOp, GetOp,
@@ -492,6 +493,15 @@ impl Call<'_> {
         id: &str,
         reqs: &'static [Requirement],
     ) -> Result<(), ApiError> {
+        self.require_each(state, id, reqs)
+    }
+
+    fn require_each(
+        &self,
+        state: &State,
+        id: &str,
+        reqs: impl IntoIterator<Item = &'static Requirement>,
+    ) -> Result<(), ApiError> {
         for req in reqs {
             if self.flag(&req.unless) {
                 continue;
@@ -620,6 +630,35 @@ impl Call<'_> {
             }
         }
         self.references(state, &op.references)?;
+
+        // How many: within what one request and the account may hold, checked before anything
+        // is built (a 10 MB body of ports must not cost gigabytes first).
+        let array_len = |param: &str| {
+            self.params
+                .get(param)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        };
+        let count = op.each.as_ref().map_or(1, |each| array_len(&each.param));
+        let spawned = op
+            .spawn
+            .as_ref()
+            .map_or(0, |s| array_len(&s.param).saturating_mul(count));
+        per_request(count.saturating_add(spawned))?;
+        account_quota(
+            state,
+            &op.resource,
+            count,
+            op.account_quota_error.as_deref(),
+        )?;
+        if let Some(s) = &op.spawn {
+            account_quota(
+                state,
+                &s.resource,
+                spawned,
+                op.account_quota_error.as_deref(),
+            )?;
+        }
 
         // The fields of each resource to make.
         let now = state.clock.now_unix_seconds();
@@ -1177,7 +1216,11 @@ impl Call<'_> {
                 lists.invalid.push(id);
                 continue;
             }
-            match (self.require(state, &id, &op.requires), &op.report) {
+            // A requirement of the whole request refuses it even where the answer has lists.
+            let whole = op.requires.iter().filter(|r| r.whole_request);
+            self.require_each(state, &id, whole)?;
+            let reportable = op.requires.iter().filter(|r| !r.whole_request);
+            match (self.require_each(state, &id, reportable), &op.report) {
                 (Ok(()), _) => {}
                 (Err(_), Some(_)) => {
                     lists.invalid.push(id);
@@ -1267,6 +1310,7 @@ impl Call<'_> {
         lists.succeeded = go.into_iter().map(|(id, _)| id).collect();
         let mut answer = lists.answer(op.report.as_ref());
         if let Some(task) = &op.task {
+            forget_oldest(state, &task.kind);
             let id = state.new_id(&task.kind);
             let fields = state.defaults(&task.kind);
             state.insert(&task.kind, id.clone(), None, fields);
@@ -1291,6 +1335,22 @@ impl Call<'_> {
         self.require(state, &id, &op.requires)?;
         let model = state.model;
         let def = &model.resources[&op.child];
+        let given = self
+            .params
+            .get(&op.param)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        per_request(given)?;
+        let replaced = state
+            .children_of(&id)
+            .filter(|r| r.kind == op.child)
+            .count();
+        account_quota(
+            state,
+            &op.child,
+            given.saturating_sub(replaced),
+            op.account_quota_error.as_deref(),
+        )?;
         let items: Vec<Map<String, Value>> = match self.params.get(&op.param) {
             Some(Value::Array(items)) => items
                 .iter()
@@ -1519,6 +1579,66 @@ fn check_unique(
         taken.insert(k, "this request".into());
     }
     Ok(())
+}
+
+/// The most resources one request may create (`MAX_CREATED_PER_REQUEST`).
+fn per_request(count: usize) -> Result<(), ApiError> {
+    if count > MAX_CREATED_PER_REQUEST {
+        return Err(error(
+            code::INVALID_PARAMETER_VALUE,
+            format!(
+                "the request would create {count} resources; the emulator creates at most \
+                 {MAX_CREATED_PER_REQUEST} in one request"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The account holds at most its quota of a kind: `adding` more must fit.
+fn account_quota(
+    state: &State,
+    kind: &str,
+    adding: usize,
+    error_code: Option<&'static str>,
+) -> Result<(), ApiError> {
+    let Some(q) = state.model.resources[kind]
+        .account_quota
+        .as_ref()
+        .filter(|q| !q.forget_oldest)
+    else {
+        return Ok(());
+    };
+    let held = state.count_of(kind);
+    if (held as u64).saturating_add(adding as u64) > q.limit {
+        return Err(error(
+            error_code.unwrap_or(code::LIMIT_EXCEEDED),
+            format!(
+                "the account holds {held} {kind_noun}s; {adding} more would exceed the emulator's \
+                 quota of {}",
+                q.limit,
+                kind_noun = state.model.noun(kind)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// For a kind whose quota forgets the oldest: makes room for one more.
+fn forget_oldest(state: &mut State, kind: &str) {
+    let Some(q) = state.model.resources[kind]
+        .account_quota
+        .as_ref()
+        .filter(|q| q.forget_oldest)
+    else {
+        return;
+    };
+    while state.count_of(kind) as u64 >= q.limit.max(1) {
+        let Some(oldest) = state.all_of(kind).next().map(|r| r.id.clone()) else {
+            return;
+        };
+        state.remove(&oldest);
+    }
 }
 
 fn check_quota(

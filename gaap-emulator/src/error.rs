@@ -63,6 +63,7 @@ pub(crate) mod code {
     pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
     pub const INTERNAL_ERROR: &str = "InternalError";
     pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+    pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
 }
 
 #[derive(Serialize)]

@@ -53,13 +53,15 @@
 //! type: the SDK's own tests depend on the emulator, and would see a second copy of those types.
 
 mod actions;
+mod answers;
 mod clock;
 mod config;
-mod coverage;
 mod custom;
 mod engine;
 mod error;
 mod fault;
+#[doc(hidden)]
+pub mod introspection;
 mod model;
 #[cfg(test)]
 mod model_check;
@@ -77,12 +79,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use answers::{Answered, RECORD_ANSWERS_TO};
 pub use clock::{Clock, ManualClock};
 pub use config::{
     BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA, DEFAULT_TRANSITION_TIME,
-    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, Throttling, parse_throttling, transition_time,
+    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, MAX_CREATED_PER_REQUEST, Throttling,
+    parse_throttling, transition_time,
 };
-pub use coverage::{ActionCoverage, coverage, model_problems, resource_kinds};
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use protocol::MAX_CLOCK_SKEW_SECONDS;
@@ -95,6 +98,7 @@ pub struct Emulator {
     shared: Arc<server::Shared>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    recorder: Option<answers::Recorder>,
 }
 
 impl Emulator {
@@ -138,6 +142,7 @@ impl Emulator {
             shared,
             shutdown,
             task: Some(task),
+            recorder: answers::Recorder::from_env(),
         })
     }
 
@@ -243,6 +248,14 @@ impl Emulator {
         })
     }
 
+    /// How it answered each action so far (successes, and each code of the action's own error
+    /// answers), by action: what a test can assert about the behaviour it caused. With
+    /// `GAAP_EMULATOR_ANSWERS` set to a directory, the emulator also writes them there when it
+    /// stops, for `COVERAGE.md` ([`RECORD_ANSWERS_TO`]).
+    pub fn answers(&self) -> Vec<Answered> {
+        answers::collect(&self.shared.actions)
+    }
+
     /// Stops accepting, closes every connection, and waits for the accept loop to end.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
@@ -268,6 +281,9 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(recorder) = &self.recorder {
+            recorder.write(&self.answers());
+        }
     }
 }
 

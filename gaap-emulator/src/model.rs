@@ -74,6 +74,21 @@ pub(crate) struct Resource {
     /// sets.
     #[serde(default)]
     pub fixture: Option<FixtureFields>,
+    /// How many resources of the kind one account holds at most: the emulator's own limit
+    /// (the documentation gives none), so that no sequence of requests exhausts its memory.
+    #[serde(default)]
+    pub account_quota: Option<AccountQuota>,
+}
+
+/// The most resources of a kind an account holds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountQuota {
+    pub limit: u64,
+    /// At the limit, a new one makes the oldest go (tasks, which nobody deletes) instead of
+    /// refusing the request.
+    #[serde(default)]
+    pub forget_oldest: bool,
 }
 
 /// The fields a fixture of the config sets (`Fixture::id` names the resource).
@@ -305,6 +320,10 @@ pub(crate) struct Requirement {
     /// A parameter that, when `1`, lifts the requirement.
     #[serde(default)]
     pub unless: Option<String>,
+    /// Where the answer lists the ids it could not act on (`report`), this one still refuses
+    /// the whole request with its code (a proxy already `DESTROYING`: `ActionIsDoing`).
+    #[serde(default)]
+    pub whole_request: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -438,6 +457,10 @@ pub(crate) struct CreateOp {
     pub returns: BTreeMap<String, String>,
     #[serde(default)]
     pub client_token: Option<ClientToken>,
+    /// The code when the account holds as many resources of the kind (or of the kind spawned)
+    /// as its `account_quota` allows: the action's documented limit code.
+    #[serde(default)]
+    pub account_quota_error: Option<String>,
 }
 
 /// The parameter that makes an action idempotent (`ClientToken`): a request carrying a token
@@ -701,6 +724,10 @@ pub(crate) struct ReplaceChildrenOp {
     pub requires: Vec<Requirement>,
     #[serde(default)]
     pub quota: Option<Quota>,
+    /// The code when the account would hold more children of the kind than its
+    /// `account_quota` allows.
+    #[serde(default)]
+    pub account_quota_error: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -773,6 +800,7 @@ pub(crate) enum Handler {
 }
 
 /// The action facts the check needs, from the SDK: the documented codes of each action.
+#[cfg(test)]
 pub(crate) type DocumentedCodes<'a> = &'a dyn Fn(&str) -> Option<&'static [&'static str]>;
 
 impl Model {
@@ -849,6 +877,7 @@ impl Model {
 
     /// The checks that need the SDK: every action of the SDK is bound, no other, and every code
     /// the model answers with is documented for its action.
+    #[cfg(test)]
     pub fn check_against(&self, actions: &[&str], documented: DocumentedCodes<'_>) -> Vec<String> {
         let mut problems = Vec::new();
         for action in actions {
@@ -944,6 +973,30 @@ impl Model {
                 {
                     problems.push(format!("{at}: `{field}` is not a field of {kind}"));
                 }
+            }
+            // Every action that makes resources of a kind with an account quota says its code.
+            let (made, code): (Vec<&str>, Option<&String>) = match action {
+                Action::Create(op) => (
+                    std::iter::once(op.resource.as_str())
+                        .chain(op.spawn.iter().map(|s| s.resource.as_str()))
+                        .collect(),
+                    op.account_quota_error.as_ref(),
+                ),
+                Action::ReplaceChildren(op) => {
+                    (vec![op.child.as_str()], op.account_quota_error.as_ref())
+                }
+                _ => (Vec::new(), None),
+            };
+            let limited = made.iter().any(|k| {
+                self.resources
+                    .get(*k)
+                    .and_then(|r| r.account_quota.as_ref())
+                    .is_some_and(|q| !q.forget_oldest)
+            });
+            if limited && code.is_none() {
+                problems.push(format!(
+                    "{at}: makes resources with an account quota, and has no account_quota_error"
+                ));
             }
             if let Action::Catalogue(op) = action {
                 for entry in op.output.values() {
@@ -1282,6 +1335,11 @@ impl Action {
                 codes.extend(op.quota.iter().map(|q| q.error.as_str()));
                 codes.extend(op.refused.iter().map(|r| r.error.as_str()));
                 codes.extend(op.references.iter().map(|r| r.error.as_str()));
+                codes.extend(op.account_quota_error.as_deref());
+                if op.each.is_some() || op.spawn.is_some() {
+                    // More than MAX_CREATED_PER_REQUEST resources in one request.
+                    codes.push("InvalidParameterValue");
+                }
             }
             Action::Describe(op) => {
                 codes.extend(op.not_found.as_deref());
@@ -1316,6 +1374,8 @@ impl Action {
                 codes.extend(op.references.iter().map(|r| r.error.as_str()));
                 codes.extend(op.consistent.iter().map(|c| c.error.as_str()));
                 codes.extend(op.quota.iter().map(|q| q.error.as_str()));
+                codes.extend(op.account_quota_error.as_deref());
+                codes.push("InvalidParameterValue");
             }
             Action::Statistics(op) => {
                 target(&op.target, &mut codes);

@@ -278,6 +278,7 @@ fn answer(
     let params = received.parameters()?;
     let cx = ActionContext {
         action,
+        info,
         state: &shared.state,
         request_id,
     };

@@ -10,6 +10,7 @@
 //! - `concurrency`: 500 concurrent creates, all accounted for;
 //! - `quickstart`: the quickstart example's walkthrough, run as the example runs it;
 //! - `client_tokens`: the actions with a `ClientToken`, retried by the SDK after a lost answer;
+//! - `quotas`: the emulator's limits per account and per request;
 //! - `proxies`, `groups`, `protocols`, `real_servers`, `domains`, `security`, `global_domains`,
 //!   `catalogue`: each family of resources of the emulator's model through the typed client.
 
@@ -25,6 +26,7 @@ mod listeners;
 mod protocols;
 mod proxies;
 mod quickstart;
+mod quotas;
 mod real_servers;
 mod security;
 mod support;

@@ -273,3 +273,47 @@ async fn statistics_cover_the_asked_range_and_the_proxy_must_exist() {
         "ResourceNotFound"
     );
 }
+
+/// What a proxy in the wrong state refuses, each with its documented code: resizing one that is
+/// not running, renaming an isolated one, destroying one already being destroyed.
+#[tokio::test]
+async fn a_proxy_in_the_wrong_state_refuses_with_the_documented_codes() {
+    let (_emulator, clock, client) = on_manual_clock().await;
+    assert_eq!(
+        fails::<ModifyProxyConfigurationRequest>(
+            &client,
+            json!({"ProxyId": "link-closed01", "Bandwidth": 20})
+        )
+        .await,
+        "FailedOperation.NotSupportScalar"
+    );
+    assert_eq!(
+        fails::<ModifyProxiesAttributeRequest>(
+            &client,
+            json!({"ProxyIds": ["link-isolated"], "ProxyName": "x"})
+        )
+        .await,
+        "FailedOperation.ResourceCanNotAccess"
+    );
+    // A closed proxy may be renamed.
+    call::<ModifyProxiesAttributeRequest>(
+        &client,
+        json!({"ProxyIds": ["link-closed01"], "ProxyName": "resting"}),
+    )
+    .await;
+    let id = call::<CreateProxyRequest>(&client, proxy("short-lived", 0)).await["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Still creating: listed as in the wrong status, not destroyed.
+    let early = call::<DestroyProxiesRequest>(&client, json!({"Force": 0, "ProxyIds": [id]})).await;
+    assert_eq!(early["InvalidStatusInstanceSet"], json!([id]));
+    settle(&clock);
+    call::<DestroyProxiesRequest>(&client, json!({"Force": 0, "ProxyIds": [id]})).await;
+    assert_eq!(status(&client, &id).await, "DESTROYING");
+    // Destroyed again while it is being destroyed (a new call, so a new ClientToken).
+    assert_eq!(
+        fails::<DestroyProxiesRequest>(&client, json!({"Force": 0, "ProxyIds": [id]})).await,
+        "FailedOperation.ActionIsDoing"
+    );
+}
