@@ -15,7 +15,7 @@ use gaap::{Action, ActionVisitor, DecodeError, ValidationErrors};
 use gaap_runtime::wire::{DecodeErrorKind, request_from_flat, request_from_json};
 use serde_json::{Map, Value};
 
-use crate::config::Throttling;
+use crate::config::{AnswerCheck, Throttling};
 use crate::error::{ApiError, code};
 use crate::protocol::Parameters;
 use crate::state::State;
@@ -33,10 +33,15 @@ pub(crate) struct ActionInfo {
     /// Error answers of the action itself (decoding, validation, the model's state errors), by
     /// code; not the protocol's (signature, throttling), which come before the action.
     pub failed: Mutex<HashMap<&'static str, u64>>,
+    /// The config's check of successful answers.
+    pub answer_check: Option<AnswerCheck>,
 }
 
 /// Every action of `gaap`, by name.
-pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionInfo> {
+pub(crate) fn catalogue(
+    throttling: Throttling,
+    answer_check: Option<&AnswerCheck>,
+) -> HashMap<&'static str, ActionInfo> {
     struct Facts;
     impl ActionVisitor for Facts {
         type Output = (&'static str, &'static str, &'static str, Option<u32>);
@@ -60,6 +65,7 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
                 requests: AtomicU64::new(0),
                 succeeded: AtomicU64::new(0),
                 failed: Mutex::new(HashMap::new()),
+                answer_check: answer_check.cloned(),
             };
             (action, info)
         })
@@ -130,9 +136,29 @@ pub(crate) struct Context<'a> {
 /// the answer.
 pub(crate) fn run(params: &Parameters<'_>, cx: &Context<'_>) -> Result<Vec<u8>, ApiError> {
     let outcome = decode_to_json(cx.action, params)
-        .and_then(|request| crate::engine::execute(cx.state, cx.action, &request, cx.request_id));
+        .and_then(|request| crate::engine::execute(cx.state, cx.action, &request, cx.request_id))
+        .and_then(|body| match &cx.info.answer_check {
+            Some(check) => checked(check, cx.action, body),
+            None => Ok(body),
+        });
     cx.info.count_answer(&outcome);
     outcome
+}
+
+/// The answer, if the config's check accepts it.
+fn checked(check: &AnswerCheck, action: &str, body: Vec<u8>) -> Result<Vec<u8>, ApiError> {
+    let mut answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let response = answer
+        .get_mut("Response")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    match check(action, &response) {
+        Ok(()) => Ok(body),
+        Err(why) => Err(ApiError::new(
+            code::INTERNAL_ERROR,
+            format!("the emulator's answer fails the config's check: {why}"),
+        )),
+    }
 }
 
 /// The request read strictly into the action's generated type and validated, then as JSON.
@@ -200,14 +226,14 @@ mod tests {
 
     #[test]
     fn every_action_of_the_sdk_is_known_with_its_documented_limit() {
-        let actions = catalogue(Throttling::Documented);
+        let actions = catalogue(Throttling::Documented, None);
         assert_eq!(actions.len(), gaap::ACTIONS.len());
         let create = &actions["CreateTCPListeners"];
         assert_eq!(create.throttle.as_ref().map(Throttle::per_second), Some(20));
         assert_eq!((create.version, create.service), ("2018-05-29", "gaap"));
-        let off = catalogue(Throttling::Off);
+        let off = catalogue(Throttling::Off, None);
         assert!(off.values().all(|a| a.throttle.is_none()));
-        let uniform = catalogue(Throttling::PerSecond(7));
+        let uniform = catalogue(Throttling::PerSecond(7), None);
         assert!(
             uniform
                 .values()

@@ -169,7 +169,14 @@ pub struct Config {
     /// A saved account to start from ([`Emulator::export_state`](crate::Emulator::export_state)),
     /// loaded after the fixtures; `None`: the fixtures alone.
     pub state: Option<serde_json::Value>,
+    /// A check of every successful answer ([`Config::with_answer_check`]); `None`: none.
+    pub answer_check: Option<AnswerCheck>,
 }
+
+/// A check of a successful answer: the action and the members of its `Response`; an error
+/// says what is wrong with it.
+pub type AnswerCheck =
+    std::sync::Arc<dyn Fn(&str, &serde_json::Value) -> Result<(), String> + Send + Sync>;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -192,6 +199,10 @@ impl fmt::Debug for Config {
             .field("clock", &self.clock)
             .field("transition_time", &self.transition_time)
             .field("state", &self.state.as_ref().map(Resources))
+            .field(
+                "answer_check",
+                &self.answer_check.as_ref().map(|_| "<a check>"),
+            )
             .finish()
     }
 }
@@ -242,6 +253,7 @@ impl Config {
             clock: Clock::system(),
             transition_time: DEFAULT_TRANSITION_TIME,
             state: None,
+            answer_check: None,
         }
     }
 
@@ -385,6 +397,19 @@ impl Config {
     /// loaded after the fixtures, whose resources it replaces.
     pub fn with_state(mut self, state: serde_json::Value) -> Self {
         self.state = Some(state);
+        self
+    }
+
+    /// Passes every successful answer (the action, and the members of its `Response`) to
+    /// `check` before it is sent; an answer the check refuses is sent as `InternalError` with
+    /// the check's reason instead. For tests that hold the emulator to the specs (the SDK's own
+    /// end-to-end tests check each answer member by member against its spec); it costs a JSON
+    /// parse of every answer.
+    pub fn with_answer_check(
+        mut self,
+        check: impl Fn(&str, &serde_json::Value) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        self.answer_check = Some(std::sync::Arc::new(check));
         self
     }
 

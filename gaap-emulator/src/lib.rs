@@ -82,9 +82,9 @@ use tokio::task::JoinHandle;
 pub use answers::{Answered, RECORD_ANSWERS_TO};
 pub use clock::{Clock, ManualClock};
 pub use config::{
-    BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA, DEFAULT_TRANSITION_TIME,
-    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, MAX_CREATED_PER_REQUEST, Throttling,
-    parse_throttling, transition_time,
+    AnswerCheck, BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA,
+    DEFAULT_TRANSITION_TIME, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture,
+    MAX_CREATED_PER_REQUEST, Throttling, parse_throttling, transition_time,
 };
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
@@ -124,7 +124,7 @@ impl Emulator {
             source,
         })?;
         let shared = Arc::new(server::Shared {
-            actions: actions::catalogue(config.throttling),
+            actions: actions::catalogue(config.throttling, config.answer_check.as_ref()),
             credentials: config
                 .credentials
                 .iter()
