@@ -1,8 +1,9 @@
 //! The model against the specs (`../specs/*.json`): every view is shaped as the response object
-//! type it is named after (no member the type lacks, every required member present), every
-//! response field an action fills exists in its response with the right type, every request
-//! parameter the model names exists, and no request parameter of a create or modify is silently
-//! dropped. Test-only: the specs are read from the workspace, not embedded.
+//! type it is named after (no member the type lacks, every required and every enumerated member
+//! present, every value it can show of an enumerated member documented), every response field
+//! an action fills exists in its response with the right type, every request parameter the model
+//! names exists, and no request parameter of a create or modify is silently dropped. Test-only:
+//! the specs are read from the workspace, not embedded.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -124,6 +125,10 @@ fn every_view_has_the_shape_of_its_type() {
             for (m, member) in shape {
                 if member.required && m != "RequestId" && !have.contains(m) {
                     problems.push(format!("{kind}.{view}: required member `{m}` is missing"));
+                }
+                // An enumeration left out reads as `Unknown` of nothing, not the real state.
+                if member.values.is_some() && !have.contains(m) {
+                    problems.push(format!("{kind}.{view}: enumerated member `{m}` is missing"));
                 }
             }
             // Nested views are shown as the member's element type.

@@ -41,7 +41,7 @@ also answers the protocol's and validation's codes (`AuthFailure.*`, `RequestLim
 `MissingParameter`, `UnknownParameter`, `InvalidParameter`, `InvalidParameterValue`). The state
 errors below are those the model adds, each documented for its action; a state error in
 *italics* was never answered for that action (each code was, for some action). Every action is
-also replayed by `examples::every_official_example_is_carried_out` (the official example
+also replayed by `examples::every_official_example_has_its_expected_outcome` (the official example
 requests, each with its expected outcome) and checked by `model_check` (the model against the
 specs).
 ";
