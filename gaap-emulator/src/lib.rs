@@ -40,7 +40,12 @@
 //!    `ProxyId` and `GroupId`), `InvalidParameterValue` (undocumented enum value, and every
 //!    violation of a documented constraint, named by parameter path and rule);
 //! 7. the action itself, as the model binds it (`COVERAGE.md` lists what each does), its
-//!    errors chosen among the action's documented codes.
+//!    errors chosen among the action's documented codes: a resource missing or in the wrong
+//!    state, a duplicate, a quota (the parent's, the account's, and at most
+//!    [`MAX_CREATED_PER_REQUEST`] resources made by one request), something still in use; a
+//!    repeated `ClientToken` gets its first answer without being carried out again.
+//!
+//! Every answer of step 6 and 7 is counted per action and code ([`Emulator::answers`]).
 //!
 //! An injected [`Fault`] comes before all of these: the rule is picked as soon as the body is
 //! read, by the action name when the request has one.
