@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Replays the first official example of every GAAP action against a running emulator, with the
-official Python SDK, and counts the answers.
+official Python SDK, and checks each answer against its expected outcome.
 
     pip install tencentcloud-sdk-python-gaap          # once, in a virtualenv of your choice
-    cargo run -p gaap-emulator -- --listen 127.0.0.1:9000 --throttle off &
+    cargo run -p gaap-emulator -- --listen 127.0.0.1:9000 --throttle off --transition-time 0 &
     python3 scripts/replay-examples.py http://127.0.0.1:9000
 
 Each request is the `input` body of the action's first example in
@@ -11,11 +11,13 @@ reference/gaap-2018-05-29.examples.json, sent through the SDK's typed client
 (`GaapClient.<Action>(models.<Action>Request)`), signed with TC3-HMAC-SHA256 and the
 documentation's example key pair, which the emulator accepts out of the box.
 
-An answer counts as carried out when it is a success, or an error whose code is documented for
-the action: its own codes (reference/gaap-2018-05-29.error-codes.json) or a common code of
-Tencent Cloud API 3.0 -- except `UnsupportedOperation` from the emulator, which means "not
-emulated". The script prints one line per action and a summary; it exits 1 when an action is
-not carried out, 2 when it cannot run. It installs nothing.
+The expected outcome of each example is in gaap-emulator/tests/example-outcomes.json (the table
+the Rust test `examples` checks every example against): `success`, or the one code expected,
+with the reason. An answer is right when it is exactly that; any other success or code (an
+`InternalError`, a code the table does not expect) is wrong. The emulator must be fresh (the
+built-in account, as started above): the examples do not depend on each other, and none of the
+first ones changes what a later one finds. The script prints one line per action and a summary;
+it exits 1 when an answer is not the expected one, 2 when it cannot run. It installs nothing.
 """
 
 import json
@@ -25,21 +27,6 @@ import urllib.parse
 
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"
-
-COMMON_CODES = {
-    "ActionOffline", "AuthFailure.InvalidAuthorization", "AuthFailure.InvalidSecretId",
-    "AuthFailure.MFAFailure", "AuthFailure.SecretIdNotFound", "AuthFailure.SignatureExpire",
-    "AuthFailure.SignatureFailure", "AuthFailure.TokenFailure", "AuthFailure.UnauthorizedOperation",
-    "DryRunOperation", "FailedOperation", "InternalError", "InvalidAction", "InvalidParameter",
-    "InvalidParameterValue", "InvalidRequest", "IpInBlacklist", "IpNotInWhitelist",
-    "LimitExceeded", "MissingParameter", "NoSuchProduct", "NoSuchVersion",
-    "RequestLimitExceeded", "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
-    "RequestLimitExceeded.IPLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
-    "RequestSizeLimitExceeded", "ResourceInUse", "ResourceInsufficient", "ResourceNotFound",
-    "ResourceUnavailable", "ResponseSizeLimitExceeded", "ServiceUnavailable",
-    "UnauthorizedOperation", "UnknownParameter", "UnsupportedOperation", "UnsupportedProtocol",
-    "UnsupportedRegion",
-}
 
 
 def main(argv):
@@ -59,43 +46,43 @@ def main(argv):
         return 2
 
     endpoint = urllib.parse.urlsplit(argv[1])
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference")
-    with open(os.path.join(root, "gaap-2018-05-29.examples.json"), encoding="utf-8") as f:
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    with open(os.path.join(root, "reference", "gaap-2018-05-29.examples.json"), encoding="utf-8") as f:
         examples = json.load(f)["actions"]
-    with open(os.path.join(root, "gaap-2018-05-29.error-codes.json"), encoding="utf-8") as f:
-        codes = json.load(f)["actions"]
+    with open(os.path.join(root, "gaap-emulator", "tests", "example-outcomes.json"), encoding="utf-8") as f:
+        expected = json.load(f)
+    expected.pop("_doc", None)
 
     http = HttpProfile(protocol=endpoint.scheme or "http", endpoint=endpoint.netloc, reqTimeout=10)
     client = gaap_client.GaapClient(
         credential.Credential(SECRET_ID, SECRET_KEY), "", ClientProfile(httpProfile=http)
     )
-    outcomes = {"success": 0, "documented": 0, "not emulated": 0, "undocumented": 0}
-    for action in sorted(codes):
-        example = examples[action][0]
-        body = json.loads(example["input"].split("\n\n", 1)[1])
+    counts = {"success": 0, "expected code": 0, "wrong": 0}
+    for action in sorted(expected):
+        want = expected[action][0]
+        want_code = want.get("code")
+        body = json.loads(examples[action][0]["input"].split("\n\n", 1)[1])
         request = getattr(models, action + "Request")()
         request.from_json_string(json.dumps(body))
         try:
             getattr(client, action)(request)
-            outcome, detail = "success", ""
+            got, detail = None, ""
         except TencentCloudSDKException as error:
-            code = error.get_code() or ""
-            detail = f"{code}: {error.get_message()}"
-            if code == "UnsupportedOperation" and "emulator" in (error.get_message() or ""):
-                outcome = "not emulated"
-            elif code in COMMON_CODES or code in codes[action]:
-                outcome = "documented"
-            else:
-                outcome = "undocumented"
-        outcomes[outcome] += 1
+            got = error.get_code() or "?"
+            detail = f"{got}: {error.get_message()}"
+        if got == want_code:
+            outcome = "success" if got is None else "expected code"
+        else:
+            outcome = "wrong"
+            detail = f"expected {want_code or 'success'}, got {detail or 'success'}"
+        counts[outcome] += 1
         print(f"{action:40} {outcome:13} {detail}"[:200])
-    carried_out = outcomes["success"] + outcomes["documented"]
     print(
-        f"\n{carried_out} of {len(codes)} carried out "
-        f"({outcomes['success']} success, {outcomes['documented']} documented error); "
-        f"{outcomes['not emulated']} not emulated, {outcomes['undocumented']} undocumented code"
+        f"\n{counts['success'] + counts['expected code']} of {len(expected)} as expected "
+        f"({counts['success']} success, {counts['expected code']} the expected code); "
+        f"{counts['wrong']} wrong"
     )
-    return 0 if carried_out == len(codes) else 1
+    return 0 if counts["wrong"] == 0 else 1
 
 
 if __name__ == "__main__":

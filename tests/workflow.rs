@@ -4,22 +4,31 @@
 //! everything read back, changed, and torn down — first in the wrong order, which the API
 //! refuses with its documented errors, then in the right one.
 //!
-//! Time is the emulator's manual clock: where a user's program would sleep between polls, this
-//! one moves the clock (`wait`), so the test never sleeps.
+//! Requests are made with the generated builders (nested objects too: `RealServerBindSetReq`,
+//! `SecurityPolicyRuleIn`), statuses are read as their typed enumerations (`ProxyStatusStatus`,
+//! `ListenerStatus`), errors as their typed variants. Time is the emulator's manual clock: where
+//! a user's program would sleep between polls, this one moves the clock (`wait`), so the test
+//! never sleeps.
 
 use std::time::Duration;
 
-use gaap::create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
+use gaap::types::{
+    ForwardProtocol, HealthCheck, ListenerStatus, ProxyInfoStatus, ProxyStatusStatus,
+    RealServerBindSetReq, RealServerType, Scheduler, SecurityPolicyRuleIn,
+    SecurityPolicyRuleInProtocol, SecurityPolicyRuleOutProtocol,
+};
 use gaap::{
-    AddRealServersRequest, Client, CreateCertificateRequest, CreateDomainRequest,
-    CreateHttpListenerRequest, CreateHttpsListenerRequest, CreateProxyRequest, CreateRuleRequest,
-    CreateSecurityPolicyRequest, CreateTcpListenersRequest, CreateUdpListenersRequest,
-    DeleteCertificateRequest, DeleteDomainRequest, DeleteListenersRequest,
-    DeleteSecurityPolicyRequest, DescribeHttpListenersRequest, DescribeHttpsListenersRequest,
-    DescribeProxiesStatusRequest, DescribeProxyDetailRequest, DescribeRealServersStatusRequest,
-    DescribeRulesRequest, DescribeTcpListenersRequest, DescribeUdpListenersRequest,
+    AddRealServersRequest, BindListenerRealServersRequest, BindRuleRealServersRequest, Client,
+    CreateCertificateRequest, CreateDomainRequest, CreateHttpListenerRequest,
+    CreateHttpsListenerRequest, CreateProxyRequest, CreateRuleRequest, CreateSecurityPolicyRequest,
+    CreateSecurityRulesRequest, CreateTcpListenersRequest, CreateUdpListenersRequest,
+    DeleteCertificateError, DeleteCertificateRequest, DeleteDomainError, DeleteDomainRequest,
+    DeleteListenersRequest, DeleteSecurityPolicyRequest, DescribeHttpListenersRequest,
+    DescribeHttpsListenersRequest, DescribeProxiesStatusRequest, DescribeProxyDetailRequest,
+    DescribeRealServersStatusRequest, DescribeRulesRequest, DescribeSecurityPolicyDetailRequest,
+    DescribeTcpListenersRequest, DescribeUdpListenersRequest, DestroyProxiesError,
     DestroyProxiesRequest, Error, ModifyProxiesAttributeRequest, ModifyTcpListenerAttributeRequest,
-    RemoveRealServersRequest, StaticProvider,
+    RemoveRealServersError, RemoveRealServersRequest, StaticProvider,
 };
 use gaap_emulator::{Config, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator, ManualClock};
 
@@ -30,44 +39,39 @@ fn wait(clock: &ManualClock) {
     clock.advance(Duration::from_secs(1));
 }
 
-/// A request in the JSON form the API reference shows (for the ones with nested objects).
-fn from_json<A: gaap::Action>(body: serde_json::Value) -> A {
-    gaap::wire::request_from_json(&body).unwrap_or_else(|e| panic!("{}: {e}", A::ACTION))
-}
-
-/// The code of a refused call.
-fn refused<T, E: gaap::ApiError>(result: Result<T, Error<E>>) -> String {
+/// The typed API error of a refused call.
+fn refused<T: std::fmt::Debug, E: gaap::ApiError>(result: Result<T, Error<E>>) -> E {
     match result {
-        Err(Error::Api(error)) => error.code().to_owned(),
+        Err(Error::Api(error)) => error,
         Err(other) => panic!("expected a refusal, got {other}"),
-        Ok(_) => panic!("expected a refusal, got a success"),
+        Ok(answer) => panic!("expected a refusal, got {answer:?}"),
     }
 }
 
-async fn proxy_status(client: &Client, proxy: &str) -> Result<Option<String>, BoxError> {
+/// The proxy's status, `None` once it is gone.
+async fn proxy_status(client: &Client, proxy: &str) -> Result<Option<ProxyStatusStatus>, BoxError> {
     let status = client
         .send(
             DescribeProxiesStatusRequest::builder()
-                .proxy_ids(vec![proxy.to_owned()])
+                .proxy_ids([proxy.to_owned()])
                 .build(),
         )
         .await?;
-    Ok(status.instance_status_set.first().map(|s| {
-        serde_json::to_value(s).unwrap_or_default()["Status"]
-            .to_string()
-            .trim_matches('"')
-            .to_owned()
-    }))
+    Ok(status
+        .instance_status_set
+        .into_iter()
+        .next()
+        .map(|s| s.status))
 }
 
 async fn wait_for_proxy(
     client: &Client,
     clock: &ManualClock,
     proxy: &str,
-    wanted: Option<&str>,
+    wanted: Option<ProxyStatusStatus>,
 ) -> Result<(), BoxError> {
     for _ in 0..60 {
-        if proxy_status(client, proxy).await?.as_deref() == wanted {
+        if proxy_status(client, proxy).await? == wanted {
             return Ok(());
         }
         wait(clock);
@@ -75,6 +79,7 @@ async fn wait_for_proxy(
     Err(format!("{proxy} never became {wanted:?}").into())
 }
 
+/// Waits until every listener of the proxy, of every protocol, runs.
 async fn wait_for_listeners(
     client: &Client,
     clock: &ManualClock,
@@ -109,22 +114,28 @@ async fn wait_for_listeners(
                     .build(),
             )
             .await?;
-        let statuses: Vec<serde_json::Value> = [
-            serde_json::to_value(&tcp.listener_set)?,
-            serde_json::to_value(&udp.listener_set)?,
-            serde_json::to_value(&http.listener_set)?,
-            serde_json::to_value(&https.listener_set)?,
-        ]
-        .iter()
-        .flat_map(|set| set.as_array().cloned().unwrap_or_default())
-        .map(|l| l["ListenerStatus"].clone())
-        .collect();
-        if statuses.iter().all(|s| s == 0) {
+        let statuses: Vec<&ListenerStatus> = tcp
+            .listener_set
+            .iter()
+            .map(|l| &l.listener_status)
+            .chain(udp.listener_set.iter().map(|l| &l.listener_status))
+            .chain(http.listener_set.iter().map(|l| &l.listener_status))
+            .chain(https.listener_set.iter().map(|l| &l.listener_status))
+            .collect();
+        if statuses.iter().all(|s| **s == ListenerStatus::Running) {
             return Ok(());
         }
         wait(clock);
     }
     Err("the listeners never ran".into())
+}
+
+fn bound(id: &str, ip: &str, port: u64) -> RealServerBindSetReq {
+    RealServerBindSetReq::builder()
+        .real_server_id(id)
+        .real_server_port(port)
+        .real_server_ip(ip)
+        .build()
 }
 
 #[tokio::test]
@@ -151,15 +162,24 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         )
         .await?;
     let proxy = created.instance_id;
-    wait_for_proxy(&client, &clock, &proxy, Some("RUNNING")).await?;
+    assert_eq!(
+        proxy_status(&client, &proxy).await?,
+        Some(ProxyStatusStatus::Creating)
+    );
+    wait_for_proxy(&client, &clock, &proxy, Some(ProxyStatusStatus::Running)).await?;
 
     // A certificate for HTTPS, then a listener of each protocol.
     let certificate = client
-        .send(from_json::<CreateCertificateRequest>(serde_json::json!({
-            "CertificateType": 2, "CertificateAlias": "shop",
-            "CertificateContent": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
-            "CertificateKey": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----"
-        })))
+        .send(
+            CreateCertificateRequest::builder()
+                .certificate_type(gaap::create_certificate::CertificateType::ServerSsl)
+                .certificate_content("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
+                .certificate_alias("shop")
+                .certificate_key(
+                    "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+                )
+                .build(),
+        )
         .await?
         .certificate_id;
     let tcp = client
@@ -179,9 +199,15 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         .listener_ids
         .remove(0);
     let udp = client
-        .send(from_json::<CreateUdpListenersRequest>(serde_json::json!({
-            "ProxyId": proxy, "ListenerName": "dns", "Ports": [53], "Scheduler": "rr", "RealServerType": "IP"
-        })))
+        .send(
+            CreateUdpListenersRequest::builder()
+                .proxy_id(&proxy)
+                .listener_name("dns")
+                .ports([53])
+                .scheduler(Scheduler::RoundRobin)
+                .real_server_type(RealServerType::Ip)
+                .build(),
+        )
         .await?
         .listener_ids
         .remove(0);
@@ -196,19 +222,28 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         .await?
         .listener_id;
     let https = client
-        .send(from_json::<CreateHttpsListenerRequest>(serde_json::json!({
-            "ProxyId": proxy, "ListenerName": "secure", "Port": 443, "CertificateId": certificate,
-            "ForwardProtocol": "HTTP"
-        })))
+        .send(
+            CreateHttpsListenerRequest::builder()
+                .proxy_id(&proxy)
+                .listener_name("secure")
+                .port(443)
+                .certificate_id(&certificate)
+                .forward_protocol(ForwardProtocol::Http)
+                .build(),
+        )
         .await?
         .listener_id;
     wait_for_listeners(&client, &clock, &proxy).await?;
 
     // Real servers, bound to the TCP and UDP listeners.
     let servers = client
-        .send(from_json::<AddRealServersRequest>(serde_json::json!({
-            "ProjectId": 0, "RealServerIP": ["192.0.2.1", "192.0.2.2"], "RealServerName": "origin"
-        })))
+        .send(
+            AddRealServersRequest::builder()
+                .project_id(0)
+                .real_server_ip(["192.0.2.1".to_owned(), "192.0.2.2".to_owned()])
+                .real_server_name("origin")
+                .build(),
+        )
         .await?
         .real_server_set;
     let (rs1, rs2) = (
@@ -217,15 +252,15 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     );
     for (listener, port) in [(&tcp, 22), (&udp, 53)] {
         client
-            .send(from_json::<gaap::BindListenerRealServersRequest>(
-                serde_json::json!({
-                    "ListenerId": listener,
-                    "RealServerBindSet": [
-                        {"RealServerId": rs1, "RealServerIP": "192.0.2.1", "RealServerPort": port},
-                        {"RealServerId": rs2, "RealServerIP": "192.0.2.2", "RealServerPort": port}
-                    ]
-                }),
-            ))
+            .send(
+                BindListenerRealServersRequest::builder()
+                    .listener_id(listener)
+                    .real_server_bind_set([
+                        bound(&rs1, "192.0.2.1", port),
+                        bound(&rs2, "192.0.2.2", port),
+                    ])
+                    .build(),
+            )
             .await?;
     }
 
@@ -241,10 +276,16 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
             )
             .await?;
         let rule = client
-            .send(from_json::<CreateRuleRequest>(serde_json::json!({
-                "ListenerId": listener, "Domain": domain, "Path": "/", "RealServerType": "IP",
-                "Scheduler": "rr", "HealthCheck": 0
-            })))
+            .send(
+                CreateRuleRequest::builder()
+                    .listener_id(listener)
+                    .domain(domain)
+                    .path("/")
+                    .real_server_type(RealServerType::Ip)
+                    .scheduler(gaap::create_rule::Scheduler::RoundRobin)
+                    .health_check(HealthCheck::Disabled)
+                    .build(),
+            )
             .await?
             .rule_id;
         rules.push(rule);
@@ -254,10 +295,12 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     wait(&clock);
     for rule in &rules {
         client
-            .send(from_json::<gaap::BindRuleRealServersRequest>(serde_json::json!({
-                "RuleId": rule,
-                "RealServerBindSet": [{"RealServerId": rs1, "RealServerIP": "192.0.2.1", "RealServerPort": 8080}]
-            })))
+            .send(
+                BindRuleRealServersRequest::builder()
+                    .rule_id(rule)
+                    .real_server_bind_set([bound(&rs1, "192.0.2.1", 8080)])
+                    .build(),
+            )
             .await?;
     }
 
@@ -275,10 +318,17 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         wait(&clock);
     }
     client
-        .send(from_json::<gaap::CreateSecurityRulesRequest>(serde_json::json!({
-            "PolicyId": policy,
-            "RuleList": [{"SourceCidr": "203.0.113.0/24", "Action": "ACCEPT", "Protocol": "TCP", "DestPortRange": "22"}]
-        })))
+        .send(
+            CreateSecurityRulesRequest::builder()
+                .policy_id(&policy)
+                .rule_list([SecurityPolicyRuleIn::builder()
+                    .source_cidr("203.0.113.0/24")
+                    .action("ACCEPT")
+                    .protocol(SecurityPolicyRuleInProtocol::Tcp)
+                    .dest_port_range("22")
+                    .build()])
+                .build(),
+        )
         .await?;
 
     // Everything, read back.
@@ -290,7 +340,23 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         )
         .await?
         .proxy_detail;
+    assert_eq!(detail.status, ProxyInfoStatus::Running);
     assert_eq!(detail.policy_id.as_deref(), Some(policy.as_str()));
+    let security = client
+        .send(
+            DescribeSecurityPolicyDetailRequest::builder()
+                .policy_id(&policy)
+                .build(),
+        )
+        .await?;
+    assert_eq!(
+        security.status,
+        gaap::describe_security_policy_detail::Status::Bound
+    );
+    assert_eq!(
+        security.rule_list[0].protocol,
+        SecurityPolicyRuleOutProtocol::Tcp
+    );
     let tcp_listeners = client
         .send(
             DescribeTcpListenersRequest::builder()
@@ -300,6 +366,10 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         .await?;
     assert_eq!(tcp_listeners.total_count, 1);
     assert_eq!(tcp_listeners.listener_set[0].real_server_set.len(), 2);
+    assert_eq!(
+        tcp_listeners.listener_set[0].listener_status,
+        ListenerStatus::Running
+    );
     let udp_listeners = client
         .send(
             DescribeUdpListenersRequest::builder()
@@ -332,7 +402,7 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     let bound = client
         .send(
             DescribeRealServersStatusRequest::builder()
-                .real_server_ids(vec![rs1.clone(), rs2.clone()])
+                .real_server_ids([rs1.clone(), rs2.clone()])
                 .build(),
         )
         .await?;
@@ -344,7 +414,7 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
             .all(|s| s.proxy_id == proxy)
     );
 
-    // Changes.
+    // Changes: the listener adjusts its configuration for a while.
     client
         .send(
             ModifyTcpListenerAttributeRequest::builder()
@@ -354,10 +424,21 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
                 .build(),
         )
         .await?;
+    let adjusting = client
+        .send(
+            DescribeTcpListenersRequest::builder()
+                .listener_id(&tcp)
+                .build(),
+        )
+        .await?;
+    assert_eq!(
+        adjusting.listener_set[0].listener_status,
+        ListenerStatus::Adjusting
+    );
     client
         .send(
             ModifyProxiesAttributeRequest::builder()
-                .proxy_ids(vec![proxy.clone()])
+                .proxy_ids([proxy.clone()])
                 .proxy_name("shop-2")
                 .build(),
         )
@@ -377,30 +458,30 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     let destroy = |force| {
         DestroyProxiesRequest::builder()
             .force(force)
-            .proxy_ids(vec![proxy.clone()])
+            .proxy_ids([proxy.clone()])
             .build()
     };
-    assert_eq!(
+    assert!(matches!(
         refused(
             client
                 .send(destroy(gaap::destroy_proxies::Force::NotForced))
                 .await
         ),
-        "FailedOperation.RealServerAlreadyBound"
-    );
-    assert_eq!(
+        DestroyProxiesError::FailedOperationRealServerAlreadyBound(_)
+    ));
+    assert!(matches!(
         refused(
             client
                 .send(
                     RemoveRealServersRequest::builder()
-                        .real_server_ids(vec![rs1.clone()])
+                        .real_server_ids([rs1.clone()])
                         .build()
                 )
                 .await
         ),
-        "FailedOperation.RealServerAlreadyBound"
-    );
-    assert_eq!(
+        RemoveRealServersError::FailedOperationRealServerAlreadyBound(_)
+    ));
+    assert!(matches!(
         refused(
             client
                 .send(
@@ -410,9 +491,9 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
                 )
                 .await
         ),
-        "FailedOperation.CertificateIsUsing"
-    );
-    assert_eq!(
+        DeleteCertificateError::FailedOperationCertificateIsUsing(_)
+    ));
+    assert!(matches!(
         refused(
             client
                 .send(
@@ -424,8 +505,8 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
                 )
                 .await
         ),
-        "FailedOperation.RealServerAlreadyBound"
-    );
+        DeleteDomainError::FailedOperationRealServerAlreadyBound(_)
+    ));
 
     // Then in the right one.
     for (listener, domain) in [(&http, "www.example.com"), (&https, "shop.example.com")] {
@@ -443,7 +524,7 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
         .send(
             DeleteListenersRequest::builder()
                 .proxy_id(&proxy)
-                .listener_ids(vec![tcp.clone(), udp.clone(), http.clone(), https.clone()])
+                .listener_ids([tcp.clone(), udp.clone(), http.clone(), https.clone()])
                 .force(gaap::delete_listeners::Force::Allowed)
                 .build(),
         )
@@ -459,7 +540,7 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     client
         .send(
             RemoveRealServersRequest::builder()
-                .real_server_ids(vec![rs1, rs2])
+                .real_server_ids([rs1, rs2])
                 .build(),
         )
         .await?;
@@ -473,6 +554,10 @@ async fn a_users_first_workflow_from_proxy_to_teardown() -> Result<(), BoxError>
     client
         .send(destroy(gaap::destroy_proxies::Force::NotForced))
         .await?;
+    assert_eq!(
+        proxy_status(&client, &proxy).await?,
+        Some(ProxyStatusStatus::Destroying)
+    );
     wait_for_proxy(&client, &clock, &proxy, None).await?;
     assert!(emulator.resource(&proxy).is_none());
     Ok(())

@@ -8,13 +8,14 @@
 //! so numbers sent as text are numbers again) for the engine.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use gaap::{Action, ActionVisitor, DecodeError, ValidationErrors};
 use gaap_runtime::wire::{DecodeErrorKind, request_from_flat, request_from_json};
 use serde_json::{Map, Value};
 
-use crate::config::Throttling;
+use crate::config::{AnswerCheck, Throttling};
 use crate::error::{ApiError, code};
 use crate::protocol::Parameters;
 use crate::state::State;
@@ -24,20 +25,23 @@ use crate::throttle::Throttle;
 pub(crate) struct ActionInfo {
     pub version: &'static str,
     pub service: &'static str,
-    pub handler: Handler,
     pub throttle: Option<Throttle>,
     /// Requests received for the action, whatever became of them.
     pub requests: AtomicU64,
-}
-
-/// How an action is carried out: by the engine, as the model binds it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Handler {
-    Engine,
+    /// Successful answers of the action.
+    pub succeeded: AtomicU64,
+    /// Error answers of the action itself (decoding, validation, the model's state errors), by
+    /// code; not the protocol's (signature, throttling), which come before the action.
+    pub failed: Mutex<HashMap<&'static str, u64>>,
+    /// The config's check of successful answers.
+    pub answer_check: Option<AnswerCheck>,
 }
 
 /// Every action of `gaap`, by name.
-pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionInfo> {
+pub(crate) fn catalogue(
+    throttling: Throttling,
+    answer_check: Option<&AnswerCheck>,
+) -> HashMap<&'static str, ActionInfo> {
     struct Facts;
     impl ActionVisitor for Facts {
         type Output = (&'static str, &'static str, &'static str, Option<u32>);
@@ -57,9 +61,11 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
             let info = ActionInfo {
                 version,
                 service,
-                handler: Handler::Engine,
                 throttle: per_second.filter(|&n| n > 0).map(Throttle::new),
                 requests: AtomicU64::new(0),
+                succeeded: AtomicU64::new(0),
+                failed: Mutex::new(HashMap::new()),
+                answer_check: answer_check.cloned(),
             };
             (action, info)
         })
@@ -67,6 +73,7 @@ pub(crate) fn catalogue(throttling: Throttling) -> HashMap<&'static str, ActionI
 }
 
 /// The documented codes of an action of the SDK (its own and the common ones).
+#[cfg(test)]
 pub(crate) fn documented_codes(action: &str) -> Option<&'static [&'static str]> {
     struct Codes;
     impl ActionVisitor for Codes {
@@ -82,26 +89,76 @@ impl ActionInfo {
     pub fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
+
+    fn count_answer(&self, outcome: &Result<Vec<u8>, ApiError>) {
+        match outcome {
+            Ok(_) => {
+                self.succeeded.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(error) => {
+                let mut failed = self
+                    .failed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                *failed.entry(error.code).or_default() += 1;
+            }
+        }
+    }
+
+    /// The answers so far: (`None` for success, or the code, how many).
+    pub fn answers(&self) -> Vec<(Option<&'static str>, u64)> {
+        let mut out = Vec::new();
+        let succeeded = self.succeeded.load(Ordering::Relaxed);
+        if succeeded > 0 {
+            out.push((None, succeeded));
+        }
+        let failed = self
+            .failed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut codes: Vec<(Option<&'static str>, u64)> =
+            failed.iter().map(|(c, n)| (Some(*c), *n)).collect();
+        codes.sort_unstable();
+        out.extend(codes);
+        out
+    }
 }
 
 /// What an action needs besides its parameters.
 pub(crate) struct Context<'a> {
     pub action: &'a str,
+    pub info: &'a ActionInfo,
     pub state: &'a std::sync::RwLock<State>,
-    pub now_seconds: i64,
     pub request_id: &'a str,
 }
 
-/// Decodes, validates and carries out the request; the body of the successful answer.
-pub(crate) fn run(
-    handler: Handler,
-    params: &Parameters<'_>,
-    cx: &Context<'_>,
-) -> Result<Vec<u8>, ApiError> {
-    let Handler::Engine = handler;
-    let _ = cx.now_seconds;
-    let request = decode_to_json(cx.action, params)?;
-    crate::engine::execute(cx.state, cx.action, &request, cx.request_id)
+/// Decodes, validates and carries out the request; the body of the successful answer. Counts
+/// the answer.
+pub(crate) fn run(params: &Parameters<'_>, cx: &Context<'_>) -> Result<Vec<u8>, ApiError> {
+    let outcome = decode_to_json(cx.action, params)
+        .and_then(|request| crate::engine::execute(cx.state, cx.action, &request, cx.request_id))
+        .and_then(|body| match &cx.info.answer_check {
+            Some(check) => checked(check, cx.action, body),
+            None => Ok(body),
+        });
+    cx.info.count_answer(&outcome);
+    outcome
+}
+
+/// The answer, if the config's check accepts it.
+fn checked(check: &AnswerCheck, action: &str, body: Vec<u8>) -> Result<Vec<u8>, ApiError> {
+    let mut answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let response = answer
+        .get_mut("Response")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    match check(action, &response) {
+        Ok(()) => Ok(body),
+        Err(why) => Err(ApiError::new(
+            code::INTERNAL_ERROR,
+            format!("the emulator's answer fails the config's check: {why}"),
+        )),
+    }
 }
 
 /// The request read strictly into the action's generated type and validated, then as JSON.
@@ -169,14 +226,14 @@ mod tests {
 
     #[test]
     fn every_action_of_the_sdk_is_known_with_its_documented_limit() {
-        let actions = catalogue(Throttling::Documented);
+        let actions = catalogue(Throttling::Documented, None);
         assert_eq!(actions.len(), gaap::ACTIONS.len());
         let create = &actions["CreateTCPListeners"];
         assert_eq!(create.throttle.as_ref().map(Throttle::per_second), Some(20));
         assert_eq!((create.version, create.service), ("2018-05-29", "gaap"));
-        let off = catalogue(Throttling::Off);
+        let off = catalogue(Throttling::Off, None);
         assert!(off.values().all(|a| a.throttle.is_none()));
-        let uniform = catalogue(Throttling::PerSecond(7));
+        let uniform = catalogue(Throttling::PerSecond(7), None);
         assert!(
             uniform
                 .values()

@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::Error;
 use crate::clock::Clock;
+use crate::error::Error;
+use crate::model::Model;
 
 /// The secret id of the documentation's example key pair, accepted out of the box.
 pub const EXAMPLE_SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -24,36 +25,16 @@ pub const EXAMPLE_SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 /// `FailedOperation.LimitNumofListener`. The emulator's choice: the documentation gives no number.
 pub const DEFAULT_LISTENER_QUOTA: u32 = 100;
 
+/// The most resources one request creates (listeners of `Ports`, real servers of
+/// `RealServerIP`, rules of `RuleList`, a group's proxies, bindings): more is
+/// `InvalidParameterValue`. The emulator's choice, so that one large body cannot cost gigabytes
+/// of memory; the documentation gives no number. Each kind also has a quota per account
+/// (`MODEL.md`).
+pub const MAX_CREATED_PER_REQUEST: usize = 1000;
+
 /// The port every built-in proxy and group refuses (`InvalidParameterValue.InvalidListenerPort`),
 /// so a test can provoke that error without a config file. An arbitrary choice of the emulator.
 pub const BUILTIN_RESERVED_PORT: u16 = 36000;
-
-/// The documented proxy statuses (`ProxyInfo.Status`). Only `RUNNING` accepts listeners.
-pub const PROXY_STATUSES: &[&str] = &[
-    "RUNNING",
-    "CREATING",
-    "DESTROYING",
-    "OPENING",
-    "CLOSING",
-    "CLOSED",
-    "ADJUSTING",
-    "ISOLATING",
-    "ISOLATED",
-    "CLONING",
-    "RECOVERING",
-    "MOVING",
-];
-
-/// The documented proxy group statuses (`ProxyGroupInfo.Status`). Only `RUNNING` accepts
-/// listeners.
-pub const GROUP_STATUSES: &[&str] = &[
-    "RUNNING",
-    "CREATING",
-    "DESTROYING",
-    "MOVING",
-    "CLOSED",
-    "CHANGING",
-];
 
 /// How long a transition takes on the emulator's clock unless the config says otherwise
 /// (`CREATING` → `RUNNING`, listener status 1 → 0, `CLOSING` → `CLOSED`, ...): long enough for a
@@ -112,7 +93,8 @@ pub struct Fixture {
     /// `link-...` for a proxy, `lg-...` for a group (any text is accepted; ids are unique across
     /// proxies and groups).
     pub id: String,
-    /// One of [`PROXY_STATUSES`] or [`GROUP_STATUSES`]; only `RUNNING` accepts listeners.
+    /// A documented status (`ProxyInfo.Status` for a proxy, `ProxyGroupInfo.Status` for a group:
+    /// the `values` of the status in the model, `MODEL.md`); only `RUNNING` accepts listeners.
     pub status: String,
     /// How many listeners it may hold.
     pub listener_quota: u32,
@@ -164,7 +146,11 @@ pub enum Throttling {
 
 /// Everything an emulator starts with. [`Config::builtin`] (also `Default`) is the out-of-the-box
 /// emulator; the `with_*` methods change one thing.
-#[derive(Clone, Debug)]
+///
+/// Its `Debug` shows no secret: credentials show their secret ids only, and a saved
+/// [`state`](Config::state), which may hold certificate private keys, shows as its number of
+/// resources.
+#[derive(Clone)]
 pub struct Config {
     /// The address to listen on; `127.0.0.1:0` (a free port) by default.
     pub listen: SocketAddr,
@@ -183,6 +169,42 @@ pub struct Config {
     /// A saved account to start from ([`Emulator::export_state`](crate::Emulator::export_state)),
     /// loaded after the fixtures; `None`: the fixtures alone.
     pub state: Option<serde_json::Value>,
+    /// A check of every successful answer ([`Config::with_answer_check`]); `None`: none.
+    pub answer_check: Option<AnswerCheck>,
+}
+
+/// A check of a successful answer: the action and the members of its `Response`; an error
+/// says what is wrong with it.
+pub type AnswerCheck =
+    std::sync::Arc<dyn Fn(&str, &serde_json::Value) -> Result<(), String> + Send + Sync>;
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// A saved state, as the number of resources it holds.
+        struct Resources<'s>(&'s serde_json::Value);
+        impl fmt::Debug for Resources<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0["resources"].as_array() {
+                    Some(list) => write!(f, "<{} resources>", list.len()),
+                    None => f.write_str("<not a saved state>"),
+                }
+            }
+        }
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("credentials", &self.credentials)
+            .field("proxies", &self.proxies)
+            .field("groups", &self.groups)
+            .field("throttling", &self.throttling)
+            .field("clock", &self.clock)
+            .field("transition_time", &self.transition_time)
+            .field("state", &self.state.as_ref().map(Resources))
+            .field(
+                "answer_check",
+                &self.answer_check.as_ref().map(|_| "<a check>"),
+            )
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -231,6 +253,7 @@ impl Config {
             clock: Clock::system(),
             transition_time: DEFAULT_TRANSITION_TIME,
             state: None,
+            answer_check: None,
         }
     }
 
@@ -283,8 +306,8 @@ impl Config {
     ///   entry with the id (or secret id) of a built-in one replaces it.
     /// - `credentials`: `secret_id`, `secret_key`, and `token` for temporary credentials (see
     ///   [`Credential::token`]).
-    /// - `proxies`, `groups`: `id`, `status` (default `RUNNING`; one of [`PROXY_STATUSES`] or
-    ///   [`GROUP_STATUSES`]), `listener_quota` (default [`DEFAULT_LISTENER_QUOTA`]),
+    /// - `proxies`, `groups`: `id`, `status` (default `RUNNING`; a documented status, see
+    ///   [`Fixture::status`]), `listener_quota` (default [`DEFAULT_LISTENER_QUOTA`]),
     ///   `reserved_ports` (default none).
     /// - `throttling`: `"documented"`, `"off"`, or a number of requests per second for every
     ///   action (see [`Throttling`]).
@@ -377,6 +400,19 @@ impl Config {
         self
     }
 
+    /// Passes every successful answer (the action, and the members of its `Response`) to
+    /// `check` before it is sent; an answer the check refuses is sent as `InternalError` with
+    /// the check's reason instead. For tests that hold the emulator to the specs (the SDK's own
+    /// end-to-end tests check each answer member by member against its spec); it costs a JSON
+    /// parse of every answer.
+    pub fn with_answer_check(
+        mut self,
+        check: impl Fn(&str, &serde_json::Value) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        self.answer_check = Some(std::sync::Arc::new(check));
+        self
+    }
+
     /// Reads time from `clock` (a [`ManualClock`](crate::ManualClock) for tests).
     pub fn with_clock(mut self, clock: impl Into<Clock>) -> Self {
         self.clock = clock.into();
@@ -406,10 +442,14 @@ impl Config {
             }
         }
         let mut seen_targets = std::collections::HashSet::new();
-        for (kind, fixtures, statuses) in [
-            ("proxy", &self.proxies, PROXY_STATUSES),
-            ("group", &self.groups, GROUP_STATUSES),
-        ] {
+        let model = Model::builtin();
+        for (kind, fixtures) in [("proxy", &self.proxies), ("group", &self.groups)] {
+            let statuses: Vec<&str> = model.resources[kind]
+                .status
+                .iter()
+                .flat_map(|s| &s.values)
+                .filter_map(serde_json::Value::as_str)
+                .collect();
             for f in fixtures {
                 if f.id.is_empty() {
                     return Err(Error::Config(format!("a {kind} has an empty id")));
@@ -426,13 +466,6 @@ impl Config {
                     )));
                 }
             }
-        }
-        if let Some(state) = &self.state {
-            let mut probe =
-                crate::state::State::empty(crate::model::Model::builtin(), self.clock.clone(), 0);
-            probe
-                .load(state)
-                .map_err(|err| Error::Config(format!("state: {err}")))?;
         }
         if self.throttling == Throttling::PerSecond(0) {
             return Err(Error::Config(
@@ -625,6 +658,32 @@ mod tests {
         let config = Config::builtin().with_group(Fixture::running("link-bjkpdum1"));
         config.check().unwrap();
         assert!(!config.proxies.iter().any(|p| p.id == "link-bjkpdum1"));
+    }
+
+    #[test]
+    fn debug_of_a_config_shows_no_key_of_its_state_or_credentials() {
+        let state = serde_json::json!({"format": 1, "resources": [
+            {"kind": "certificate", "id": "cert-1", "fields": {
+                "CertificateKey": "-----BEGIN PRIVATE KEY-----\nsEcReTkEy\n-----END PRIVATE KEY-----"
+            }}
+        ]});
+        let config = Config::builtin()
+            .with_credential(Credential::new("AKIDother", "other-secret").with_token("tok-secret"))
+            .with_state(state);
+        let shown = format!("{config:?}");
+        for secret in [
+            "sEcReTkEy",
+            "other-secret",
+            "tok-secret",
+            EXAMPLE_SECRET_KEY,
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("<1 resources>"), "{shown}");
+        assert!(
+            shown.contains("AKIDother") && shown.contains("link-bjkpdum1"),
+            "{shown}"
+        );
     }
 
     #[test]

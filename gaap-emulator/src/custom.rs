@@ -6,9 +6,11 @@ use std::sync::RwLock;
 
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Answer, as_text, catalogue_entry, read_lock, statistics_series, text};
 use crate::error::{ApiError, code};
-use crate::state::{LISTENER_KINDS, Resource, State};
+use crate::model::Handler;
+use crate::state::{Resource, State, read_lock};
+use crate::statistics::{SERIES_PARAMS, series};
+use crate::values::{Answer, as_text, catalogue_entry, text};
 
 const UNKNOWN_ACCESS_REGION: &str = "InvalidParameterValue.UnknownAccessRegion";
 const UNKNOWN_DEST_REGION: &str = "InvalidParameterValue.UnknownDestRegion";
@@ -17,19 +19,19 @@ const INVALID_CONCURRENCY: &str = "InvalidParameterValue.InvalidConcurrency";
 const REAL_SERVER_NOT_BELONG: &str = "InvalidParameterValue.RealServerNotBelong";
 
 pub(crate) fn run(
-    handler: &str,
+    handler: Handler,
     lock: &RwLock<State>,
     params: &Map<String, Value>,
 ) -> Result<Answer, ApiError> {
     let state = read_lock(lock);
     let catalogue = &state.model.catalogue;
     match handler {
-        "check_proxy_create" => {
+        Handler::CheckProxyCreate => {
             check_configuration(catalogue, params, "Concurrent")?;
             Ok(answer([("CheckFlag", json!(1))]))
         }
-        "inquiry_price_create_proxy" => inquiry_price(catalogue, params),
-        "access_regions_by_dest_region" => {
+        Handler::InquiryPriceCreateProxy => inquiry_price(catalogue, params),
+        Handler::AccessRegionsByDestRegion => {
             let dest = text(params, "DestRegion").unwrap_or("");
             region(catalogue, "DestRegions", dest).ok_or_else(|| {
                 ApiError::new(
@@ -47,25 +49,30 @@ pub(crate) fn run(
                 ("TotalCount", json!(n)),
             ]))
         }
-        "real_servers_status" => real_servers_status(&state, params),
-        "resources_by_tag" => resources_by_tag(&state, params),
-        "group_domain_config" => group_domain_config(&state, params),
-        "global_domain_dns" => global_domain_dns(&state, params),
-        "real_server_statistics" => {
+        Handler::RealServersStatus => real_servers_status(&state, params),
+        Handler::ResourcesByTag => resources_by_tag(&state, params),
+        Handler::GroupDomainConfig => group_domain_config(&state, params),
+        Handler::GlobalDomainDns => global_domain_dns(&state, params),
+        Handler::RealServerStatistics => {
             let rs = text(params, "RealServerId").unwrap_or("");
             if !of_kind(&state, rs, "real_server") {
                 return Err(not_found("RealServerId", rs));
             }
-            for (param, kinds) in [("ListenerId", LISTENER_KINDS), ("RuleId", &["rule"][..])] {
+            let model = state.model;
+            for (param, is_kind) in [
+                (
+                    "ListenerId",
+                    &(|k: &str| model.is_listener(k)) as &dyn Fn(&str) -> bool,
+                ),
+                ("RuleId", &|k: &str| k == "rule"),
+            ] {
                 if let Some(id) = text(params, param)
-                    && !state
-                        .get(id)
-                        .is_some_and(|r| kinds.contains(&r.kind.as_str()))
+                    && !state.get(id).is_some_and(|r| is_kind(&r.kind))
                 {
                     return Err(not_found(param, id));
                 }
             }
-            let series = statistics_series(params)?;
+            let series = series(params, &SERIES_PARAMS)?;
             Ok(answer([
                 ("StatisticsData", series.clone()),
                 (
@@ -74,10 +81,6 @@ pub(crate) fn run(
                 ),
             ]))
         }
-        other => Err(ApiError::new(
-            code::INTERNAL_ERROR,
-            format!("the emulator has no handler `{other}`"),
-        )),
     }
 }
 
@@ -358,6 +361,13 @@ fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Ans
         .map(|(region_id, proxies)| {
             let details = region(catalogue, "AccessRegions", &region_id);
             let field = |k: &str| details.and_then(|d| d.get(k)).cloned().unwrap_or(json!(""));
+            // The zone and continent of the region are those of the country it is in.
+            let home = catalogue
+                .get("AccessRegionCountries")
+                .and_then(|m| m.get(&region_id))
+                .and_then(Value::as_str)
+                .and_then(|code| country(catalogue, code));
+            let code_of = |k: &str| home.and_then(|c| c.get(k)).cloned().unwrap_or(json!(""));
             let countries: Vec<Value> = configured
                 .iter()
                 .find(|c| c.get("RegionId").and_then(Value::as_str) == Some(region_id.as_str()))
@@ -380,8 +390,8 @@ fn group_domain_config(state: &State, params: &Map<String, Value>) -> Result<Ans
             json!({
                 "RegionId": region_id,
                 "RegionName": field("RegionName"),
-                "GeographicalZoneInnerCode": field("RegionArea"),
-                "ContinentInnerCode": field("RegionArea"),
+                "GeographicalZoneInnerCode": code_of("GeographicalZoneInnerCode"),
+                "ContinentInnerCode": code_of("ContinentInnerCode"),
                 "NationCountryInnerList": countries,
                 "ProxyList": proxies.iter().map(|p| json!({"ProxyId": p})).collect::<Vec<_>>(),
             })
@@ -458,37 +468,4 @@ fn global_domain_dns(state: &State, params: &Map<String, Value>) -> Result<Answe
         })
         .collect();
     Ok(answer([("GlobalDnsList", Value::Array(list))]))
-}
-
-/// The handlers the model may name.
-#[cfg(test)]
-pub(crate) const HANDLERS: &[&str] = &[
-    "check_proxy_create",
-    "inquiry_price_create_proxy",
-    "access_regions_by_dest_region",
-    "real_servers_status",
-    "resources_by_tag",
-    "group_domain_config",
-    "global_domain_dns",
-    "real_server_statistics",
-];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Model;
-
-    #[test]
-    fn every_custom_binding_names_a_handler() {
-        let model = Model::builtin();
-        for (name, action) in &model.actions {
-            if let crate::model::Action::Custom(op) = action {
-                assert!(
-                    HANDLERS.contains(&op.handler.as_str()),
-                    "{name}: {}",
-                    op.handler
-                );
-            }
-        }
-    }
 }

@@ -12,16 +12,16 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 
+use crate::config::MAX_CREATED_PER_REQUEST;
 use crate::error::{ApiError, code};
 use crate::model::{
-    Action, Blocker, CatalogueOp, CreateOp, DeleteOp, DescribeOp, GetOp, Model, ModifyOp, Paging,
-    Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope, SetStatusOp, StatisticsOp,
-    Subject, Target, Unique,
+    Action, Blocker, BoundBy, CatalogueOp, ClientToken, CreateOp, DeleteOp, DescribeOp, GetOp,
+    Model, ModifyOp, Paging, Quota, Reference, ReplaceChildrenOp, Report, Requirement, Scope,
+    SetStatusOp, StatisticsOp, Subject, Target, Unique,
 };
-use crate::state::{Resource, State};
-
-/// Response fields as values (`RequestId` is added when the answer is written).
-pub(crate) type Answer = Map<String, Value>;
+use crate::state::{Resource, State, read_lock, write_lock};
+use crate::statistics::{SeriesParams, series};
+use crate::values::{Answer, as_text, catalogue_entry, flag, same, text};
 
 /// A successful answer: response fields, some of them views of resources borrowed from the
 /// state, written out (under the lock) without copying the resources into JSON trees first.
@@ -165,7 +165,7 @@ impl<'s> Shown<'s> {
                 } => {
                     let (offset, limit) = self.paging.unwrap_or((0, usize::MAX));
                     let list: Vec<Shown<'_>> =
-                        all_except_bound(state, r, kinds, except_bound_by.as_deref())
+                        all_except_bound(state, r, kinds, except_bound_by.as_ref())
                             .skip(offset)
                             .take(limit)
                             .map(|x| Shown::new(state, x, view))
@@ -215,6 +215,11 @@ pub(crate) fn execute(
         }
         state
     };
+    if let Some(token) = binding.client_token()
+        && let Some(value) = text(params, &token.param)
+    {
+        return idempotent(&mut change(), &call, binding, token, value, request_id);
+    }
     match binding {
         Action::Describe(op) => call.describe(&read(), op).and_then(write),
         Action::Get(op) => call.get(&read(), op).and_then(write),
@@ -228,23 +233,74 @@ pub(crate) fn execute(
         Action::ReplaceChildren(op) => write(call.replace_children(&mut change(), op)?.into()),
         Action::Custom(op) => {
             drop(read());
-            write(crate::custom::run(&op.handler, lock, params)?.into())
+            write(crate::custom::run(op.handler, lock, params)?.into())
         }
     }
 }
 
-pub(crate) fn write_lock(state: &RwLock<State>) -> std::sync::RwLockWriteGuard<'_, State> {
-    // Every change is checked before it is made, so a panic cannot leave the state half-done:
-    // a poisoned lock still guards a consistent state.
+/// An action with a client token, under one write lock: a token already answered with the
+/// same parameters gets that answer again (with this request's id) and changes nothing; with
+/// other parameters, the action's `duplicate` code. A token's first successful answer is
+/// remembered; a refused request is not, so it may be sent again.
+fn idempotent(
+    state: &mut State,
+    call: &Call<'_>,
+    binding: &'static Action,
+    token: &'static ClientToken,
+    value: &str,
+    request_id: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let fingerprint = fingerprint(call.params);
+    if let Some(seen) = state.client_tokens.get(call.action, value) {
+        if seen.fingerprint != fingerprint {
+            return Err(error(
+                &token.duplicate,
+                format!(
+                    "{} `{value}` was sent with other parameters by an earlier {}",
+                    token.param, call.action
+                ),
+            ));
+        }
+        return Reply::from(seen.answer.clone()).body(request_id);
+    }
+    let body = match binding {
+        Action::Create(op) => call.create(state, op)?.body(request_id)?,
+        Action::Modify(op) => Reply::from(call.modify(state, op)?).body(request_id)?,
+        Action::Delete(op) => Reply::from(call.delete(state, op)?).body(request_id)?,
+        Action::SetStatus(op) => Reply::from(call.set_status(state, op)?).body(request_id)?,
+        _ => {
+            return Err(error(
+                code::INTERNAL_ERROR,
+                format!(
+                    "the emulator's model gives {} a client token it cannot keep",
+                    call.action
+                ),
+            ));
+        }
+    };
+    // The answer as it was written, less its request id, for the next request with the token.
+    let answer = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(mut envelope)) => match envelope.remove("Response") {
+            Some(Value::Object(mut response)) => {
+                response.remove("RequestId");
+                response
+            }
+            _ => Answer::new(),
+        },
+        _ => Answer::new(),
+    };
     state
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .client_tokens
+        .remember(call.action, value, fingerprint, answer);
+    Ok(body)
 }
 
-pub(crate) fn read_lock(state: &RwLock<State>) -> std::sync::RwLockReadGuard<'_, State> {
-    state
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// What identifies a request's parameters: the SHA-256 of their JSON (keys in order), so that
+/// a remembered token holds 32 bytes of them, whatever their size.
+fn fingerprint(params: &Map<String, Value>) -> [u8; 32] {
+    use sha2::Digest;
+    let text = serde_json::to_vec(params).unwrap_or_default();
+    sha2::Sha256::digest(&text).into()
 }
 
 fn error(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -261,14 +317,6 @@ fn not_found(target: &'static Target, what: &str) -> ApiError {
     )
 }
 
-/// How a message names a kind of resource: `proxy group`, `tcp listener`, `real server`.
-pub(crate) fn noun(kind: &str) -> String {
-    match kind {
-        "group" => "proxy group".into(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// A field name in words, for messages: `Port` → `port`, `RealServerIP` → `real server ip`.
 fn words(field: &str) -> String {
     let mut out = String::new();
@@ -282,46 +330,6 @@ fn words(field: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
-}
-
-/// Whether a flag parameter is set (`1`, `"1"` or `true`).
-pub(crate) fn flag(params: &Map<String, Value>, name: &str) -> bool {
-    match params.get(name) {
-        Some(Value::Number(n)) => n.as_i64() == Some(1) || n.as_u64() == Some(1),
-        Some(Value::String(s)) => s == "1",
-        Some(Value::Bool(b)) => *b,
-        _ => false,
-    }
-}
-
-/// A parameter that holds text, when present and not empty.
-pub(crate) fn text<'p>(params: &'p Map<String, Value>, name: &str) -> Option<&'p str> {
-    params.get(name)?.as_str().filter(|s| !s.is_empty())
-}
-
-/// Values equal for the API: numbers by value, numbers and their text alike.
-pub(crate) fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            x.as_f64() == y.as_f64() && x.as_i64() == y.as_i64() && x.as_u64() == y.as_u64()
-        }
-        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s)) => {
-            *s == n.to_string()
-        }
-        (Value::Bool(x), Value::Number(n)) | (Value::Number(n), Value::Bool(x)) => {
-            n.as_u64() == Some(u64::from(*x))
-        }
-        _ => a == b,
-    }
-}
-
-/// A value as text, for searching and filtering.
-pub(crate) fn as_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 struct Call<'a> {
@@ -420,7 +428,7 @@ impl Call<'_> {
                     .values()
                     .flat_map(|r| &r.parents)
                     .find(|p| p.field == *param)
-                    .map_or_else(|| param.clone(), |p| noun(&p.kind));
+                    .map_or_else(|| param.clone(), |p| state.model.noun(&p.kind));
                 return Err(not_found(target, &format!("{kind} `{owner}`")));
             }
         }
@@ -473,7 +481,7 @@ impl Call<'_> {
         let Some(owner) = owner else { return Ok(()) };
         for req in reqs.iter().filter(|r| r.of == Subject::Owner) {
             if !self.flag(&req.unless) {
-                check_requirement(owner, req)?;
+                check_requirement(state.model, owner, req)?;
             }
         }
         Ok(())
@@ -485,6 +493,15 @@ impl Call<'_> {
         id: &str,
         reqs: &'static [Requirement],
     ) -> Result<(), ApiError> {
+        self.require_each(state, id, reqs)
+    }
+
+    fn require_each(
+        &self,
+        state: &State,
+        id: &str,
+        reqs: impl IntoIterator<Item = &'static Requirement>,
+    ) -> Result<(), ApiError> {
         for req in reqs {
             if self.flag(&req.unless) {
                 continue;
@@ -492,7 +509,7 @@ impl Call<'_> {
             let Some(subject) = self.subject(state, id, req.of) else {
                 continue;
             };
-            check_requirement(subject, req)?;
+            check_requirement(state.model, subject, req)?;
         }
         Ok(())
     }
@@ -558,7 +575,7 @@ impl Call<'_> {
                         .parents
                         .iter()
                         .find(|d| d.field == *p)
-                        .map_or_else(|| p.clone(), |d| noun(&d.kind));
+                        .map_or_else(|| p.clone(), |d| model.noun(&d.kind));
                     return Err(error(
                         code::RESOURCE_NOT_FOUND,
                         format!("{kind} `{id}` does not exist"),
@@ -608,22 +625,40 @@ impl Call<'_> {
                         .and_then(|g| state.get(g)),
                 };
                 if let Some(subject) = subject {
-                    check_requirement(subject, req)?;
+                    check_requirement(state.model, subject, req)?;
                 }
             }
         }
-        // The same client token: the resource made the first time.
-        if let Some(param) = &op.client_token
-            && let Some(token) = text(self.params, param)
-            && let Some(existing) = state
-                .all_of(&op.resource)
-                .find(|r| r.fields.get(param).and_then(Value::as_str) == Some(token))
-        {
-            let ids = vec![existing.id.clone()];
-            let parent = parent.map(|p| p.0);
-            return Ok(self.returns(state, op, ids, parent));
-        }
         self.references(state, &op.references)?;
+
+        // How many: within what one request and the account may hold, checked before anything
+        // is built (a 10 MB body of ports must not cost gigabytes first).
+        let array_len = |param: &str| {
+            self.params
+                .get(param)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        };
+        let count = op.each.as_ref().map_or(1, |each| array_len(&each.param));
+        let spawned = op
+            .spawn
+            .as_ref()
+            .map_or(0, |s| array_len(&s.param).saturating_mul(count));
+        per_request(count.saturating_add(spawned))?;
+        account_quota(
+            state,
+            &op.resource,
+            count,
+            op.account_quota_error.as_deref(),
+        )?;
+        if let Some(s) = &op.spawn {
+            account_quota(
+                state,
+                &s.resource,
+                spawned,
+                op.account_quota_error.as_deref(),
+            )?;
+        }
 
         // The fields of each resource to make.
         let now = state.clock.now_unix_seconds();
@@ -635,6 +670,7 @@ impl Call<'_> {
                 std::iter::once(e.param.as_str()).chain(e.paired.keys().map(String::as_str))
             })
             .chain(op.spawn.iter().map(|s| s.param.as_str()))
+            .chain(op.client_token.iter().map(|t| t.param.as_str()))
             .collect();
         self.copy_params(def, &op.set, &skip, &op.constants, &mut base);
         if let Some(f) = &def.created_at {
@@ -863,7 +899,7 @@ impl Call<'_> {
                     .iter()
                     .flat_map(|k| &state.model.resources[k].parents)
                     .find(|d| d.field == *param)
-                    .map_or_else(|| param.to_string(), |d| noun(&d.kind));
+                    .map_or_else(|| param.to_string(), |d| state.model.noun(&d.kind));
                 return match &op.not_found {
                     Some(c) => Err(error(c, format!("{kind} `{parent}` does not exist"))),
                     None => Ok(self.listed(op, Vec::new(), 0, state)),
@@ -906,9 +942,9 @@ impl Call<'_> {
             .as_ref()
             .and_then(|p| self.params.get(p))
             .and_then(Value::as_i64);
-        let project = op.project.as_ref().and_then(|field| {
-            let v = self.params.get("ProjectId")?;
-            (as_text(v) != "-1").then_some((field, v))
+        let project = op.project.as_ref().and_then(|p| {
+            let v = self.params.get(&p.param)?;
+            (!same(v, &p.all)).then_some((&p.field, v))
         });
         let mut matches: Vec<&Resource> = candidates
             .into_iter()
@@ -1089,6 +1125,7 @@ impl Call<'_> {
         skip.extend(op.target.parent_param.as_deref());
         skip.extend(op.target.match_fields.keys().map(String::as_str));
         skip.extend(op.target.belongs.keys().map(String::as_str));
+        skip.extend(op.client_token.iter().map(|t| t.param.as_str()));
         let mut changes: Vec<(String, Map<String, Value>)> = Vec::new();
         for id in &ids {
             self.require(state, id, &op.requires)?;
@@ -1179,7 +1216,11 @@ impl Call<'_> {
                 lists.invalid.push(id);
                 continue;
             }
-            match (self.require(state, &id, &op.requires), &op.report) {
+            // A requirement of the whole request refuses it even where the answer has lists.
+            let whole = op.requires.iter().filter(|r| r.whole_request);
+            self.require_each(state, &id, whole)?;
+            let reportable = op.requires.iter().filter(|r| !r.whole_request);
+            match (self.require_each(state, &id, reportable), &op.report) {
                 (Ok(()), _) => {}
                 (Err(_), Some(_)) => {
                     lists.invalid.push(id);
@@ -1268,15 +1309,15 @@ impl Call<'_> {
         }
         lists.succeeded = go.into_iter().map(|(id, _)| id).collect();
         let mut answer = lists.answer(op.report.as_ref());
-        if let Some(field) = &op.task {
-            let id = state.new_id("task");
-            let mut fields = state.defaults("task");
-            fields.insert("TaskId".into(), Value::from(id.clone()));
-            state.insert("task", id.clone(), None, fields);
-            if let Some(s) = &model.resources["task"].status {
+        if let Some(task) = &op.task {
+            forget_oldest(state, &task.kind);
+            let id = state.new_id(&task.kind);
+            let fields = state.defaults(&task.kind);
+            state.insert(&task.kind, id.clone(), None, fields);
+            if let Some(s) = &model.resources[&task.kind].status {
                 state.set_status(&id, &s.field, s.initial.clone(), None);
             }
-            answer.insert(field.clone(), Value::from(id));
+            answer.insert(task.field.clone(), Value::from(id));
         }
         Ok(answer)
     }
@@ -1294,6 +1335,22 @@ impl Call<'_> {
         self.require(state, &id, &op.requires)?;
         let model = state.model;
         let def = &model.resources[&op.child];
+        let given = self
+            .params
+            .get(&op.param)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        per_request(given)?;
+        let replaced = state
+            .children_of(&id)
+            .filter(|r| r.kind == op.child)
+            .count();
+        account_quota(
+            state,
+            &op.child,
+            given.saturating_sub(replaced),
+            op.account_quota_error.as_deref(),
+        )?;
         let items: Vec<Map<String, Value>> = match self.params.get(&op.param) {
             Some(Value::Array(items)) => items
                 .iter()
@@ -1385,83 +1442,27 @@ impl Call<'_> {
 
     fn statistics(&self, state: &State, op: &'static StatisticsOp) -> Result<Answer, ApiError> {
         self.targets(state, &op.resources, &op.target, false)?;
-        let series = statistics_series(self.params)?;
+        let names = SeriesParams {
+            granularity: &op.granularity,
+            start: &op.start,
+            end: &op.end,
+        };
+        let points = series(self.params, &names)?;
         let metrics: Vec<Value> = self
             .params
-            .get("MetricNames")
+            .get(&op.metrics)
             .and_then(Value::as_array)
             .map(|names| {
                 names
                     .iter()
                     .map(|n| {
-                        serde_json::json!({"MetricName": as_text(n), "MetricData": series.clone()})
+                        serde_json::json!({"MetricName": as_text(n), "MetricData": points.clone()})
                     })
                     .collect()
             })
             .unwrap_or_default();
         Ok(std::iter::once((op.field.clone(), Value::Array(metrics))).collect())
     }
-}
-
-/// Points of a statistics answer: one per `Granularity` seconds from `StartTime` to `EndTime`
-/// (`YYYY-MM-DD hh:mm:ss`, China time as the API uses), each 0: no traffic flows through the
-/// emulator.
-pub(crate) fn statistics_series(params: &Map<String, Value>) -> Result<Value, ApiError> {
-    let granularity = params
-        .get("Granularity")
-        .and_then(Value::as_u64)
-        .unwrap_or(300)
-        .max(1);
-    let time = |name: &str| -> Result<Option<i64>, ApiError> {
-        match text(params, name) {
-            None => Ok(None),
-            Some(t) => parse_time(t).map(Some).ok_or_else(|| {
-                error(
-                    code::INVALID_PARAMETER_VALUE,
-                    format!("{name} `{t}` is not a time YYYY-MM-DD hh:mm:ss"),
-                )
-            }),
-        }
-    };
-    let (Some(start), Some(end)) = (time("StartTime")?, time("EndTime")?) else {
-        return Ok(Value::Array(Vec::new()));
-    };
-    if end < start {
-        return Err(error(
-            code::INVALID_PARAMETER_VALUE,
-            "EndTime is before StartTime",
-        ));
-    }
-    // At most a day of 5-minute points' worth, whatever is asked.
-    const MAX_POINTS: i64 = 2016;
-    let step = i64::try_from(granularity).unwrap_or(i64::MAX);
-    let count = ((end - start) / step + 1).min(MAX_POINTS);
-    Ok(Value::Array(
-        (0..count)
-            .map(|i| serde_json::json!({"Time": start + i * step, "Data": 0.0}))
-            .collect(),
-    ))
-}
-
-/// `YYYY-MM-DD hh:mm:ss` in UTC+8 → unix seconds.
-fn parse_time(text: &str) -> Option<i64> {
-    let (date, clock) = text.split_once(' ')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut c = clock.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, min, s) = (c.next()??, c.next()??, c.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || s > 59 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + min * 60 + s - 8 * 3600)
 }
 
 #[derive(Default)]
@@ -1489,7 +1490,11 @@ fn join(values: &[Value]) -> String {
     values.iter().map(as_text).collect::<Vec<_>>().join(" or ")
 }
 
-fn check_requirement(subject: &Resource, req: &'static Requirement) -> Result<(), ApiError> {
+fn check_requirement(
+    model: &Model,
+    subject: &Resource,
+    req: &'static Requirement,
+) -> Result<(), ApiError> {
     let value = subject
         .fields
         .get(&req.field)
@@ -1509,7 +1514,7 @@ fn check_requirement(subject: &Resource, req: &'static Requirement) -> Result<()
         req.error.for_kind(&subject.kind),
         format!(
             "{} `{}` has {} {}, not {expected}",
-            noun(&subject.kind),
+            model.noun(&subject.kind),
             subject.id,
             req.field,
             as_text(&value)
@@ -1554,13 +1559,13 @@ fn check_unique(
                 .collect();
             let place = parent.and_then(|p| state.get(p)).map_or_else(
                 || "the account".to_owned(),
-                |p| format!("{} `{}`", noun(&p.kind), p.id),
+                |p| format!("{} `{}`", state.model.noun(&p.kind), p.id),
             );
             let kind = state.get(owner).map_or_else(String::new, |o| {
-                if o.kind.ends_with("_listener") {
+                if state.model.is_listener(&o.kind) {
                     "listener ".to_owned()
                 } else {
-                    format!("{} ", noun(&o.kind))
+                    format!("{} ", state.model.noun(&o.kind))
                 }
             });
             return Err(error(
@@ -1574,6 +1579,66 @@ fn check_unique(
         taken.insert(k, "this request".into());
     }
     Ok(())
+}
+
+/// The most resources one request may create (`MAX_CREATED_PER_REQUEST`).
+fn per_request(count: usize) -> Result<(), ApiError> {
+    if count > MAX_CREATED_PER_REQUEST {
+        return Err(error(
+            code::INVALID_PARAMETER_VALUE,
+            format!(
+                "the request would create {count} resources; the emulator creates at most \
+                 {MAX_CREATED_PER_REQUEST} in one request"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The account holds at most its quota of a kind: `adding` more must fit.
+fn account_quota(
+    state: &State,
+    kind: &str,
+    adding: usize,
+    error_code: Option<&'static str>,
+) -> Result<(), ApiError> {
+    let Some(q) = state.model.resources[kind]
+        .account_quota
+        .as_ref()
+        .filter(|q| !q.forget_oldest)
+    else {
+        return Ok(());
+    };
+    let held = state.count_of(kind);
+    if (held as u64).saturating_add(adding as u64) > q.limit {
+        return Err(error(
+            error_code.unwrap_or(code::LIMIT_EXCEEDED),
+            format!(
+                "the account holds {held} {kind_noun}s; {adding} more would exceed the emulator's \
+                 quota of {}",
+                q.limit,
+                kind_noun = state.model.noun(kind)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// For a kind whose quota forgets the oldest: makes room for one more.
+fn forget_oldest(state: &mut State, kind: &str) {
+    let Some(q) = state.model.resources[kind]
+        .account_quota
+        .as_ref()
+        .filter(|q| q.forget_oldest)
+    else {
+        return;
+    };
+    while state.count_of(kind) as u64 >= q.limit.max(1) {
+        let Some(oldest) = state.all_of(kind).next().map(|r| r.id.clone()) else {
+            return;
+        };
+        state.remove(&oldest);
+    }
 }
 
 fn check_quota(
@@ -1596,16 +1661,16 @@ fn check_quota(
         .filter(|r| q.among.contains(&r.kind))
         .count();
     if (held + adding) as u64 > limit {
-        let what = if q.among.iter().all(|k| k.ends_with("_listener")) {
+        let what = if q.among.iter().all(|k| state.model.is_listener(k)) {
             "listeners".to_owned()
         } else {
-            format!("{}s", noun(&q.among[0]))
+            format!("{}s", state.model.noun(&q.among[0]))
         };
         return Err(error(
             &q.error,
             format!(
                 "{} `{parent}` holds {held} {what}; {adding} more would exceed its quota of {limit}",
-                noun(&p.kind)
+                state.model.noun(&p.kind)
             ),
         ));
     }
@@ -1683,20 +1748,6 @@ fn fill(template: &str, fields: &Map<String, Value>) -> String {
     out
 }
 
-/// The element of the catalogue list `entry` whose `key` is `wanted`.
-pub(crate) fn catalogue_entry<'c>(
-    catalogue: &'c Map<String, Value>,
-    entry: &str,
-    key: &str,
-    wanted: &Value,
-) -> Option<&'c Value> {
-    catalogue
-        .get(entry)?
-        .as_array()?
-        .iter()
-        .find(|e| e.get(key) == Some(wanted))
-}
-
 /// The value of a computed member other than a list of views (see [`Shown::entries`]).
 fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
     use crate::model::Computed as C;
@@ -1726,7 +1777,7 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
             view,
             except_bound_by,
         } => Value::Array(
-            all_except_bound(state, r, kinds, except_bound_by.as_deref())
+            all_except_bound(state, r, kinds, except_bound_by.as_ref())
                 .filter_map(|x| serde_json::to_value(Shown::new(state, x, view)).ok())
                 .collect(),
         ),
@@ -1752,7 +1803,7 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
         C::CountAll {
             kinds,
             except_bound_by,
-        } => Value::from(all_except_bound(state, r, kinds, except_bound_by.as_deref()).count()),
+        } => Value::from(all_except_bound(state, r, kinds, except_bound_by.as_ref()).count()),
         C::Lookup {
             kind,
             id_field,
@@ -1777,6 +1828,28 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
             .and_then(|wanted| catalogue_entry(&model.catalogue, entry, key, wanted))
             .cloned()
             .unwrap_or(Value::Null),
+        C::Inherit {
+            field,
+            when,
+            from,
+            otherwise,
+        } => {
+            let own = r
+                .fields
+                .get(field)
+                .filter(|v| !v.is_null() && !same(v, when));
+            if let Some(v) = own {
+                return v.clone();
+            }
+            let mut at = r.parent.as_deref().and_then(|p| state.get(p));
+            while let Some(a) = at {
+                if let Some(v) = a.fields.get(from).filter(|v| !v.is_null()) {
+                    return v.clone();
+                }
+                at = a.parent.as_deref().and_then(|p| state.get(p));
+            }
+            otherwise.clone()
+        }
         C::ChildField { kind, field } => state
             .children_of(&r.id)
             .find(|c| &c.kind == kind)
@@ -1810,20 +1883,20 @@ fn computed(state: &State, r: &Resource, c: &crate::model::Computed) -> Value {
     }
 }
 
-/// Every resource of `kinds`, less those bound (through a child of kind `bound_by` of `r` whose
-/// `RealServerId` names them).
+/// Every resource of `kinds`, less those bound (named by the `field` of a child of `r` of the
+/// kind `bound_by` says).
 fn all_except_bound<'s>(
     state: &'s State,
     r: &'s Resource,
     kinds: &'s [String],
-    bound_by: Option<&'s str>,
+    bound_by: Option<&'s BoundBy>,
 ) -> impl Iterator<Item = &'s Resource> + 's {
     let bound: HashSet<String> = bound_by
         .map(|b| {
             state
                 .children_of(&r.id)
-                .filter(|c| c.kind == b)
-                .filter_map(|c| c.fields.get("RealServerId").and_then(Value::as_str))
+                .filter(|c| c.kind == b.kind)
+                .filter_map(|c| c.fields.get(&b.field).and_then(Value::as_str))
                 .map(str::to_owned)
                 .collect()
         })
@@ -1837,14 +1910,6 @@ fn all_except_bound<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_read_as_china_time() {
-        // 2019-03-25 12:00:00 +08:00 = 04:00:00 UTC.
-        assert_eq!(parse_time("2019-03-25 12:00:00"), Some(1_553_486_400));
-        assert_eq!(parse_time("2019-13-25 12:00:00"), None);
-        assert_eq!(parse_time("yesterday"), None);
-    }
 
     #[test]
     fn templates_fill_fields() {
@@ -1862,15 +1927,9 @@ mod tests {
         assert_eq!(words("Port"), "port");
         assert_eq!(words("RealServerIP"), "real server ip");
         assert_eq!(words("SourceCidr"), "source cidr");
-        assert_eq!(noun("group"), "proxy group");
-        assert_eq!(noun("tcp_listener"), "tcp listener");
-    }
-
-    #[test]
-    fn api_values_compare_loosely() {
-        assert!(same(&Value::from(80), &Value::from("80")));
-        assert!(same(&Value::from(1u64), &Value::from(1i64)));
-        assert!(!same(&Value::from(80), &Value::from(81)));
-        assert!(same(&Value::from(true), &Value::from(1)));
+        let model = Model::builtin();
+        assert_eq!(model.noun("group"), "proxy group");
+        assert_eq!(model.noun("tcp_listener"), "tcp listener");
+        assert!(model.is_listener("https_listener") && !model.is_listener("rule"));
     }
 }

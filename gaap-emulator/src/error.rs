@@ -1,8 +1,33 @@
-//! The error answers of the API: `{"Response": {"Error": {"Code": "...", "Message": "..."},
-//! "RequestId": "..."}}` with HTTP status 200, as Tencent Cloud API 3.0 answers (successes are
-//! written by the engine, `{"Response": {..., "RequestId": "..."}}`).
+//! Errors: why an emulator could not start ([`Error`]), and the error answers of the API,
+//! `{"Response": {"Error": {"Code": "...", "Message": "..."}, "RequestId": "..."}}` with HTTP
+//! status 200, as Tencent Cloud API 3.0 answers (successes are written by the engine,
+//! `{"Response": {..., "RequestId": "..."}}`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use serde::Serialize;
+
+/// Why an emulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The config file could not be read.
+    #[error("cannot read the config file {path}: {source}")]
+    ReadConfig {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The config is not valid.
+    #[error("invalid config: {0}")]
+    Config(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
 
 /// An error answer: a documented code and a message naming what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +63,7 @@ pub(crate) mod code {
     pub const UNSUPPORTED_PROTOCOL: &str = "UnsupportedProtocol";
     pub const INTERNAL_ERROR: &str = "InternalError";
     pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+    pub const LIMIT_EXCEEDED: &str = "LimitExceeded";
 }
 
 #[derive(Serialize)]

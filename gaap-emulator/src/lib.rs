@@ -40,7 +40,12 @@
 //!    `ProxyId` and `GroupId`), `InvalidParameterValue` (undocumented enum value, and every
 //!    violation of a documented constraint, named by parameter path and rule);
 //! 7. the action itself, as the model binds it (`COVERAGE.md` lists what each does), its
-//!    errors chosen among the action's documented codes.
+//!    errors chosen among the action's documented codes: a resource missing or in the wrong
+//!    state, a duplicate, a quota (the parent's, the account's, and at most
+//!    [`MAX_CREATED_PER_REQUEST`] resources made by one request), something still in use; a
+//!    repeated `ClientToken` gets its first answer without being carried out again.
+//!
+//! Every answer of step 6 and 7 is counted per action and code ([`Emulator::answers`]).
 //!
 //! An injected [`Fault`] comes before all of these: the rule is picked as soon as the body is
 //! read, by the action name when the request has one.
@@ -53,60 +58,43 @@
 //! type: the SDK's own tests depend on the emulator, and would see a second copy of those types.
 
 mod actions;
+mod answers;
 mod clock;
 mod config;
-mod coverage;
 mod custom;
 mod engine;
 mod error;
 mod fault;
+#[doc(hidden)]
+pub mod introspection;
 mod model;
 #[cfg(test)]
 mod model_check;
 mod protocol;
 mod server;
 mod state;
+mod statistics;
 mod throttle;
+mod values;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use answers::{Answered, RECORD_ANSWERS_TO};
 pub use clock::{Clock, ManualClock};
 pub use config::{
-    BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA, DEFAULT_TRANSITION_TIME,
-    EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture, GROUP_STATUSES, PROXY_STATUSES, Throttling,
-    parse_throttling, transition_time,
+    AnswerCheck, BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA,
+    DEFAULT_TRANSITION_TIME, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture,
+    MAX_CREATED_PER_REQUEST, Throttling, parse_throttling, transition_time,
 };
-pub use coverage::{ActionCoverage, coverage, model_problems, resource_kinds};
+pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
 pub use protocol::MAX_CLOCK_SKEW_SECONDS;
-pub use state::{Listener, TargetKind};
-
-/// Why an emulator could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The config file could not be read.
-    #[error("cannot read the config file {path}: {source}")]
-    ReadConfig {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The config is not valid.
-    #[error("invalid config: {0}")]
-    Config(String),
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-}
+pub use state::{Listener, MAX_CLIENT_TOKENS, TargetKind};
 
 /// A running emulator. Dropping it stops it (and closes its connections); so does
 /// [`shutdown`](Emulator::shutdown), which also waits for the accept loop to end.
@@ -115,6 +103,7 @@ pub struct Emulator {
     shared: Arc<server::Shared>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    recorder: Option<answers::Recorder>,
 }
 
 impl Emulator {
@@ -127,6 +116,8 @@ impl Emulator {
     /// Starts an emulator with `config`, in the current tokio runtime.
     pub async fn start_with(config: Config) -> Result<Self, Error> {
         config.check()?;
+        let state = state::State::from_config(&config)
+            .map_err(|err| Error::Config(format!("state: {err}")))?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| Error::Bind {
@@ -138,13 +129,13 @@ impl Emulator {
             source,
         })?;
         let shared = Arc::new(server::Shared {
-            actions: actions::catalogue(config.throttling),
+            actions: actions::catalogue(config.throttling, config.answer_check.as_ref()),
             credentials: config
                 .credentials
                 .iter()
                 .map(|c| (c.secret_id.clone(), c.clone()))
                 .collect(),
-            state: RwLock::new(state::State::from_config(&config)),
+            state: RwLock::new(state),
             faults: Faults::default(),
             clock: config.clock.clone(),
             signer: gaap_runtime::signing::Tc3Signer::new(),
@@ -156,6 +147,7 @@ impl Emulator {
             shared,
             shutdown,
             task: Some(task),
+            recorder: answers::Recorder::from_env(),
         })
     }
 
@@ -221,7 +213,7 @@ impl Emulator {
     /// Replaces the whole account with a saved one; on error (the message names what is wrong)
     /// nothing changes.
     pub fn load_state(&self, state: &serde_json::Value) -> Result<(), Error> {
-        actions_write(&self.shared.state)
+        state::write_lock(&self.shared.state)
             .load(state)
             .map_err(|err| Error::Config(format!("state: {err}")))
     }
@@ -244,13 +236,13 @@ impl Emulator {
         let state = self.settled();
         let r = state.get(proxy_or_group_id)?;
         let field = &state.model.resources[&r.kind].status.as_ref()?.field;
-        r.fields.get(field).map(engine::as_text)
+        r.fields.get(field).map(values::as_text)
     }
 
     /// Changes the status of a proxy or group (any text; only `RUNNING` accepts listeners), at
     /// once and for good (no transition follows). Returns whether the id exists.
     pub fn set_status(&self, proxy_or_group_id: &str, status: &str) -> bool {
-        actions_write(&self.shared.state).set_status_now(proxy_or_group_id, status)
+        state::write_lock(&self.shared.state).set_status_now(proxy_or_group_id, status)
     }
 
     /// How many requests named `action` (`X-TC-Action` or `Action`) it has received, whatever
@@ -259,6 +251,14 @@ impl Emulator {
         self.shared.actions.get(action).map_or(0, |info| {
             info.requests.load(std::sync::atomic::Ordering::Relaxed)
         })
+    }
+
+    /// How it answered each action so far (successes, and each code of the action's own error
+    /// answers), by action: what a test can assert about the behaviour it caused. With
+    /// `GAAP_EMULATOR_ANSWERS` set to a directory, the emulator also writes them there when it
+    /// stops, for `COVERAGE.md` ([`RECORD_ANSWERS_TO`]).
+    pub fn answers(&self) -> Vec<Answered> {
+        answers::collect(&self.shared.actions)
     }
 
     /// Stops accepting, closes every connection, and waits for the accept loop to end.
@@ -276,20 +276,19 @@ impl Emulator {
     /// The state with the transitions due by now settled.
     fn settled(&self) -> std::sync::RwLockReadGuard<'_, state::State> {
         let now = self.shared.clock.now_unix_nanos();
-        if engine::read_lock(&self.shared.state).has_due(now) {
-            actions_write(&self.shared.state).settle(now);
+        if state::read_lock(&self.shared.state).has_due(now) {
+            state::write_lock(&self.shared.state).settle(now);
         }
-        engine::read_lock(&self.shared.state)
+        state::read_lock(&self.shared.state)
     }
-}
-
-fn actions_write(state: &RwLock<state::State>) -> std::sync::RwLockWriteGuard<'_, state::State> {
-    engine::write_lock(state)
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
+        if let Some(recorder) = &self.recorder {
+            recorder.write(&self.answers());
+        }
     }
 }
 

@@ -35,7 +35,8 @@ struct Args {
     transition_time: Option<f64>,
 
     /// Keep the account in this JSON file: loaded at start when it exists, written back when
-    /// the emulator stops (Ctrl-C). The format is in gaap-emulator/STATE.md.
+    /// the emulator stops (Ctrl-C, SIGINT or SIGTERM), readable by its owner only: it holds the
+    /// certificate keys the account was given. The format is in gaap-emulator/STATE.md.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 
@@ -94,6 +95,9 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
+        // Listening for the stop signals before the endpoint is printed: a signal that comes
+        // as soon as the emulator answers still saves the state.
+        let mut stop = StopSignals::new()?;
         let secret_ids: Vec<String> = config
             .credentials
             .iter()
@@ -111,10 +115,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             proxies,
             groups,
             ?throttling,
-            "gaap-emulator listening; Ctrl-C stops it"
+            "gaap-emulator listening; Ctrl-C (SIGINT) or SIGTERM stops it"
         );
-        tokio::signal::ctrl_c().await?;
-        tracing::info!("stopping");
+        let signal = stop.recv().await;
+        tracing::info!(signal, "stopping");
         if let Some(path) = &args.state {
             save_state(path, &emulator.export_state())?;
             tracing::info!(path = %path.display(), "state saved");
@@ -124,16 +128,70 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     })
 }
 
-/// Writes the state next to `path`, then renames it over `path`, so a crash mid-write never
-/// leaves half a file.
+/// The signals that stop the binary: SIGINT (Ctrl-C) and SIGTERM (`kill`, `docker stop`,
+/// systemd), each registered when this is made.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Waits for one; its name.
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "SIGINT",
+                _ = self.terminate.recv() => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
+}
+
+/// Writes the state to a new file next to `path` (readable and writable by its owner only: the
+/// state holds certificate private keys), then renames it over `path`, so a crash mid-write
+/// never leaves half a file and the keys are never readable by others, even for a moment.
 fn save_state(
     path: &std::path::Path,
     state: &serde_json::Value,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
     let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, serde_json::to_vec_pretty(state)?)?;
+    // A leftover of an interrupted save would keep its own permissions: start afresh.
+    match std::fs::remove_file(&temporary) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err.into()),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&temporary)?;
+    file.write_all(&serde_json::to_vec_pretty(state)?)?;
+    file.sync_all()?;
+    drop(file);
     std::fs::rename(&temporary, path)?;
     Ok(())
 }

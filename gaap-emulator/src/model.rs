@@ -63,6 +63,41 @@ pub(crate) struct Resource {
     /// How it is shown: one view per response object type (or `<Action>Response`).
     #[serde(default)]
     pub views: BTreeMap<String, View>,
+    /// How messages name it (`proxy group`); the kind's name in words by default.
+    #[serde(default)]
+    pub noun: Option<String>,
+    /// Whether it is a listener (of any protocol): counted together by the library's
+    /// `listeners_on`, and named "listener" where a message speaks of several protocols.
+    #[serde(default)]
+    pub listener: bool,
+    /// For the kinds a config may hold as fixtures (proxies and groups): the fields a fixture
+    /// sets.
+    #[serde(default)]
+    pub fixture: Option<FixtureFields>,
+    /// How many resources of the kind one account holds at most: the emulator's own limit
+    /// (the documentation gives none), so that no sequence of requests exhausts its memory.
+    #[serde(default)]
+    pub account_quota: Option<AccountQuota>,
+}
+
+/// The most resources of a kind an account holds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountQuota {
+    pub limit: u64,
+    /// At the limit, a new one makes the oldest go (tasks, which nobody deletes) instead of
+    /// refusing the request.
+    #[serde(default)]
+    pub forget_oldest: bool,
+}
+
+/// The fields a fixture of the config sets (`Fixture::id` names the resource).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FixtureFields {
+    pub name: String,
+    pub listener_quota: String,
+    pub reserved_ports: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +124,9 @@ pub(crate) struct Status {
     pub field: String,
     /// The value a create gives it.
     pub initial: Value,
+    /// The documented values, where a config may set them (a fixture's status).
+    #[serde(default)]
+    pub values: Vec<Value>,
     /// Transitional value → the value it takes after the transition time (`null`: the resource
     /// is gone).
     #[serde(default)]
@@ -139,13 +177,13 @@ pub(crate) enum Computed {
         kinds: Vec<String>,
         view: String,
         #[serde(default)]
-        except_bound_by: Option<String>,
+        except_bound_by: Option<BoundBy>,
     },
     /// How many resources of these kinds in the account.
     CountAll {
         kinds: Vec<String>,
         #[serde(default)]
-        except_bound_by: Option<String>,
+        except_bound_by: Option<BoundBy>,
     },
     /// A field of the resource whose id is held in `id_field`, `null` when there is none.
     Lookup {
@@ -157,6 +195,15 @@ pub(crate) enum Computed {
     ChildField { kind: String, field: String },
     /// A field of the parent (a rule's domain name, which a rename changes).
     ParentField(String),
+    /// The stored `field`, unless it holds `when` (or nothing): then the `from` field of the
+    /// nearest ancestor that has one, else `otherwise` (a rule's `ForwardProtocol` `default` is
+    /// its listener's).
+    Inherit {
+        field: String,
+        when: Value,
+        from: String,
+        otherwise: Value,
+    },
     /// The element of the catalogue list `entry` whose `key` equals the stored `field`
     /// (`AccessRegion` → its `RegionDetail`), `null` when there is none.
     Catalogue {
@@ -173,6 +220,15 @@ pub(crate) enum Computed {
         id_member: String,
         value_member: String,
     },
+}
+
+/// The children of `kind` (of the resource shown) whose `field` names the resources that an
+/// `all` list leaves out: the real servers already bound to a listener.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BoundBy {
+    pub kind: String,
+    pub field: String,
 }
 
 /// What an action does.
@@ -264,6 +320,10 @@ pub(crate) struct Requirement {
     /// A parameter that, when `1`, lifts the requirement.
     #[serde(default)]
     pub unless: Option<String>,
+    /// Where the answer lists the ids it could not act on (`report`), this one still refuses
+    /// the whole request with its code (a proxy already `DESTROYING`: `ActionIsDoing`).
+    #[serde(default)]
+    pub whole_request: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -395,9 +455,22 @@ pub(crate) struct CreateOp {
     pub spawn: Option<Spawn>,
     /// Response field → `id`, `ids`, `parent_id`, or a view name (`NewRealServer[]`).
     pub returns: BTreeMap<String, String>,
-    /// A parameter whose repeated value returns the resource created the first time.
     #[serde(default)]
-    pub client_token: Option<String>,
+    pub client_token: Option<ClientToken>,
+    /// The code when the account holds as many resources of the kind (or of the kind spawned)
+    /// as its `account_quota` allows: the action's documented limit code.
+    #[serde(default)]
+    pub account_quota_error: Option<String>,
+}
+
+/// The parameter that makes an action idempotent (`ClientToken`): a request carrying a token
+/// already answered, with the same parameters, gets the same answer without being carried out
+/// again; with other parameters, the `duplicate` code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClientToken {
+    pub param: String,
+    pub duplicate: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -440,9 +513,9 @@ pub(crate) struct DescribeOp {
     /// Parameter → field: equal values only.
     #[serde(default, rename = "match")]
     pub match_fields: BTreeMap<String, String>,
-    /// Parameter → field, where the parameter value `-1` means any.
+    /// A parameter selecting by a field, with a value that means any (`ProjectId`, `-1`).
     #[serde(default)]
-    pub project: Option<String>,
+    pub project: Option<Project>,
     #[serde(default)]
     pub search: Option<Search>,
     #[serde(default)]
@@ -460,6 +533,15 @@ pub(crate) struct DescribeOp {
     /// The code when a scope or id names nothing (default: an empty list).
     #[serde(default)]
     pub not_found: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Project {
+    pub param: String,
+    pub field: String,
+    /// The value that selects every resource.
+    pub all: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -543,6 +625,8 @@ pub(crate) struct ModifyOp {
     /// Response field → `id` or a field of the resource.
     #[serde(default)]
     pub returns: BTreeMap<String, String>,
+    #[serde(default)]
+    pub client_token: Option<ClientToken>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -559,6 +643,8 @@ pub(crate) struct DeleteOp {
     pub status: Option<Value>,
     #[serde(default)]
     pub report: Option<Report>,
+    #[serde(default)]
+    pub client_token: Option<ClientToken>,
 }
 
 /// For actions on several resources that answer with lists rather than fail: where each id
@@ -596,9 +682,19 @@ pub(crate) struct SetStatusOp {
     pub requires: Vec<Requirement>,
     #[serde(default)]
     pub report: Option<Report>,
-    /// A task created to carry the change out, whose id the response holds in this field.
+    /// A task created to carry the change out, whose id the response holds.
     #[serde(default)]
-    pub task: Option<String>,
+    pub task: Option<TaskOut>,
+    #[serde(default)]
+    pub client_token: Option<ClientToken>,
+}
+
+/// A resource of `kind` made by an action, its id in the response `field`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TaskOut {
+    pub kind: String,
+    pub field: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -628,6 +724,10 @@ pub(crate) struct ReplaceChildrenOp {
     pub requires: Vec<Requirement>,
     #[serde(default)]
     pub quota: Option<Quota>,
+    /// The code when the account would hold more children of the kind than its
+    /// `account_quota` allows.
+    #[serde(default)]
+    pub account_quota_error: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -654,7 +754,14 @@ pub(crate) struct CatalogueOp {
 pub(crate) struct StatisticsOp {
     pub resources: Vec<String>,
     pub target: Target,
+    /// The response field of the series (`StatisticsData`).
     pub field: String,
+    /// The parameter listing the metrics, one series each (`MetricNames`).
+    pub metrics: String,
+    /// The parameters of the series: seconds between points, first and last time.
+    pub granularity: String,
+    pub start: String,
+    pub end: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -666,7 +773,7 @@ pub(crate) struct AcknowledgeOp {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CustomOp {
-    pub handler: String,
+    pub handler: Handler,
     pub doc: String,
     /// The codes the handler answers with, for the check against the action's documented ones.
     #[serde(default)]
@@ -676,7 +783,24 @@ pub(crate) struct CustomOp {
     pub resources: Vec<String>,
 }
 
+/// The hand-written handlers (`crate::custom`), by the name the model gives them: a name the
+/// emulator has no handler for is a parse error of the model, and the handlers' `match` is
+/// exhaustive.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Handler {
+    CheckProxyCreate,
+    InquiryPriceCreateProxy,
+    AccessRegionsByDestRegion,
+    RealServersStatus,
+    ResourcesByTag,
+    GroupDomainConfig,
+    GlobalDomainDns,
+    RealServerStatistics,
+}
+
 /// The action facts the check needs, from the SDK: the documented codes of each action.
+#[cfg(test)]
 pub(crate) type DocumentedCodes<'a> = &'a dyn Fn(&str) -> Option<&'static [&'static str]>;
 
 impl Model {
@@ -723,8 +847,37 @@ impl Model {
         }
     }
 
+    /// How messages name a kind: its `noun`, or the kind in words (`tcp listener`).
+    pub fn noun(&self, kind: &str) -> String {
+        match self.resources.get(kind).and_then(|r| r.noun.as_ref()) {
+            Some(noun) => noun.clone(),
+            None => kind.replace('_', " "),
+        }
+    }
+
+    /// The kinds a resource of `kind` may have above it, at any depth.
+    pub fn ancestors(&self, kind: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut stack: Vec<&str> = vec![kind];
+        while let Some(k) = stack.pop() {
+            for p in self.resources.get(k).into_iter().flat_map(|r| &r.parents) {
+                if !out.contains(&p.kind.as_str()) {
+                    out.push(&p.kind);
+                    stack.push(&p.kind);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a kind is a listener.
+    pub fn is_listener(&self, kind: &str) -> bool {
+        self.resources.get(kind).is_some_and(|r| r.listener)
+    }
+
     /// The checks that need the SDK: every action of the SDK is bound, no other, and every code
     /// the model answers with is documented for its action.
+    #[cfg(test)]
     pub fn check_against(&self, actions: &[&str], documented: DocumentedCodes<'_>) -> Vec<String> {
         let mut problems = Vec::new();
         for action in actions {
@@ -773,10 +926,18 @@ impl Model {
             {
                 problems.push(format!("{at}: created_at `{f}` is not a field"));
             }
-            if let Some(s) = &r.status
-                && !r.fields.contains_key(&s.field)
-            {
-                problems.push(format!("{at}: status field `{}` is not a field", s.field));
+            if let Some(s) = &r.status {
+                if !r.fields.contains_key(&s.field) {
+                    problems.push(format!("{at}: status field `{}` is not a field", s.field));
+                }
+                check_status(&at, s, problems);
+            }
+            if let Some(f) = &r.fixture {
+                for field in [&f.name, &f.listener_quota, &f.reserved_ports] {
+                    if !r.fields.contains_key(field) {
+                        problems.push(format!("{at}: fixture field `{field}` is not a field"));
+                    }
+                }
             }
             for (view_name, view) in &r.views {
                 let at = format!("{at}: view {view_name}");
@@ -812,6 +973,30 @@ impl Model {
                 {
                     problems.push(format!("{at}: `{field}` is not a field of {kind}"));
                 }
+            }
+            // Every action that makes resources of a kind with an account quota says its code.
+            let (made, code): (Vec<&str>, Option<&String>) = match action {
+                Action::Create(op) => (
+                    std::iter::once(op.resource.as_str())
+                        .chain(op.spawn.iter().map(|s| s.resource.as_str()))
+                        .collect(),
+                    op.account_quota_error.as_ref(),
+                ),
+                Action::ReplaceChildren(op) => {
+                    (vec![op.child.as_str()], op.account_quota_error.as_ref())
+                }
+                _ => (Vec::new(), None),
+            };
+            let limited = made.iter().any(|k| {
+                self.resources
+                    .get(*k)
+                    .and_then(|r| r.account_quota.as_ref())
+                    .is_some_and(|q| !q.forget_oldest)
+            });
+            if limited && code.is_none() {
+                problems.push(format!(
+                    "{at}: makes resources with an account quota, and has no account_quota_error"
+                ));
             }
             if let Action::Catalogue(op) = action {
                 for entry in op.output.values() {
@@ -850,8 +1035,16 @@ impl Model {
                     problems.push(format!("{at}: `{f}` is not a field of {kind}"));
                 }
             }
-            Computed::Children { kinds, view } | Computed::All { kinds, view, .. } => {
+            Computed::Children { kinds, view } => view_of(kinds, view, problems),
+            Computed::All {
+                kinds,
+                view,
+                except_bound_by,
+            } => {
                 view_of(kinds, view, problems);
+                if let Some(b) = except_bound_by {
+                    field_of(&b.kind, &b.field, problems);
+                }
             }
             Computed::DistinctCount { kinds, field } => {
                 for k in kinds {
@@ -864,6 +1057,13 @@ impl Model {
                         problems.push(format!("{at}: unknown resource kind `{k}`"));
                     }
                 }
+                if let Computed::CountAll {
+                    except_bound_by: Some(b),
+                    ..
+                } = c
+                {
+                    field_of(&b.kind, &b.field, problems);
+                }
             }
             Computed::Lookup {
                 kind: k,
@@ -874,6 +1074,18 @@ impl Model {
                 field_of(k, field, problems);
             }
             Computed::ChildField { kind: k, field } => field_of(k, field, problems),
+            Computed::Inherit { field, from, .. } => {
+                if !own.fields.contains_key(field) {
+                    problems.push(format!("{at}: `{field}` is not a field of {kind}"));
+                }
+                if !self
+                    .ancestors(kind)
+                    .iter()
+                    .any(|a| self.resources[*a].fields.contains_key(from))
+                {
+                    problems.push(format!("{at}: no ancestor of {kind} has a field `{from}`"));
+                }
+            }
             Computed::ParentField(field) => {
                 let any = own.parents.iter().any(|p| {
                     self.resources
@@ -905,6 +1117,53 @@ impl Model {
     }
 }
 
+/// A status's values are among the documented ones (where the model lists them), and its
+/// transitions end: a chain that comes back to where it started would settle forever under a
+/// zero transition time.
+fn check_status(at: &str, status: &Status, problems: &mut Vec<String>) {
+    if !status.values.is_empty() {
+        let mut used = vec![&status.initial];
+        for t in &status.transitions {
+            used.push(&t.from);
+            if !t.to.is_null() {
+                used.push(&t.to);
+            }
+        }
+        for v in used {
+            if !status.values.contains(v) {
+                problems.push(format!(
+                    "{at}: status {v} is not one of its documented values"
+                ));
+            }
+        }
+    }
+    for t in &status.transitions {
+        if status
+            .transitions
+            .iter()
+            .filter(|o| o.from == t.from)
+            .count()
+            > 1
+        {
+            problems.push(format!("{at}: status {} has two transitions", t.from));
+        }
+        // Follow the chain from `t`: it must reach a status without a transition.
+        let mut at_value = &t.to;
+        let mut steps = 0;
+        while let Some(next) = status.transitions.iter().find(|o| o.from == *at_value) {
+            steps += 1;
+            if steps > status.transitions.len() {
+                problems.push(format!(
+                    "{at}: the transitions from {} come back to it (a cycle)",
+                    t.from
+                ));
+                break;
+            }
+            at_value = &next.to;
+        }
+    }
+}
+
 fn read<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
@@ -921,9 +1180,20 @@ fn read<T: serde::de::DeserializeOwned>(
 }
 
 impl Action {
+    /// The parameter that makes it idempotent, if any.
+    pub fn client_token(&self) -> Option<&ClientToken> {
+        match self {
+            Action::Create(op) => op.client_token.as_ref(),
+            Action::Modify(op) => op.client_token.as_ref(),
+            Action::Delete(op) => op.client_token.as_ref(),
+            Action::SetStatus(op) => op.client_token.as_ref(),
+            _ => None,
+        }
+    }
+
     /// A one-line description of what it does, for the coverage table.
     pub fn summary(&self) -> String {
-        match self {
+        let what = match self {
             Action::Create(op) => {
                 let what = match &op.each {
                     Some(each) => {
@@ -1023,7 +1293,14 @@ impl Action {
                 )
             }
             Action::Acknowledge(op) => format!("acknowledges: {}", op.doc),
-            Action::Custom(op) => format!("by hand ({}): {}", op.handler, op.doc),
+            Action::Custom(op) => format!("by hand ({:?}): {}", op.handler, op.doc),
+        };
+        match self.client_token() {
+            Some(t) => format!(
+                "{what}; a repeated {} gets the first answer (other parameters: {})",
+                t.param, t.duplicate
+            ),
+            None => what,
         }
     }
 
@@ -1058,6 +1335,11 @@ impl Action {
                 codes.extend(op.quota.iter().map(|q| q.error.as_str()));
                 codes.extend(op.refused.iter().map(|r| r.error.as_str()));
                 codes.extend(op.references.iter().map(|r| r.error.as_str()));
+                codes.extend(op.account_quota_error.as_deref());
+                if op.each.is_some() || op.spawn.is_some() {
+                    // More than MAX_CREATED_PER_REQUEST resources in one request.
+                    codes.push("InvalidParameterValue");
+                }
             }
             Action::Describe(op) => {
                 codes.extend(op.not_found.as_deref());
@@ -1092,6 +1374,8 @@ impl Action {
                 codes.extend(op.references.iter().map(|r| r.error.as_str()));
                 codes.extend(op.consistent.iter().map(|c| c.error.as_str()));
                 codes.extend(op.quota.iter().map(|q| q.error.as_str()));
+                codes.extend(op.account_quota_error.as_deref());
+                codes.push("InvalidParameterValue");
             }
             Action::Statistics(op) => {
                 target(&op.target, &mut codes);
@@ -1100,6 +1384,7 @@ impl Action {
             Action::Catalogue(_) | Action::Acknowledge(_) => {}
             Action::Custom(op) => codes.extend(op.errors.iter().map(String::as_str)),
         }
+        codes.extend(self.client_token().map(|t| t.duplicate.as_str()));
         codes.sort_unstable();
         codes.dedup();
         codes
@@ -1150,8 +1435,8 @@ impl Action {
                 if let Some(c) = &op.cascade {
                     kinds.push(&c.kind);
                 }
-                if op.task.is_some() {
-                    kinds.push("task");
+                if let Some(t) = &op.task {
+                    kinds.push(&t.kind);
                 }
             }
             Action::ReplaceChildren(op) => {
@@ -1237,7 +1522,11 @@ impl Action {
             }
             Action::Describe(op) => {
                 for k in &op.resources {
-                    for f in op.match_fields.values().chain(op.project.iter()) {
+                    for f in op
+                        .match_fields
+                        .values()
+                        .chain(op.project.iter().map(|p| &p.field))
+                    {
                         out.push((k, f));
                     }
                     if let Some(s) = &op.search {

@@ -1,8 +1,9 @@
 //! The model against the specs (`../specs/*.json`): every view is shaped as the response object
-//! type it is named after (no member the type lacks, every required member present), every
-//! response field an action fills exists in its response with the right type, every request
-//! parameter the model names exists, and no request parameter of a create or modify is silently
-//! dropped. Test-only: the specs are read from the workspace, not embedded.
+//! type it is named after (no member the type lacks, every required and every enumerated member
+//! present, every value it can show of an enumerated member documented), every response field
+//! an action fills exists in its response with the right type, every request parameter the model
+//! names exists, and no request parameter of a create or modify is silently dropped. Test-only:
+//! the specs are read from the workspace, not embedded.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,6 +14,8 @@ use crate::model::{Action, Computed, Model, Target};
 struct Member {
     ty: String,
     required: bool,
+    /// The documented values, for an enumerated member (its own `enum`, or a named enum type).
+    values: Option<Vec<Value>>,
 }
 
 struct Spec {
@@ -25,16 +28,25 @@ struct Specs {
     types: BTreeMap<String, BTreeMap<String, Member>>,
 }
 
-fn members(list: &Value) -> BTreeMap<String, Member> {
+/// The members of a request, a response or an object type; `types` are the spec's own, for
+/// the values of named enumerations.
+fn members(list: &Value, types: &Value) -> BTreeMap<String, Member> {
+    let values_of = |e: &Value| -> Option<Vec<Value>> {
+        Some(e.as_array()?.iter().map(|v| v["value"].clone()).collect())
+    };
     list.as_array()
         .into_iter()
         .flatten()
         .map(|m| {
+            let ty = m["type"].as_str().unwrap_or_default().to_owned();
+            let values = values_of(&m["enum"])
+                .or_else(|| values_of(&types[ty.trim_end_matches("[]")]["enum"]));
             (
                 m["name"].as_str().unwrap_or_default().to_owned(),
                 Member {
-                    ty: m["type"].as_str().unwrap_or_default().to_owned(),
+                    ty,
                     required: m["required"].as_bool().unwrap_or(false),
+                    values,
                 },
             )
         })
@@ -56,14 +68,16 @@ fn specs() -> Specs {
         let action = spec["action"].as_str().unwrap().to_owned();
         for (name, ty) in spec["types"].as_object().into_iter().flatten() {
             if ty.get("members").is_some() {
-                specs.types.insert(name.clone(), members(&ty["members"]));
+                specs
+                    .types
+                    .insert(name.clone(), members(&ty["members"], &spec["types"]));
             }
         }
         specs.actions.insert(
             action,
             Spec {
-                request: members(&spec["request"]),
-                response: members(&spec["response"]),
+                request: members(&spec["request"], &spec["types"]),
+                response: members(&spec["response"], &spec["types"]),
             },
         );
     }
@@ -111,6 +125,10 @@ fn every_view_has_the_shape_of_its_type() {
             for (m, member) in shape {
                 if member.required && m != "RequestId" && !have.contains(m) {
                     problems.push(format!("{kind}.{view}: required member `{m}` is missing"));
+                }
+                // An enumeration left out reads as `Unknown` of nothing, not the real state.
+                if member.values.is_some() && !have.contains(m) {
+                    problems.push(format!("{kind}.{view}: enumerated member `{m}` is missing"));
                 }
             }
             // Nested views are shown as the member's element type.
@@ -170,11 +188,9 @@ fn every_binding_names_what_its_action_has() {
                 params.extend(op.set.keys().map(String::as_str));
                 params.extend(op.references.iter().map(|r| r.param.as_str()));
                 params.extend(op.spawn.iter().map(|s| s.param.as_str()));
-                params.extend(op.client_token.as_deref());
                 params.extend(op.requires.iter().filter_map(|r| r.unless.as_deref()));
                 consumed = params.clone();
-                consumed
-                    .retain(|p| !op.set.contains_key(*p) && op.client_token.as_deref() != Some(*p));
+                consumed.retain(|p| !op.set.contains_key(*p));
                 copied_into = Some(vec![op.resource.as_str()]);
                 for (field, what) in &op.returns {
                     let ty = match what.as_str() {
@@ -189,9 +205,7 @@ fn every_binding_names_what_its_action_has() {
                 params.extend(op.scope.iter().map(String::as_str));
                 params.extend(op.ids.iter().map(String::as_str));
                 params.extend(op.match_fields.keys().map(String::as_str));
-                if op.project.is_some() {
-                    params.push("ProjectId");
-                }
+                params.extend(op.project.iter().map(|p| p.param.as_str()));
                 params.extend(op.search.iter().map(|s| s.param.as_str()));
                 params.extend(op.filters.iter().map(|f| f.param.as_str()));
                 params.extend(op.tags.as_deref());
@@ -256,7 +270,7 @@ fn every_binding_names_what_its_action_has() {
                     outputs.push((r.invalid.clone(), String::new()));
                     outputs.push((r.failed.clone(), String::new()));
                 }
-                outputs.extend(op.task.iter().map(|t| (t.clone(), String::new())));
+                outputs.extend(op.task.iter().map(|t| (t.field.clone(), String::new())));
             }
             Action::ReplaceChildren(op) => {
                 params.extend(target_params(&op.target));
@@ -268,9 +282,29 @@ fn every_binding_names_what_its_action_has() {
             }
             Action::Statistics(op) => {
                 params.extend(target_params(&op.target));
+                params.extend([
+                    op.metrics.as_str(),
+                    op.granularity.as_str(),
+                    op.start.as_str(),
+                    op.end.as_str(),
+                ]);
                 outputs.push((op.field.clone(), "MetricStatisticsInfo[]".into()));
             }
             Action::Acknowledge(_) | Action::Custom(_) => {}
+        }
+        // The idempotency token: every action that has one binds it, and it is no field.
+        match (
+            action.client_token(),
+            spec.request.contains_key("ClientToken"),
+        ) {
+            (Some(t), _) => {
+                params.push(&t.param);
+                consumed.push(&t.param);
+            }
+            (None, true) => problems.push(format!(
+                "{name}: has a ClientToken parameter, which the model does not bind"
+            )),
+            (None, false) => {}
         }
         for p in &params {
             if !spec.request.contains_key(*p) {
@@ -364,6 +398,16 @@ fn the_catalogue_has_the_shapes_of_the_types() {
             .collect()
     };
     assert_eq!(ids("AccessRegions"), ids("AccessRegionDetails"));
+    // Every access region is in a country of the mapping (its zone and continent codes).
+    for id in ids("AccessRegions") {
+        let code = model.catalogue["AccessRegionCountries"][&id].as_str();
+        let known = model.catalogue["CountryAreaMapping"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["NationCountryInnerCode"].as_str() == code);
+        assert!(known, "{id}: no country of CountryAreaMapping ({code:?})");
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -385,6 +429,32 @@ fn a_broken_model_is_refused_with_every_problem_named() {
     ] {
         assert!(all.contains(expected), "{all}");
     }
+    // Statuses: a value the model does not document, and transitions that come back.
+    let cycle = r#"{"format": 1, "resources": {
+        "thing": {"doc": "", "id": "uuid", "fields": {"S": 1}, "status": {"field": "S", "initial": 3,
+                  "values": [1, 2], "transitions": [{"from": 1, "to": 2}, {"from": 2, "to": 1}]}}
+    }}"#;
+    let problems = Model::parse(cycle, r#"{"format": 1, "actions": {}}"#, "{}")
+        .unwrap_err()
+        .join("\n");
+    for expected in [
+        "resource thing: status 3 is not one of its documented values",
+        "resource thing: the transitions from 1 come back to it (a cycle)",
+    ] {
+        assert!(problems.contains(expected), "{problems}");
+    }
+    // A hand-written handler the emulator lacks.
+    let unknown_handler = Model::parse(
+        r#"{"format": 1, "resources": {}}"#,
+        r#"{"format": 1, "actions": {"X": {"op": "custom", "handler": "teleport", "doc": ""}}}"#,
+        "{}",
+    )
+    .unwrap_err()
+    .join("\n");
+    assert!(
+        unknown_handler.contains("model/actions.json") && unknown_handler.contains("teleport"),
+        "{unknown_handler}"
+    );
     let typo = Model::parse(
         r#"{"format": 1, "resources": {}, "extra": 1}"#,
         actions,
@@ -396,4 +466,230 @@ fn a_broken_model_is_refused_with_every_problem_named() {
         typo.contains("model/resources.json") && typo.contains("extra"),
         "{typo}"
     );
+}
+
+#[test]
+fn the_statuses_a_config_may_give_are_the_documented_ones() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut checked = 0;
+    for (kind, r) in &model.resources {
+        let Some(status) = r.status.as_ref().filter(|s| !s.values.is_empty()) else {
+            continue;
+        };
+        // The views that show the status field as it is stored: together they document exactly
+        // the values the model lists (`ProxyStatus` documents fewer than `ProxyInfo`).
+        let mut documented: Vec<Value> = Vec::new();
+        for (view_name, view) in &r.views {
+            if !view.fields.contains(&status.field) {
+                continue;
+            }
+            let values = shape(&specs, view_name)
+                .and_then(|s| s.get(&status.field))
+                .and_then(|m| m.values.clone())
+                .unwrap_or_else(|| panic!("{kind}.{view_name}.{}: not enumerated", status.field));
+            for v in values {
+                if !documented.contains(&v) {
+                    documented.push(v);
+                }
+            }
+            checked += 1;
+        }
+        let mut ours = status.values.clone();
+        ours.sort_by_key(Value::to_string);
+        documented.sort_by_key(Value::to_string);
+        assert_eq!(ours, documented, "{kind}.{}", status.field);
+    }
+    assert!(checked >= 3, "the proxy's and the group's statuses");
+}
+
+/// Where values come from (`CreateProxy.ProxyType`, `its default`), and the values; `None` for a
+/// source that may hold any value.
+type Sources = Vec<(String, Option<Vec<Value>>)>;
+
+/// The values the model can store in a field of a kind: its default, the statuses it passes
+/// through, the constants and statuses actions set, and the documented values of every request
+/// parameter copied into it (`None` when a parameter copied into it is not enumerated, so any
+/// value may arrive: such a field cannot be checked).
+fn storable_values(model: &Model, specs: &Specs, kind: &str, field: &str) -> Sources {
+    let r = &model.resources[kind];
+    let mut out: Sources = Vec::new();
+    if let Some(v) = r.fields.get(field).filter(|v| !v.is_null()) {
+        out.push(("its default".into(), Some(vec![v.clone()])));
+    }
+    if let Some(s) = r.status.as_ref().filter(|s| s.field == field) {
+        // Where a transition starts is set by an action (below) or by a config (the statuses
+        // it may give are checked by `the_statuses_a_config_may_give_are_the_documented_ones`).
+        let mut values = vec![s.initial.clone()];
+        values.extend(
+            s.transitions
+                .iter()
+                .map(|t| t.to.clone())
+                .filter(|v| !v.is_null()),
+        );
+        out.push(("its statuses".into(), Some(values)));
+    }
+    for (name, action) in &model.actions {
+        let spec = &specs.actions[name];
+        // Parameters copied into the field, and constants and statuses set.
+        let (kinds, set, constants, statuses): (Vec<&str>, _, _, Vec<&Value>) = match action {
+            Action::Create(op) => (
+                vec![op.resource.as_str()],
+                Some(&op.set),
+                Some(&op.constants),
+                Vec::new(),
+            ),
+            Action::Modify(op) => (
+                op.resources.iter().map(String::as_str).collect(),
+                Some(&op.set),
+                Some(&op.constants),
+                op.status.iter().collect(),
+            ),
+            Action::Delete(op) => (
+                op.resources.iter().map(String::as_str).collect(),
+                None,
+                None,
+                op.status.iter().collect(),
+            ),
+            Action::SetStatus(op) => (
+                op.resources.iter().map(String::as_str).collect(),
+                None,
+                None,
+                std::iter::once(&op.to).chain(op.then.as_ref()).collect(),
+            ),
+            _ => continue,
+        };
+        if let Action::SetStatus(op) = action
+            && let Some(c) = &op.cascade
+            && c.kind == kind
+            && model.resources[kind]
+                .status
+                .as_ref()
+                .is_some_and(|s| s.field == field)
+        {
+            let values = std::iter::once(&c.to).chain(c.then.as_ref()).cloned();
+            out.push((format!("{name} (cascade)"), Some(values.collect())));
+        }
+        if !kinds.contains(&kind) {
+            continue;
+        }
+        if r.status.as_ref().is_some_and(|s| s.field == field) && !statuses.is_empty() {
+            out.push((name.clone(), Some(statuses.into_iter().cloned().collect())));
+        }
+        if let Some(v) = constants.and_then(|c| c.get(field)) {
+            out.push((format!("{name} (constant)"), Some(vec![v.clone()])));
+        }
+        let Some(set) = set else { continue };
+        for (param, member) in &spec.request {
+            let target = set.get(param).unwrap_or(param);
+            if target == field {
+                out.push((format!("{name}.{param}"), member.values.clone()));
+            }
+        }
+        // Arrays of objects whose members become fields (`RuleList` of CreateSecurityRules).
+        if let Action::Create(op) = action
+            && let Some(each) = op.each.as_ref().filter(|e| e.field.is_none())
+            && let Some(element) = spec
+                .request
+                .get(&each.param)
+                .and_then(|m| specs.types.get(m.ty.trim_end_matches("[]")))
+            && let Some(member) = element.get(field)
+        {
+            out.push((
+                format!("{name}.{}[].{field}", each.param),
+                member.values.clone(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_value_the_model_can_store_in_an_enumerated_view_field_is_documented() {
+    let model = Model::builtin();
+    let specs = specs();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (kind, r) in &model.resources {
+        for (view_name, view) in &r.views {
+            let Some(shape) = shape(&specs, view_name) else {
+                continue;
+            };
+            let mut members: Vec<(&String, Sources)> = Vec::new();
+            for f in &view.fields {
+                members.push((f, storable_values(model, &specs, kind, f)));
+            }
+            for (m, c) in &view.computed {
+                let values = match c {
+                    Computed::Const(v) => vec![("a constant".to_owned(), Some(vec![v.clone()]))],
+                    Computed::Field(f) => storable_values(model, &specs, kind, f),
+                    Computed::Inherit {
+                        field,
+                        when,
+                        from,
+                        otherwise,
+                    } => {
+                        // Its own values but `when`, then an ancestor's, then `otherwise`.
+                        let mut all: Sources = storable_values(model, &specs, kind, field)
+                            .into_iter()
+                            .map(|(source, values)| {
+                                let kept =
+                                    values.map(|v| v.into_iter().filter(|x| x != when).collect());
+                                (source, kept)
+                            })
+                            .collect();
+                        for ancestor in model.ancestors(kind) {
+                            if model.resources[ancestor].fields.contains_key(from) {
+                                all.extend(storable_values(model, &specs, ancestor, from));
+                            }
+                        }
+                        all.push(("its fallback".to_owned(), Some(vec![otherwise.clone()])));
+                        all
+                    }
+                    Computed::Map {
+                        values, default, ..
+                    } => {
+                        let mut all: Vec<Value> = values.values().cloned().collect();
+                        all.push(default.clone());
+                        vec![("its table".to_owned(), Some(all))]
+                    }
+                    _ => continue,
+                };
+                members.push((m, values));
+            }
+            for (member, sources) in members {
+                let Some(documented) = shape.get(member).and_then(|m| m.values.as_ref()) else {
+                    continue;
+                };
+                for (source, values) in sources {
+                    let Some(values) = values else {
+                        // A free request parameter copied in: what a caller sends is shown.
+                        continue;
+                    };
+                    for v in values {
+                        // An array field holds elements of the enumeration.
+                        let elements = match &v {
+                            Value::Array(items) => items.clone(),
+                            other => vec![other.clone()],
+                        };
+                        for e in elements {
+                            checked += 1;
+                            if !documented.contains(&e) {
+                                problems.push(format!(
+                                    "{kind}.{view_name}.{member}: {e} (from {source}) is not documented ({})",
+                                    documented
+                                        .iter()
+                                        .map(Value::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} values checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -278,11 +278,11 @@ fn answer(
     let params = received.parameters()?;
     let cx = ActionContext {
         action,
+        info,
         state: &shared.state,
-        now_seconds: now.div_euclid(1_000_000_000),
         request_id,
     };
-    actions::run(info.handler, &params, &cx)
+    actions::run(&params, &cx)
 }
 
 fn new_request_id() -> String {

@@ -10,8 +10,9 @@
 //! write lock), so every answer shows the state as of its own time.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -60,14 +61,6 @@ pub struct Listener {
     pub create_time: i64,
 }
 
-/// The kinds of listener in the model.
-pub(crate) const LISTENER_KINDS: &[&str] = &[
-    "tcp_listener",
-    "udp_listener",
-    "http_listener",
-    "https_listener",
-];
-
 /// One resource.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,7 +101,61 @@ pub(crate) struct State {
     earliest: AtomicI64,
     pub transition_nanos: i64,
     pub clock: Clock,
+    /// The client tokens answered, for the actions that have one.
+    pub client_tokens: ClientTokens,
 }
+
+/// How many client tokens an account remembers (the emulator's choice; the documentation gives
+/// no number): beyond it, the oldest is forgotten, so that tokens cannot fill the memory.
+pub const MAX_CLIENT_TOKENS: usize = 10_000;
+
+/// A client token's first answer: the fingerprint of the parameters it came with, and the
+/// response members (without `RequestId`).
+pub(crate) struct Seen {
+    pub fingerprint: [u8; 32],
+    pub answer: Map<String, Value>,
+}
+
+/// The client tokens answered, by action, oldest first. Kept while the emulator runs (a saved
+/// state does not hold them; loading one forgets them).
+#[derive(Default)]
+pub(crate) struct ClientTokens {
+    by_action: HashMap<String, HashMap<String, Seen>>,
+    order: VecDeque<(String, String)>,
+}
+
+impl ClientTokens {
+    pub fn get(&self, action: &str, token: &str) -> Option<&Seen> {
+        self.by_action.get(action)?.get(token)
+    }
+
+    pub fn remember(
+        &mut self,
+        action: &str,
+        token: &str,
+        fingerprint: [u8; 32],
+        answer: Map<String, Value>,
+    ) {
+        if self.order.len() >= MAX_CLIENT_TOKENS
+            && let Some((old_action, old_token)) = self.order.pop_front()
+            && let Some(tokens) = self.by_action.get_mut(&old_action)
+        {
+            tokens.remove(&old_token);
+        }
+        self.by_action.entry(action.to_owned()).or_default().insert(
+            token.to_owned(),
+            Seen {
+                fingerprint,
+                answer,
+            },
+        );
+        self.order.push_back((action.to_owned(), token.to_owned()));
+    }
+}
+
+/// The highest next number a loaded sequence may have: half of u64, so that counting on from it
+/// never reaches the end of u64 (an account holds far fewer resources).
+const MAX_SEQUENCE: u64 = u64::MAX / 2;
 
 /// The state as exported: every resource in creation order, and the id counters.
 #[derive(Serialize, Deserialize)]
@@ -134,11 +181,13 @@ impl State {
             earliest: AtomicI64::new(i64::MAX),
             transition_nanos,
             clock,
+            client_tokens: ClientTokens::default(),
         }
     }
 
-    /// The account a config describes: its proxies and groups, then its saved state.
-    pub fn from_config(config: &Config) -> Self {
+    /// The account a config describes: its proxies and groups, then its saved state; the
+    /// reason when the saved state cannot be loaded.
+    pub fn from_config(config: &Config) -> Result<Self, String> {
         let nanos = i64::try_from(config.transition_time.as_nanos()).unwrap_or(i64::MAX);
         let mut state = State::empty(Model::builtin(), config.clock.clone(), nanos);
         let now = config.clock.now_unix_seconds();
@@ -150,32 +199,32 @@ impl State {
         {
             state.insert_fixture(kind, fixture, now);
         }
-        if let Some(saved) = &config.state
-            && let Err(err) = state.load(saved)
-        {
-            // `Config::check` loads it first; a state that fails here failed there.
-            tracing::error!(%err, "the saved state could not be loaded");
+        if let Some(saved) = &config.state {
+            state.load(saved)?;
         }
-        state
+        Ok(state)
     }
 
     fn insert_fixture(&mut self, kind: &str, fixture: &Fixture, now: i64) {
+        let def = &self.model.resources[kind];
         let mut fields = self.defaults(kind);
-        if let Some(status) = &self.model.resources[kind].status {
+        if let Some(status) = &def.status {
             fields.insert(status.field.clone(), Value::from(fixture.status.clone()));
         }
-        let name = if kind == "proxy" {
-            "ProxyName"
-        } else {
-            "GroupName"
-        };
-        fields.insert(name.into(), Value::from(fixture.id.clone()));
-        fields.insert("CreateTime".into(), Value::from(now));
-        fields.insert("ListenerQuota".into(), Value::from(fixture.listener_quota));
-        fields.insert(
-            "ReservedPorts".into(),
-            Value::from(fixture.reserved_ports.clone()),
-        );
+        if let Some(f) = &def.created_at {
+            fields.insert(f.clone(), Value::from(now));
+        }
+        if let Some(f) = &def.fixture {
+            fields.insert(f.name.clone(), Value::from(fixture.id.clone()));
+            fields.insert(
+                f.listener_quota.clone(),
+                Value::from(fixture.listener_quota),
+            );
+            fields.insert(
+                f.reserved_ports.clone(),
+                Value::from(fixture.reserved_ports.clone()),
+            );
+        }
         self.insert(kind, fixture.id.clone(), None, fields);
     }
 
@@ -240,7 +289,8 @@ impl State {
                 let next = self.next_sequence.entry(kind.to_owned()).or_insert(*start);
                 loop {
                     let candidate = next.to_string();
-                    *next += 1;
+                    // `load` keeps sequences far below the end of u64: this never saturates.
+                    *next = next.saturating_add(1);
                     if !self.resources.contains_key(&candidate) {
                         break candidate;
                     }
@@ -416,43 +466,55 @@ impl State {
             return Err(format!("format {}: only 1 is known", exported.format));
         }
         let mut problems = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        // Id → (position, kind) of its first occurrence: parents are looked up here, once each.
+        let mut positions: HashMap<&str, (usize, &str)> =
+            HashMap::with_capacity(exported.resources.len());
+        for (i, r) in exported.resources.iter().enumerate() {
+            if positions.insert(&r.id, (i, &r.kind)).is_some() {
+                problems.push(format!("resources[{i}] ({}): the id is given twice", r.id));
+            }
+        }
         for (i, r) in exported.resources.iter().enumerate() {
             let at = format!("resources[{i}] ({})", r.id);
             let Some(def) = self.model.resources.get(&r.kind) else {
                 problems.push(format!("{at}: unknown kind `{}`", r.kind));
                 continue;
             };
-            if !seen.insert(r.id.as_str()) {
-                problems.push(format!("{at}: the id is given twice"));
-            }
             for f in r.fields.keys() {
                 if !def.fields.contains_key(f) {
                     problems.push(format!("{at}: `{f}` is not a field of {}", r.kind));
                 }
             }
             match &r.parent {
-                Some(parent) => {
-                    let parent_kind = exported
-                        .resources
-                        .iter()
-                        .take(i)
-                        .find(|p| &p.id == parent)
-                        .map(|p| p.kind.as_str());
-                    match parent_kind {
-                        None => problems.push(format!(
-                            "{at}: parent `{parent}` is not among the resources before it"
-                        )),
-                        Some(k) if !def.parents.iter().any(|p| p.kind == k) => {
-                            problems.push(format!("{at}: a {} cannot belong to a {k}", r.kind));
-                        }
-                        Some(_) => {}
+                Some(parent) => match positions.get(parent.as_str()) {
+                    Some((p, _)) if *p >= i => problems.push(format!(
+                        "{at}: parent `{parent}` is not among the resources before it"
+                    )),
+                    None => problems.push(format!(
+                        "{at}: parent `{parent}` is not among the resources before it"
+                    )),
+                    Some((_, k)) if !def.parents.iter().any(|p| p.kind == *k) => {
+                        problems.push(format!("{at}: a {} cannot belong to a {k}", r.kind));
                     }
-                }
+                    Some(_) => {}
+                },
                 None if !def.parents.is_empty() && !def.parent_optional => {
                     problems.push(format!("{at}: a {} needs a parent", r.kind));
                 }
                 None => {}
+            }
+        }
+        for (kind, next) in &exported.sequences {
+            match self.model.resources.get(kind).map(|r| &r.id) {
+                Some(IdFormat::Sequence { .. }) => {
+                    if *next > MAX_SEQUENCE {
+                        problems.push(format!(
+                            "sequences.{kind}: {next} leaves no room for new ids (at most {MAX_SEQUENCE})"
+                        ));
+                    }
+                }
+                Some(_) => problems.push(format!("sequences.{kind}: its ids are not numbers")),
+                None => problems.push(format!("sequences.{kind}: unknown kind")),
             }
         }
         if !problems.is_empty() {
@@ -487,20 +549,25 @@ impl State {
     // ----- Views for the library's inspection API -----
 
     pub fn listener_count(&self) -> usize {
-        LISTENER_KINDS.iter().map(|k| self.count_of(k)).sum()
+        self.model
+            .resources
+            .iter()
+            .filter(|(_, r)| r.listener)
+            .map(|(k, _)| self.count_of(k))
+            .sum()
     }
 
     pub fn listener(&self, id: &str) -> Option<Listener> {
         let r = self.resources.get(id)?;
-        LISTENER_KINDS
-            .contains(&r.kind.as_str())
+        self.model
+            .is_listener(&r.kind)
             .then(|| listener_of(r))
             .flatten()
     }
 
     pub fn listeners_on(&self, owner_id: &str) -> Vec<Listener> {
         self.children_of(owner_id)
-            .filter(|r| LISTENER_KINDS.contains(&r.kind.as_str()))
+            .filter(|r| self.model.is_listener(&r.kind))
             .filter_map(listener_of)
             .collect()
     }
@@ -551,6 +618,17 @@ fn listener_of(r: &Resource) -> Option<Listener> {
         unhealthy_threshold: unsigned("UnhealthyThreshold"),
         create_time: signed("CreateTime"),
     })
+}
+
+/// The state for reading. Every change is checked before it is made, so a panic cannot leave
+/// the state half-done: a poisoned lock still guards a consistent state.
+pub(crate) fn read_lock(state: &RwLock<State>) -> RwLockReadGuard<'_, State> {
+    state.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The state for changing (see [`read_lock`] on poisoning).
+pub(crate) fn write_lock(state: &RwLock<State>) -> RwLockWriteGuard<'_, State> {
+    state.write().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `prefix` and `length` random characters of `[0-9a-z]`, as the API's ids look.
@@ -668,6 +746,48 @@ mod tests {
             assert!(err.contains(expected), "{err}");
         }
         assert!(s.get(&kept).is_some(), "nothing changed");
+        // Ids given twice, a parent given after its child, and sequences that cannot go on.
+        let err = s
+            .load(&serde_json::json!({"format": 1, "resources": [
+                {"kind": "proxy", "id": "p", "fields": {}},
+                {"kind": "proxy", "id": "p", "fields": {}},
+                {"kind": "tcp_listener", "id": "l", "parent": "later", "fields": {}},
+                {"kind": "proxy", "id": "later", "fields": {}}
+            ], "sequences": {"global_dns": u64::MAX, "proxy": 1, "rocket": 1}}))
+            .unwrap_err();
+        for expected in [
+            "resources[1] (p): the id is given twice",
+            "parent `later` is not among the resources before it",
+            "sequences.global_dns: 18446744073709551615 leaves no room for new ids",
+            "sequences.proxy: its ids are not numbers",
+            "sequences.rocket: unknown kind",
+        ] {
+            assert!(err.contains(expected), "{expected}: {err}");
+        }
+        assert!(s.get(&kept).is_some(), "nothing changed");
+    }
+
+    #[test]
+    fn client_tokens_are_forgotten_oldest_first_beyond_the_limit() {
+        let mut tokens = ClientTokens::default();
+        for i in 0..=MAX_CLIENT_TOKENS {
+            tokens.remember("CreateProxy", &format!("t{i}"), [0; 32], Map::new());
+        }
+        assert!(
+            tokens.get("CreateProxy", "t0").is_none(),
+            "the oldest is forgotten"
+        );
+        assert!(tokens.get("CreateProxy", "t1").is_some());
+        assert!(
+            tokens
+                .get("CreateProxy", &format!("t{MAX_CLIENT_TOKENS}"))
+                .is_some()
+        );
+        assert!(
+            tokens.get("DestroyProxies", "t1").is_none(),
+            "tokens are per action"
+        );
+        assert_eq!(tokens.order.len(), MAX_CLIENT_TOKENS);
     }
 
     #[test]

@@ -196,9 +196,13 @@ async fn a_config_file_adds_keys_and_fixtures() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[tokio::test]
-async fn a_state_file_is_loaded_at_start_and_written_back_at_the_end() {
-    let dir = std::env::temp_dir().join(format!("gaap-emulator-state-{}", std::process::id()));
+/// Starts the binary with a hand-written state file, checks it was loaded, stops it with
+/// `signal` (sent to its own pid only), and returns what it wrote back.
+async fn state_written_back_on(signal: &str) -> (serde_json::Value, std::fs::Metadata) {
+    let dir = std::env::temp_dir().join(format!(
+        "gaap-emulator-state-{signal}-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("account.json");
     // Written by hand: fields left out take the model's defaults.
@@ -207,7 +211,9 @@ async fn a_state_file_is_loaded_at_start_and_written_back_at_the_end() {
         r#"{"format": 1, "resources": [
             {"kind": "proxy", "id": "link-saved001", "fields": {"Status": "RUNNING"}},
             {"kind": "tcp_listener", "id": "listener-saved001", "parent": "link-saved001",
-             "fields": {"Port": 8443, "ProxyId": "link-saved001"}}
+             "fields": {"Port": 8443, "ProxyId": "link-saved001"}},
+            {"kind": "certificate", "id": "cert-saved001",
+             "fields": {"CertificateKey": "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----"}}
         ]}"#,
     )
     .unwrap();
@@ -224,14 +230,28 @@ async fn a_state_file_is_loaded_at_start_and_written_back_at_the_end() {
         answer.contains(r#""ListenerId":"listener-saved001""#),
         "{answer}"
     );
-    // Ctrl-C: the binary writes the account back and exits (signal sent to its own pid only).
     let pid = running.child.id().to_string();
-    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let status = Command::new("kill")
+        .args([format!("-{signal}").as_str(), &pid])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = running.child.wait().unwrap();
-    assert!(exit.success(), "{exit:?}");
+    assert!(exit.success(), "{signal}: {exit:?}");
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let metadata = std::fs::metadata(&path).unwrap();
+    assert!(
+        !dir.join("account.json.tmp").exists(),
+        "the temporary file is renamed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    (saved, metadata)
+}
+
+#[tokio::test]
+async fn a_state_file_is_loaded_at_start_and_written_back_at_ctrl_c() {
+    let (saved, _) = state_written_back_on("INT").await;
     assert_eq!(saved["format"], 1);
     let listener = saved["resources"]
         .as_array()
@@ -242,7 +262,28 @@ async fn a_state_file_is_loaded_at_start_and_written_back_at_the_end() {
     // The defaults were filled in.
     assert_eq!(listener["fields"]["Protocol"], "TCP");
     assert_eq!(listener["fields"]["Port"], 8443);
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn sigterm_saves_the_state_too_readable_by_its_owner_only() {
+    let (saved, metadata) = state_written_back_on("TERM").await;
+    let ids: Vec<&str> = saved["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"listener-saved001") && ids.contains(&"cert-saved001"),
+        "{ids:?}"
+    );
+    // The state holds the certificate's private key: no one but its owner reads it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+    }
+    let _ = metadata;
 }
 
 #[test]

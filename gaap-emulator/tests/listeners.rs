@@ -387,3 +387,51 @@ async fn the_documented_examples_run_against_the_emulator() {
         }
     }
 }
+
+/// The emulator counts how it answered each action: successes and the codes of the action's
+/// own errors, not the protocol's (a bad signature never reaches the action).
+#[tokio::test]
+async fn answers_are_counted_per_action_and_code() {
+    let emulator =
+        Emulator::start_with(Config::builtin().with_transition_time(std::time::Duration::ZERO))
+            .await
+            .unwrap();
+    let body = create_body("link-bjkpdum1", &[81]);
+    Call::json("CreateTCPListeners", body.clone())
+        .send(&emulator)
+        .await
+        .ok();
+    for _ in 0..2 {
+        let answer = Call::json("CreateTCPListeners", body.clone())
+            .send(&emulator)
+            .await
+            .response();
+        assert_eq!(
+            answer["Error"]["Code"],
+            "InvalidParameterValue.DuplicatedListenerPort"
+        );
+    }
+    let forged = Call::json("CreateTCPListeners", body)
+        .key(gaap_emulator::EXAMPLE_SECRET_ID, "not-the-key")
+        .send(&emulator)
+        .await
+        .response();
+    assert_eq!(forged["Error"]["Code"], "AuthFailure.SignatureFailure");
+    let counted: Vec<(String, Option<String>, u64)> = emulator
+        .answers()
+        .into_iter()
+        .map(|a| (a.action, a.code, a.count))
+        .collect();
+    assert_eq!(
+        counted,
+        [
+            ("CreateTCPListeners".to_owned(), None, 1),
+            (
+                "CreateTCPListeners".to_owned(),
+                Some("InvalidParameterValue.DuplicatedListenerPort".to_owned()),
+                2
+            ),
+        ]
+    );
+    assert_eq!(emulator.request_count("CreateTCPListeners"), 4);
+}

@@ -93,17 +93,21 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
         "FailedOperation.InvalidListenerProtocol"
     );
 
-    // Rename the domain, give it its own certificate and authentication.
+    // Rename the domain, give it its own certificate and authentication; each change leaves it
+    // changing (DomainStatus 1) for a while, when the next is refused.
     call::<ModifyDomainRequest>(
         &client,
         json!({"ListenerId": listener, "OldDomain": "www.example.com", "NewDomain": "api.example.com"}),
     )
     .await;
-    call::<ModifyCertificateRequest>(
-        &client,
-        json!({"ListenerId": listener, "Domain": "api.example.com", "CertificateId": server, "ClientCertificateId": ca}),
-    )
-    .await;
+    let certificates = json!({"ListenerId": listener, "Domain": "api.example.com", "CertificateId": server, "ClientCertificateId": ca});
+    assert_eq!(
+        fails::<ModifyCertificateRequest>(&client, certificates.clone()).await,
+        "FailedOperation.DomainStatusNotInRunning"
+    );
+    settle(&clock);
+    call::<ModifyCertificateRequest>(&client, certificates).await;
+    settle(&clock);
     call::<SetAuthenticationRequest>(
         &client,
         json!({"ListenerId": listener, "Domain": "api.example.com", "GaapAuth": 1, "GaapCertificateId": gaap_cert}),
@@ -250,6 +254,95 @@ async fn domains_rules_headers_and_error_pages_of_an_https_listener() {
         json!({"ListenerId": listener, "Domain": "api.example.com", "Force": 0}),
     )
     .await;
+    // Deleting (DomainStatus 2), then gone.
+    let rules = call::<DescribeRulesRequest>(&client, json!({"ListenerId": listener})).await;
+    assert_eq!(rules["DomainRuleSet"][0]["DomainStatus"], 2);
+    settle(&clock);
     let rules = call::<DescribeRulesRequest>(&client, json!({"ListenerId": listener})).await;
     assert_eq!(rules["TotalCount"], 0);
+}
+
+/// A rule without a `ForwardProtocol` of its own (`default`, or none given) forwards with its
+/// listener's, and shows it: a typed read sees a documented protocol, never `default`.
+#[tokio::test]
+async fn a_rule_without_a_forward_protocol_shows_its_listeners() {
+    let (_emulator, clock, client) = on_manual_clock().await;
+    let server = certificate(&client, 2, "server").await;
+    let listener = call::<CreateHttpsListenerRequest>(
+        &client,
+        json!({"ListenerName": "tls", "Port": 8443, "CertificateId": server,
+               "ForwardProtocol": "HTTPS", "ProxyId": PROXY}),
+    )
+    .await["ListenerId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    settle(&clock);
+    call::<CreateDomainRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "tls.example.com"}),
+    )
+    .await;
+    let rule = call::<CreateRuleRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "tls.example.com", "Path": "/",
+               "RealServerType": "IP", "Scheduler": "rr", "HealthCheck": 0}),
+    )
+    .await["RuleId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    settle(&clock);
+    let shown = |rules: &serde_json::Value| rules["RuleSet"][0]["ForwardProtocol"].clone();
+    let by_id = || call::<DescribeRulesByRuleIdsRequest>(&client, json!({"RuleIds": [rule]}));
+    assert_eq!(shown(&by_id().await), "HTTPS");
+    for (set, expected) in [("HTTP", "HTTP"), ("default", "HTTPS")] {
+        call::<ModifyRuleAttributeRequest>(
+            &client,
+            json!({"ListenerId": listener, "RuleId": rule, "ForwardProtocol": set}),
+        )
+        .await;
+        settle(&clock);
+        assert_eq!(shown(&by_id().await), expected, "after {set}");
+    }
+}
+
+/// A domain holds at most 100 forwarding rules (the emulator's number; the documentation gives
+/// none): the 101st is `FailedOperation.LimitNumofRules`.
+#[tokio::test]
+async fn a_domain_holds_at_most_a_hundred_rules() {
+    let emulator = emulator().await;
+    let client = build(client_of(&emulator));
+    let listener = call::<gaap::CreateHttpListenerRequest>(
+        &client,
+        json!({"ListenerName": "many", "Port": 8080, "ProxyId": PROXY}),
+    )
+    .await["ListenerId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call::<CreateDomainRequest>(
+        &client,
+        json!({"ListenerId": listener, "Domain": "rules.example.com"}),
+    )
+    .await;
+    let rule = |i: usize| {
+        json!({"ListenerId": listener, "Domain": "rules.example.com", "Path": format!("/r{i}"),
+               "RealServerType": "IP", "Scheduler": "rr", "HealthCheck": 0})
+    };
+    for i in 0..100 {
+        call::<CreateRuleRequest>(&client, rule(i)).await;
+    }
+    assert_eq!(
+        fails::<CreateRuleRequest>(&client, rule(100)).await,
+        "FailedOperation.LimitNumofRules"
+    );
+    let rules = call::<DescribeRulesRequest>(&client, json!({"ListenerId": listener})).await;
+    assert_eq!(
+        rules["DomainRuleSet"][0]["RuleSet"]
+            .as_array()
+            .unwrap()
+            .len(),
+        100
+    );
 }

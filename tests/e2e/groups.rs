@@ -105,6 +105,15 @@ async fn a_group_lives_with_its_proxies_and_dies_after_them() {
         "新加坡"
     );
     assert_eq!(singapore["ProxyList"][0]["ProxyId"], json!(proxies[1]));
+    // The region's zone and continent: Singapore's, South-East Asia in Asia (not the region's
+    // area code twice).
+    assert_eq!(
+        (
+            singapore["GeographicalZoneInnerCode"].clone(),
+            singapore["ContinentInnerCode"].clone()
+        ),
+        (json!("10400101"), json!("1"))
+    );
     let detail = detail(&client).await;
     assert!(
         detail["ProxyGroupDetail"]["Domain"]

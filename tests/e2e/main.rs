@@ -9,10 +9,15 @@
 //! - `throttling`: the server's rate limit, retries, the client-side limiter;
 //! - `concurrency`: 500 concurrent creates, all accounted for;
 //! - `quickstart`: the quickstart example's walkthrough, run as the example runs it;
+//! - `client_tokens`: the actions with a `ClientToken`, retried by the SDK after a lost answer;
+//! - `quotas`: the emulator's limits per account and per request;
+//! - `proxies`, `groups`, `protocols`, `real_servers`, `domains`, `security`, `global_domains`,
+//!   `catalogue`: each family of resources of the emulator's model through the typed client;
 //! - `waiters`, `paginators`: the generated waiters and paginators, on tokio's paused clock.
 
 mod auth;
 mod catalogue;
+mod client_tokens;
 mod concurrency;
 mod domains;
 mod faults;
@@ -23,6 +28,7 @@ mod paginators;
 mod protocols;
 mod proxies;
 mod quickstart;
+mod quotas;
 mod real_servers;
 mod security;
 mod support;

@@ -84,6 +84,15 @@ async fn http_and_https_listeners_share_tcp_ports_and_need_their_certificates() 
         .as_str()
         .unwrap()
         .to_owned();
+    // Still being created: an HTTP listener refuses changes with its own code.
+    assert_eq!(
+        fails::<ModifyHttpListenerAttributeRequest>(
+            &client,
+            json!({"ListenerId": http, "ListenerName": "too-soon", "ProxyId": PROXY})
+        )
+        .await,
+        "FailedOperation.ListenerStatusError"
+    );
     assert_eq!(
         fails::<CreateTcpListenersRequest>(
             &client,

@@ -1,5 +1,5 @@
 //! Proxies through the typed client: create (CREATING, then RUNNING once the emulator's clock
-//! passes the transition time), the same ClientToken twice, describe by ids, filters, tags,
+//! passes the transition time), describe by ids, filters, tags,
 //! order and exact paging, modify, close and open, destroy (DESTROYING, then gone), the
 //! catalogue checks of CheckProxyCreate and InquiryPriceCreateProxy, statistics.
 
@@ -87,22 +87,6 @@ async fn a_proxy_runs_after_its_transition_and_is_gone_after_destroying() {
         fails::<DescribeProxyDetailRequest>(&client, json!({"ProxyId": id})).await,
         "ResourceNotFound"
     );
-}
-
-#[tokio::test]
-async fn a_retried_create_with_the_same_client_token_makes_one_proxy() {
-    let (emulator, _clock, client) = on_manual_clock().await;
-    let mut body = proxy("once", 0);
-    body["ClientToken"] = json!("7b3c2b6e-4f0e-4a43-9d4f-1f2a3b4c5d6e");
-    let first = call::<CreateProxyRequest>(&client, body.clone()).await;
-    let second = call::<CreateProxyRequest>(&client, body).await;
-    assert_eq!(first["InstanceId"], second["InstanceId"]);
-    let named_once = emulator
-        .resources("proxy")
-        .iter()
-        .filter(|p| p["fields"]["ProxyName"] == "once")
-        .count();
-    assert_eq!(named_once, 1);
 }
 
 #[tokio::test]
@@ -287,5 +271,49 @@ async fn statistics_cover_the_asked_range_and_the_proxy_must_exist() {
     assert_eq!(
         fails::<DescribeProxyStatisticsRequest>(&client, body("link-nothere")).await,
         "ResourceNotFound"
+    );
+}
+
+/// What a proxy in the wrong state refuses, each with its documented code: resizing one that is
+/// not running, renaming an isolated one, destroying one already being destroyed.
+#[tokio::test]
+async fn a_proxy_in_the_wrong_state_refuses_with_the_documented_codes() {
+    let (_emulator, clock, client) = on_manual_clock().await;
+    assert_eq!(
+        fails::<ModifyProxyConfigurationRequest>(
+            &client,
+            json!({"ProxyId": "link-closed01", "Bandwidth": 20})
+        )
+        .await,
+        "FailedOperation.NotSupportScalar"
+    );
+    assert_eq!(
+        fails::<ModifyProxiesAttributeRequest>(
+            &client,
+            json!({"ProxyIds": ["link-isolated"], "ProxyName": "x"})
+        )
+        .await,
+        "FailedOperation.ResourceCanNotAccess"
+    );
+    // A closed proxy may be renamed.
+    call::<ModifyProxiesAttributeRequest>(
+        &client,
+        json!({"ProxyIds": ["link-closed01"], "ProxyName": "resting"}),
+    )
+    .await;
+    let id = call::<CreateProxyRequest>(&client, proxy("short-lived", 0)).await["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Still creating: listed as in the wrong status, not destroyed.
+    let early = call::<DestroyProxiesRequest>(&client, json!({"Force": 0, "ProxyIds": [id]})).await;
+    assert_eq!(early["InvalidStatusInstanceSet"], json!([id]));
+    settle(&clock);
+    call::<DestroyProxiesRequest>(&client, json!({"Force": 0, "ProxyIds": [id]})).await;
+    assert_eq!(status(&client, &id).await, "DESTROYING");
+    // Destroyed again while it is being destroyed (a new call, so a new ClientToken).
+    assert_eq!(
+        fails::<DestroyProxiesRequest>(&client, json!({"Force": 0, "ProxyIds": [id]})).await,
+        "FailedOperation.ActionIsDoing"
     );
 }

@@ -162,3 +162,48 @@ async fn real_servers_bind_to_listeners_and_must_be_unbound_before_removal() {
     let left = call::<DescribeRealServersRequest>(&client, json!({"ProjectId": -1})).await;
     assert_eq!(left["TotalCount"], 0);
 }
+
+/// A TCP listener binds at most 100 real servers (the emulator's number; the documentation gives
+/// none): 101 is `FailedOperation.LimitRealServerNum`, and nothing is bound.
+#[tokio::test]
+async fn a_listener_binds_at_most_a_hundred_real_servers() {
+    let emulator = emulator().await;
+    let client = build(client_of(&emulator));
+    let ips: Vec<String> = (0..101).map(|i| format!("198.51.100.{i}")).collect();
+    let added = call::<AddRealServersRequest>(
+        &client,
+        json!({"ProjectId": 0, "RealServerIP": ips, "RealServerName": "many"}),
+    )
+    .await;
+    let bind: Vec<serde_json::Value> = added["RealServerSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"RealServerId": r["RealServerId"], "RealServerIP": r["RealServerIP"], "RealServerPort": 80}))
+        .collect();
+    let listener = strings(
+        &call::<CreateTcpListenersRequest>(
+            &client,
+            json!({"ListenerName": "wide", "Ports": [8000], "Scheduler": "rr", "HealthCheck": 0,
+                   "RealServerType": "IP", "ProxyId": PROXY}),
+        )
+        .await["ListenerIds"],
+    )
+    .remove(0);
+    assert_eq!(
+        fails::<BindListenerRealServersRequest>(
+            &client,
+            json!({"ListenerId": listener, "RealServerBindSet": bind})
+        )
+        .await,
+        "FailedOperation.LimitRealServerNum"
+    );
+    call::<BindListenerRealServersRequest>(
+        &client,
+        json!({"ListenerId": listener, "RealServerBindSet": bind[..100]}),
+    )
+    .await;
+    let bound =
+        call::<DescribeListenerRealServersRequest>(&client, json!({"ListenerId": listener})).await;
+    assert_eq!(bound["BindRealServerTotalCount"], 100);
+}

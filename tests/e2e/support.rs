@@ -1,5 +1,11 @@
 //! What every end-to-end test needs: an emulator on a free port of 127.0.0.1, a client pointed at
 //! it, and the requests the scenarios send.
+//!
+//! Every emulator made here holds its answers to the specs: each success is checked member by
+//! member, nested types included, against the action's response in `specs/` before it is sent
+//! (the emulator's `Config::with_answer_check`); one that departs from it reaches the test as
+//! `InternalError` naming what is wrong. The typed client reads responses leniently, as a client
+//! should; this is what keeps the emulator exact.
 
 use std::time::Duration;
 
@@ -35,10 +41,27 @@ pub async fn emulator() -> Emulator {
     emulator_with(Config::builtin()).await
 }
 
+/// The emulator's answers, member by member against the specs (`strict`).
+#[path = "../../gaap-emulator/tests/common/strict.rs"]
+mod strict;
+
+/// `config`, holding every successful answer to its spec.
+pub fn strict(config: Config) -> Config {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    config.with_answer_check(move |action, response| {
+        let problems = strict::response_problems(&specs, action, response);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    })
+}
+
 /// An emulator of `config` whose transitions take no time: these tests delete what they
 /// create at once (the family tests and the workflow look at the transitions, on a manual clock).
 pub async fn emulator_with(config: Config) -> Emulator {
-    let config = config.with_transition_time(Duration::ZERO);
+    let config = strict(config).with_transition_time(Duration::ZERO);
     match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
         Err(error) => panic!("the emulator did not start: {error}"),
@@ -119,7 +142,7 @@ pub fn ports_on(emulator: &Emulator, owner: &str) -> Vec<u16> {
 /// on it, and nothing moves unless the test advances it), throttling off, and its client.
 pub async fn on_manual_clock() -> (Emulator, gaap_emulator::ManualClock, Client) {
     let clock = gaap_emulator::ManualClock::at_system_now();
-    let config = Config::builtin()
+    let config = strict(Config::builtin())
         .with_clock(clock.clone())
         .with_throttling(gaap_emulator::Throttling::Off);
     let emulator = match Emulator::start_with(config).await {

@@ -2,6 +2,8 @@
 //! every byte on the wire is visible to the test.
 #![allow(dead_code)] // Each test file uses a different part.
 
+pub mod strict;
+
 use std::time::Duration;
 
 use gaap_emulator::{EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator};
