@@ -248,7 +248,7 @@ async fn garbage_is_answered_and_the_emulator_lives_on() {
         (
             Call::new("CreateTCPListeners", Params::Query(huge_index.into())).tc3(&emulator),
             "InvalidParameter",
-            "too large",
+            "array index above 9999",
         ),
         (
             Call::new(

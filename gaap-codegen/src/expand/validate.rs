@@ -136,7 +136,13 @@ fn value_checks_at(
             }
             // Duplicates last, so that violations read in element order first.
             if depth == 0 && c.unique {
-                out.extend(quote!(#rt::validate::unique(#v, &__at, __out);));
+                // Floats are not `Hash`: they have a helper of their own.
+                let check = if matches!(ty.scalar(), Ty::Float) {
+                    quote!(unique_floats)
+                } else {
+                    quote!(unique)
+                };
+                out.extend(quote!(#rt::validate::#check(#v, &__at, __out);));
             }
             out
         }
