@@ -8,6 +8,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -26,6 +27,14 @@ pub const DEFAULT_LISTENER_QUOTA: u32 = 100;
 /// The port every built-in proxy and group refuses (`InvalidParameterValue.InvalidListenerPort`),
 /// so a test can provoke that error without a config file. An arbitrary choice of the emulator.
 pub const BUILTIN_RESERVED_PORT: u16 = 36000;
+
+/// How many connections an emulator serves at once unless told otherwise; more wait in the
+/// listen backlog until one closes.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How long a client may take to send a request's headers (from when its connection opens, or
+/// from the end of its previous request), then its body, unless told otherwise.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The documented proxy statuses (`ProxyInfo.Status`). Only `RUNNING` accepts listeners.
 pub const PROXY_STATUSES: &[&str] = &[
@@ -171,6 +180,15 @@ pub struct Config {
     pub throttling: Throttling,
     /// What "now" is.
     pub clock: Clock,
+    /// How many connections are served at once ([`DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers, then its body
+    /// ([`DEFAULT_READ_TIMEOUT`]); a connection that takes longer is closed.
+    pub read_timeout: Duration,
+    /// Whether the documentation's example key pair is accepted on an address other machines
+    /// can reach (not loopback). Off: anyone can sign with that key, so an emulator listening on
+    /// `0.0.0.0` with it refuses to start.
+    pub allow_example_key_off_loopback: bool,
 }
 
 impl Default for Config {
@@ -217,6 +235,9 @@ impl Config {
             ],
             throttling: Throttling::Documented,
             clock: Clock::system(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            allow_example_key_off_loopback: false,
         }
     }
 
@@ -344,6 +365,25 @@ impl Config {
         self
     }
 
+    /// Serves at most `max_connections` connections at once.
+    pub fn with_max_connections(mut self, max_connections: usize) -> Self {
+        self.max_connections = max_connections;
+        self
+    }
+
+    /// Closes connections that take longer than `read_timeout` to send a request's headers, or
+    /// then its body.
+    pub fn with_read_timeout(mut self, read_timeout: Duration) -> Self {
+        self.read_timeout = read_timeout;
+        self
+    }
+
+    /// Accepts the documentation's example key pair even on an address that is not loopback.
+    pub fn allow_example_key_off_loopback(mut self, allow: bool) -> Self {
+        self.allow_example_key_off_loopback = allow;
+        self
+    }
+
     fn remove_target(&mut self, id: &str) {
         self.proxies.retain(|p| p.id != id);
         self.groups.retain(|g| g.id != id);
@@ -387,6 +427,16 @@ impl Config {
                     )));
                 }
             }
+        }
+        if self.max_connections == 0 {
+            return Err(Error::Config(
+                "max_connections: 0 would serve no connection at all".into(),
+            ));
+        }
+        if self.read_timeout.is_zero() {
+            return Err(Error::Config(
+                "read_timeout: 0 would close every connection before its first byte".into(),
+            ));
         }
         if self.throttling == Throttling::PerSecond(0) {
             return Err(Error::Config(

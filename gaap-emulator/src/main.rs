@@ -29,6 +29,20 @@ struct Args {
     #[arg(long, value_name = "MODE")]
     throttle: Option<String>,
 
+    /// How many connections are served at once; more wait until one closes. [default: 512]
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
+
+    /// Milliseconds a client may take to send a request's headers, then its body, before its
+    /// connection is closed. [default: 10000]
+    #[arg(long, value_name = "MS")]
+    read_timeout_ms: Option<u64>,
+
+    /// Accept the documentation's example key pair even when listening on an address other
+    /// machines can reach (anyone can sign with it): refused without this flag.
+    #[arg(long)]
+    allow_example_key_off_loopback: bool,
+
     /// Log every request (action, code, request id; never keys or bodies).
     #[arg(short, long)]
     verbose: bool,
@@ -64,6 +78,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(throttle) = &args.throttle {
         config.throttling = parse_throttling(throttle)?;
+    }
+    if let Some(max_connections) = args.max_connections {
+        config.max_connections = max_connections;
+    }
+    if let Some(read_timeout_ms) = args.read_timeout_ms {
+        config.read_timeout = std::time::Duration::from_millis(read_timeout_ms);
+    }
+    if args.allow_example_key_off_loopback {
+        config.allow_example_key_off_loopback = true;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -209,6 +209,17 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The endpoint is `http://` on a host that is not the local machine: the session token,
+    /// the parameters and the answers would travel in clear.
+    #[error(
+        "the endpoint http://{host} is plain HTTP to another machine: the session token, \
+         the parameters and answers would travel in clear; use https://, or say \
+         ClientBuilder::allow_insecure_http(true) if the network is trusted"
+    )]
+    InsecureEndpoint {
+        /// The host (and port) of the endpoint.
+        host: String,
+    },
     /// The proxy URL cannot be used. The URL is not quoted: it may hold a password.
     #[error("the proxy URL is not valid: {reason}; give scheme://[user:password@]host:port")]
     InvalidProxy {

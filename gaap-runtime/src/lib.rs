@@ -37,7 +37,7 @@ pub use error::{
 };
 pub use path::Path;
 pub use retry::RetryConfig;
-pub use signing::SignMethod;
+pub use signing::{SignMethod, SignedHeaders};
 pub use validate::{Rule, Validate, ValidationErrors, Violation};
 pub use wire::{DecodeError, FlatParams, Flatten, FromJson};
 

@@ -367,7 +367,14 @@ fn unique_by_key<K: Hash + Eq>(
         let Some(key) = key else { continue };
         match first_of.entry(key) {
             Entry::Occupied(first) => {
-                violation(&at.index(i), Rule::Unique { first: *first.get() }, None, out);
+                violation(
+                    &at.index(i),
+                    Rule::Unique {
+                        first: *first.get(),
+                    },
+                    None,
+                    out,
+                );
             }
             Entry::Vacant(slot) => {
                 slot.insert(i);

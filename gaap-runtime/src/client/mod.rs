@@ -41,7 +41,7 @@ use crate::credentials::{Clock, Credentials, ProvideCredentials};
 use crate::error::{ConfigError, Error, TransportError};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, RetryConfig, jitter_unit};
-use crate::signing::{SignMethod, Tc3Signer};
+use crate::signing::{SignMethod, SignedHeaders, Tc3Signer};
 
 /// Where the `Nonce` of legacy signatures comes from.
 pub type NonceSource = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -101,6 +101,7 @@ pub(crate) struct ClientInner {
     endpoints: RwLock<Vec<(&'static str, Arc<Endpoint>)>>,
     request_client: String,
     request_client_header: HeaderValue,
+    signed_headers: SignedHeaders,
 }
 
 /// How many documented hosts a client remembers parsed; one per service in practice.
@@ -443,6 +444,7 @@ impl fmt::Debug for Client {
             )
             .field("method", &inner.method)
             .field("sign_method", &inner.sign_method)
+            .field("signed_headers", &inner.signed_headers)
             .field("timeout", &inner.timeout)
             .field("language", &inner.language)
             .field("header_names", &header_names)

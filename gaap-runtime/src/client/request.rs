@@ -20,7 +20,7 @@ use super::config::{Endpoint, HttpMethod, RegionValue};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::signing::{
-    LegacyAlgorithm, LegacyCommonParams, LegacySignature, Tc3Request, Tc3Signature,
+    LegacyAlgorithm, LegacyCommonParams, LegacySignature, SignedHeaders, Tc3Request, Tc3Signature,
     legacy_wire_form, sign_legacy,
 };
 use crate::wire::FlatParams;
@@ -396,8 +396,23 @@ impl ClientInner {
             timestamp: inputs.timestamp,
             service: &prepared.service,
         };
+        let mut signed_headers: [(&str, &str); 2] = [("", ""); 2];
+        let mut count = 0;
+        if self.signed_headers == SignedHeaders::WithAction {
+            signed_headers[0] = ("x-tc-action", &prepared.action);
+            count = 1;
+            if let Some(region) = &prepared.region {
+                signed_headers[1] = ("x-tc-region", &region.name);
+                count = 2;
+            }
+        }
         self.signer
-            .sign(&request, credentials.secret_id(), credentials.secret_key())
+            .sign_with_headers(
+                &request,
+                &signed_headers[..count],
+                credentials.secret_id(),
+                credentials.secret_key(),
+            )
             .map(SignatureDetails::Tc3)
             .map_err(ConfigError::Clock)
     }

@@ -1,6 +1,7 @@
 //! TC3-HMAC-SHA256: the canonical request, the string to sign, the derived signing key and its
 //! cache, and the `Authorization` header value.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{PoisonError, RwLock};
 
@@ -13,8 +14,8 @@ use super::SigningError;
 /// The algorithm name that opens the string to sign and the `Authorization` header.
 pub const TC3_ALGORITHM: &str = "TC3-HMAC-SHA256";
 
-/// The headers TC3 signs, in canonical form. The official SDKs sign these two only, so a request
-/// signed here is indistinguishable from one of theirs.
+/// The headers every TC3 signature covers, and all that the minimal form ([`sign_tc3`]) covers:
+/// the official SDKs sign these two only. [`sign_tc3_with_headers`] signs more.
 pub const TC3_SIGNED_HEADERS: &str = "content-type;host";
 
 /// The last unix second whose UTC date still has four year digits (9999-12-31T23:59:59Z).
@@ -83,7 +84,8 @@ pub struct Tc3Signature {
     pub authorization: String,
 }
 
-/// Signs `request` with TC3-HMAC-SHA256, deriving the signing key afresh.
+/// Signs `request` with TC3-HMAC-SHA256 over `content-type;host` only (the minimal form, what
+/// the official SDKs send), deriving the signing key afresh.
 ///
 /// A client that signs many requests should use a [`Tc3Signer`], which derives the key once per
 /// day. The result is the same.
@@ -96,11 +98,35 @@ pub fn sign_tc3(
     secret_id: &str,
     secret_key: &str,
 ) -> Result<Tc3Signature, SigningError> {
+    sign_tc3_with_headers(request, &[], secret_id, secret_key)
+}
+
+/// Signs `request` with TC3-HMAC-SHA256 over `content-type`, `host` and the `(name, value)`
+/// headers of `headers` (`[("x-tc-action", "CreateTCPListeners")]`), as sent.
+///
+/// As the documentation says, the names are lower-cased and sorted, and every signed value is
+/// trimmed and lower-cased in the canonical request (`x-tc-action:createtcplisteners`). Signing
+/// `x-tc-action` makes a captured request useless as another action: the server, rebuilding
+/// the canonical request from the headers it receives, refuses one whose action was changed.
+///
+/// # Errors
+///
+/// [`SigningError::TimestampOutOfRange`] as [`sign_tc3`]; [`SigningError::SignedHeader`] for a
+/// name that is empty, not a header name, given twice (`content-type` and `host` are always
+/// signed), or a value holding a line break.
+pub fn sign_tc3_with_headers(
+    request: &Tc3Request<'_>,
+    headers: &[(&str, &str)],
+    secret_id: &str,
+    secret_key: &str,
+) -> Result<Tc3Signature, SigningError> {
     let date = utc_date(request.timestamp)?;
     let date_text = date_text(date);
+    let canonical = CanonicalHeaders::new(request, headers)?;
     let signing_mac = derive_signing_mac(secret_key, &date_text, request.service);
     Ok(finish_signature(
         request,
+        &canonical,
         secret_id,
         &date_text,
         signing_mac,
@@ -159,7 +185,23 @@ impl Tc3Signer {
         secret_id: &str,
         secret_key: &str,
     ) -> Result<Tc3Signature, SigningError> {
+        self.sign_with_headers(request, &[], secret_id, secret_key)
+    }
+
+    /// Signs `request` as [`sign_tc3_with_headers`] does, with this signer's cached keys.
+    ///
+    /// # Errors
+    ///
+    /// As [`sign_tc3_with_headers`].
+    pub fn sign_with_headers(
+        &self,
+        request: &Tc3Request<'_>,
+        headers: &[(&str, &str)],
+        secret_id: &str,
+        secret_key: &str,
+    ) -> Result<Tc3Signature, SigningError> {
         let date = utc_date(request.timestamp)?;
+        let canonical = CanonicalHeaders::new(request, headers)?;
         let date_text = date_text(date);
         let secret_key_sha256: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
         let is_wanted = |entry: &CachedKey| {
@@ -203,6 +245,7 @@ impl Tc3Signer {
         };
         Ok(finish_signature(
             request,
+            &canonical,
             secret_id,
             &date_text,
             signing_mac,
@@ -295,8 +338,91 @@ fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
     Hmac::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
+/// The canonical headers block (`name:value\n` per header) and the `SignedHeaders` list.
+struct CanonicalHeaders {
+    block: String,
+    names: String,
+}
+
+impl CanonicalHeaders {
+    fn new(request: &Tc3Request<'_>, extra: &[(&str, &str)]) -> Result<Self, SigningError> {
+        if extra.is_empty() {
+            // The minimal form, on the hot path of every official-SDK-like request: no sort.
+            let content_type = normalized_value(request.content_type);
+            let host = normalized_value(request.host);
+            let block = ["content-type:", &content_type, "\nhost:", &host, "\n"].concat();
+            return Ok(CanonicalHeaders {
+                block,
+                names: TC3_SIGNED_HEADERS.to_owned(),
+            });
+        }
+        let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(extra.len() + 2);
+        headers.push((
+            "content-type".into(),
+            normalized_value(request.content_type),
+        ));
+        headers.push(("host".into(), normalized_value(request.host)));
+        for (name, value) in extra {
+            let invalid = |reason| SigningError::SignedHeader {
+                name: name.chars().take(64).collect(),
+                reason,
+            };
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                return Err(invalid("not a header name"));
+            }
+            if value.contains(['\r', '\n']) {
+                return Err(invalid("its value holds a line break"));
+            }
+            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(*name)
+            };
+            headers.push((name, normalized_value(value)));
+        }
+        headers.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(pair) = headers.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(SigningError::SignedHeader {
+                name: pair[0].0.chars().take(64).collect(),
+                reason: "signed twice (content-type and host are always signed)",
+            });
+        }
+        let mut block =
+            String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+        let mut names = String::with_capacity(headers.iter().map(|(n, _)| n.len() + 1).sum());
+        for (name, value) in &headers {
+            block.push_str(name);
+            block.push(':');
+            block.push_str(value);
+            block.push('\n');
+            if !names.is_empty() {
+                names.push(';');
+            }
+            names.push_str(name);
+        }
+        Ok(CanonicalHeaders { block, names })
+    }
+}
+
+/// A header value as the canonical request holds it: trimmed and lower-cased, without a copy
+/// when it already is.
+fn normalized_value(value: &str) -> Cow<'_, str> {
+    let value = value.trim();
+    if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// The bytes of an HTTP header name (RFC 9110 `tchar`).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
 fn finish_signature(
     request: &Tc3Request<'_>,
+    headers: &CanonicalHeaders,
     secret_id: &str,
     date_text: &str,
     signing_mac: Hmac<Sha256>,
@@ -308,12 +434,10 @@ fn finish_signature(
         request.path,
         "\n",
         request.query,
-        "\ncontent-type:",
-        request.content_type,
-        "\nhost:",
-        request.host,
-        "\n\n",
-        TC3_SIGNED_HEADERS,
+        "\n",
+        &headers.block,
+        "\n",
+        &headers.names,
         "\n",
         hashed_payload.as_str(),
     ]
@@ -345,7 +469,7 @@ fn finish_signature(
         "/",
         &credential_scope,
         ", SignedHeaders=",
-        TC3_SIGNED_HEADERS,
+        &headers.names,
         ", Signature=",
         &signature,
     ]

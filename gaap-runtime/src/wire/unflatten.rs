@@ -397,11 +397,7 @@ mod tests {
 
     #[test]
     fn indices_above_the_limit_are_refused_naming_the_key() {
-        for key in [
-            "A.10000",
-            "A.0.B.99999999999999999999999",
-            "A.4000000000",
-        ] {
+        for key in ["A.10000", "A.0.B.99999999999999999999999", "A.4000000000"] {
             assert_eq!(
                 limit(&[(key, "1")]),
                 DecodeErrorKind::IndexTooLarge {
