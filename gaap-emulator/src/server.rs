@@ -267,7 +267,73 @@ async fn handle(
         Ok(Err(_)) | Err(_) => return Err(Dropped),
     };
 
-    let received = Received::new(&parts.method, &parts.uri, &parts.headers, &body);
+    // A large body takes a while to parse (a megabyte of `key=value` pairs): it is handled on the
+    // blocking pool, so that the runtime's threads keep reading the other connections meanwhile,
+    // rather than let their read timeouts run out behind it.
+    let processed = if body.len() > INLINE_BODY_BYTES {
+        let shared = shared.clone();
+        tokio::task::spawn_blocking(move || process(&shared, &parts, &body, &request_id))
+            .await
+            .unwrap_or(Processed::Panicked)
+    } else {
+        process(&shared, &parts, &body, &request_id)
+    };
+    match processed {
+        Processed::Reset => {
+            connection.reset.store(true, Ordering::Release);
+            Err(Dropped)
+        }
+        Processed::Html5xx(status) => Ok(html_error(status)),
+        Processed::NonJson => Ok(non_json()),
+        Processed::Panicked => Ok(json_response(error_body(&panicked(), &new_request_id()))),
+        Processed::Answer { body, fault } => match fault {
+            Some(Fault::Delay(delay)) => {
+                tokio::time::sleep(delay).await;
+                Ok(json_response(body))
+            }
+            Some(Fault::TruncatedBody) => Ok(truncated(body)),
+            Some(Fault::DropAfterExecute) => {
+                connection.reset.store(true, Ordering::Release);
+                Err(Dropped)
+            }
+            _ => Ok(json_response(body)),
+        },
+    }
+}
+
+/// Bodies up to this size are handled on the connection's task; larger ones on the blocking
+/// pool.
+const INLINE_BODY_BYTES: usize = 64 * 1024;
+
+/// What became of a request once its body was read.
+enum Processed {
+    /// A fault resets the connection before any answer.
+    Reset,
+    /// A fault answers a gateway's page.
+    Html5xx(u16),
+    /// A fault answers a body that is not JSON.
+    NonJson,
+    /// The handling panicked (on the blocking pool).
+    Panicked,
+    /// The API's answer, and the fault that applies after the action, if any.
+    Answer { body: Vec<u8>, fault: Option<Fault> },
+}
+
+fn panicked() -> ApiError {
+    ApiError::new(
+        code::INTERNAL_ERROR,
+        "the emulator failed on this request (a bug of the emulator; its log has the panic)",
+    )
+}
+
+/// Faults, the protocol's checks and the action, for a request whose body was read.
+fn process(
+    shared: &Shared,
+    parts: &http::request::Parts,
+    body: &[u8],
+    request_id: &str,
+) -> Processed {
+    let received = Received::new(&parts.method, &parts.uri, &parts.headers, body);
     let action = received.action();
     let info = action.and_then(|name| shared.actions.get(name));
     if let Some(info) = info {
@@ -275,46 +341,26 @@ async fn handle(
     }
     let fault = shared.faults.take(action);
     match &fault {
-        Some(Fault::ResetBeforeResponse) => {
-            connection.reset.store(true, Ordering::Release);
-            return Err(Dropped);
-        }
-        Some(Fault::Html5xx(status)) => return Ok(html_error(*status)),
-        Some(Fault::NonJsonBody) => return Ok(non_json()),
+        Some(Fault::ResetBeforeResponse) => return Processed::Reset,
+        Some(Fault::Html5xx(status)) => return Processed::Html5xx(*status),
+        Some(Fault::NonJsonBody) => return Processed::NonJson,
         _ => {}
     }
-
     // A bug of the emulator must not take the connection (or, with `panic = "abort"`, the
     // process) down with it: the client gets a documented code and the log the panic.
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        answer(&shared, &received, info, &request_id)
+        answer(shared, &received, info, request_id)
     }))
-    .unwrap_or_else(|_| {
-        Err(ApiError::new(
-            code::INTERNAL_ERROR,
-            "the emulator failed on this request (a bug of the emulator; its log has the panic)",
-        ))
-    });
+    .unwrap_or_else(|_| Err(panicked()));
     if tracing::enabled!(tracing::Level::DEBUG) {
         let code = outcome.as_ref().err().map_or("OK", |e| e.code);
         tracing::debug!(action = action.unwrap_or("?"), code, request_id, "answered");
     }
     let body = match outcome {
         Ok(body) => body,
-        Err(error) => error_body(&error, &request_id),
+        Err(error) => error_body(&error, request_id),
     };
-    match fault {
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            Ok(json_response(body))
-        }
-        Some(Fault::TruncatedBody) => Ok(truncated(body)),
-        Some(Fault::DropAfterExecute) => {
-            connection.reset.store(true, Ordering::Release);
-            Err(Dropped)
-        }
-        _ => Ok(json_response(body)),
-    }
+    Processed::Answer { body, fault }
 }
 
 /// The emulator's handling of requests without a socket: the same checks, signatures, state and

@@ -33,7 +33,8 @@ pub use credentials::{
     Credentials, CredentialsError, ProvideCredentials, StaticProvider, default_provider,
 };
 pub use error::{
-    ConfigError, Error, Fate, MalformedReason, MalformedResponse, TransportError, TransportKind,
+    ConfigError, DeadlineExceeded, Error, Fate, MalformedReason, MalformedResponse, QueueFull,
+    TransportError, TransportKind, Waiting,
 };
 pub use path::Path;
 pub use retry::RetryConfig;

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Ctx, lit};
-use crate::model::{Action, Idempotency, Presence, Region, Slot, Ty};
+use crate::model::{Action, Idempotency, Presence, Region, Slot, Struct, Ty, TypeSet};
 
 pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
     let rt = &ctx.rt;
@@ -57,6 +57,15 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
         })
         .unwrap_or_else(|| quote!(""));
 
+    let sensitive_params = sensitive_const(
+        quote!(SENSITIVE_PARAMS),
+        &sensitive_paths(&action.request, &action.types),
+    );
+    let sensitive_fields = sensitive_const(
+        quote!(SENSITIVE_FIELDS),
+        &sensitive_paths(&action.response, &action.types),
+    );
+
     quote! {
         #[automatically_derived]
         impl #rt::Action for #request {
@@ -69,11 +78,13 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             const REGION: #rt::RegionRule = #region;
             const RATE_LIMIT_PER_SECOND: ::core::option::Option<u32> = #rate_limit;
             const IDEMPOTENCY: #rt::Idempotency = #idempotency;
+            #sensitive_params
             #client_token
         }
 
         #[automatically_derived]
         impl #rt::ActionResponse for #response {
+            #sensitive_fields
             fn request_id(&self) -> &str {
                 #request_id
             }
@@ -107,4 +118,46 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             }
         }
     }
+}
+
+/// `const NAME: &[&str] = &[paths];`, or nothing (the trait's empty default) without paths.
+fn sensitive_const(name: TokenStream, paths: &[String]) -> TokenStream {
+    if paths.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(const #name: &'static [&'static str] = &[#(#paths),*];)
+}
+
+/// The `.N`-flattened paths of the `sensitive` members of `s`, through its object types, `*`
+/// for an array index: what the generated `Debug` redacts, for the runtime to redact wherever
+/// else the values appear.
+fn sensitive_paths(s: &Struct, types: &TypeSet) -> Vec<String> {
+    fn walk(s: &Struct, prefix: &str, types: &TypeSet, depth: usize, out: &mut Vec<String>) {
+        // Object types may refer to each other; a spec's nesting is shallow.
+        if depth > 16 {
+            return;
+        }
+        for field in s.all_fields() {
+            let mut path = if prefix.is_empty() {
+                field.wire.clone()
+            } else {
+                format!("{prefix}.{}", field.wire)
+            };
+            let mut ty = &field.ty;
+            while let Ty::Array(inner) = ty {
+                path.push_str(".*");
+                ty = inner;
+            }
+            if field.sensitive {
+                out.push(path);
+            } else if let Ty::Object(named) = ty
+                && let Some(object) = types.objects.iter().find(|o| o.ident == named.ident)
+            {
+                walk(object, &path, types, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(s, "", types, 0, &mut out);
+    out
 }

@@ -49,15 +49,16 @@ pub struct Tc3Request<'a> {
     pub service: &'a str,
 }
 
-/// Shows the payload's length only: a body can carry secrets of its own (a certificate's
-/// private key, say), and this type is likely to be logged when a signature is debugged.
+/// Shows the payload's length and the query's names only: both can carry secrets of their own
+/// (a certificate's private key, say), and this type is likely to be logged when a signature is
+/// debugged.
 impl fmt::Debug for Tc3Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tc3Request")
             .field("method", &self.method)
             .field("host", &self.host)
             .field("path", &self.path)
-            .field("query", &self.query)
+            .field("query", &query_without_values(self.query))
             .field("content_type", &self.content_type)
             .field("payload_len", &self.payload.len())
             .field("timestamp", &self.timestamp)
@@ -68,7 +69,10 @@ impl fmt::Debug for Tc3Request<'_> {
 
 /// A TC3 signature with the intermediate strings that produced it, so that a mismatch with the
 /// server (which answers `AuthFailure.SignatureFailure` and nothing more) can be located.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the canonical request with its query's values replaced (a GET carries every
+/// parameter there, a private key included); the fields hold the whole text.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Tc3Signature {
     /// The canonical request: method, URI, query, canonical headers, signed headers and the
     /// hex SHA-256 of the payload, separated by newlines.
@@ -82,6 +86,37 @@ pub struct Tc3Signature {
     pub signature: String,
     /// The value of the `Authorization` header.
     pub authorization: String,
+}
+
+impl fmt::Debug for Tc3Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = self.canonical_request.splitn(4, '\n');
+        let canonical_request = match (lines.next(), lines.next(), lines.next(), lines.next()) {
+            (Some(method), Some(path), Some(query), Some(rest)) => {
+                format!("{method}\n{path}\n{}\n{rest}", query_without_values(query))
+            }
+            _ => "<not a canonical request>".to_owned(),
+        };
+        f.debug_struct("Tc3Signature")
+            .field("canonical_request", &canonical_request)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("credential_scope", &self.credential_scope)
+            .field("signature", &self.signature)
+            .field("authorization", &self.authorization)
+            .finish()
+    }
+}
+
+/// A query (`a=1&b=2`) with every value replaced: `a=<redacted>&b=<redacted>`.
+fn query_without_values(query: &str) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| format!("{}=<redacted>", pair.split('=').next().unwrap_or("")))
+        .collect();
+    pairs.join("&")
 }
 
 /// Signs `request` with TC3-HMAC-SHA256 over `content-type;host` only (the minimal form, what
@@ -569,6 +604,16 @@ mod tests {
         let other = signer.sign(&req, "id", "another key").unwrap();
         assert_eq!(Ok(other.clone()), sign_tc3(&req, "id", "another key"));
         assert_ne!(Ok(other), signer.sign(&req, "id", "key"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_query_values() {
+        let mut get = request(0);
+        get.method = "GET";
+        get.query = "Key=pRiVaTe&Name=n";
+        let shown = format!("{get:?} {:?}", sign_tc3(&get, "id", "key").unwrap());
+        assert!(!shown.contains("pRiVaTe"), "{shown}");
+        assert!(shown.contains("Key=<redacted>&Name=<redacted>"), "{shown}");
     }
 
     #[test]
