@@ -45,7 +45,8 @@ pub struct RetryConfig {
 }
 
 impl RetryConfig {
-    /// Three attempts, backoff caps of 0.2 s, 0.4 s..., at most 5 s, within 30 s in all.
+    /// Three attempts, backoff caps of 0.2 s, 0.4 s..., at most 5 s, within 90 s in all: room for
+    /// one attempt of the default timeout (60 s) and for retries after quicker failures.
     ///
     /// The 0.2 s start suits throttling: the documented limits are per second (20 requests per
     /// second for CreateTCPListeners), so a throttled caller has a fair chance a few hundred
@@ -55,7 +56,7 @@ impl RetryConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
-            max_total_time: Duration::from_secs(30),
+            max_total_time: Duration::from_secs(90),
         }
     }
 

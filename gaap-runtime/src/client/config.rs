@@ -308,7 +308,8 @@ impl ClientBuilder {
     }
 
     /// How long one attempt may take, connecting and reading the answer included; 60 s by
-    /// default, as in the official SDKs. [`RetryConfig::max_total_time`] bounds the whole call.
+    /// default, as in the official SDKs. [`RetryConfig::max_total_time`] bounds the whole call
+    /// (90 s by default): an attempt's timeout is cut to what is left of it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
