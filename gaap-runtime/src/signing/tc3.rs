@@ -373,30 +373,25 @@ fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
     Hmac::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
-/// The canonical headers block (`name:value\n` per header) and the `SignedHeaders` list.
-struct CanonicalHeaders {
-    block: String,
-    names: String,
+/// The signed headers, sorted by name: `content-type`, `host` and the extra ones, values as sent
+/// (they are trimmed and lower-cased as they are written out). Held on the stack for the usual
+/// few headers: signing is on the path of every request.
+struct CanonicalHeaders<'a> {
+    headers: Headers<'a>,
 }
 
-impl CanonicalHeaders {
-    fn new(request: &Tc3Request<'_>, extra: &[(&str, &str)]) -> Result<Self, SigningError> {
-        if extra.is_empty() {
-            // The minimal form, on the hot path of every official-SDK-like request: no sort.
-            let content_type = normalized_value(request.content_type);
-            let host = normalized_value(request.host);
-            let block = ["content-type:", &content_type, "\nhost:", &host, "\n"].concat();
-            return Ok(CanonicalHeaders {
-                block,
-                names: TC3_SIGNED_HEADERS.to_owned(),
-            });
-        }
-        let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(extra.len() + 2);
-        headers.push((
-            "content-type".into(),
-            normalized_value(request.content_type),
-        ));
-        headers.push(("host".into(), normalized_value(request.host)));
+/// The usual handful of headers inline, more on the heap.
+enum Headers<'a> {
+    Inline([(&'a str, &'a str); INLINE_HEADERS], usize),
+    Heap(Vec<(Cow<'a, str>, &'a str)>),
+}
+
+/// How many signed headers are held without allocating: content-type, host, x-tc-action,
+/// x-tc-region and two more.
+const INLINE_HEADERS: usize = 6;
+
+impl<'a> CanonicalHeaders<'a> {
+    fn new(request: &Tc3Request<'a>, extra: &[(&'a str, &'a str)]) -> Result<Self, SigningError> {
         for (name, value) in extra {
             let invalid = |reason| SigningError::SignedHeader {
                 name: name.chars().take(64).collect(),
@@ -408,46 +403,101 @@ impl CanonicalHeaders {
             if value.contains(['\r', '\n']) {
                 return Err(invalid("its value holds a line break"));
             }
-            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(name.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(*name)
-            };
-            headers.push((name, normalized_value(value)));
         }
-        headers.sort_by(|a, b| a.0.cmp(&b.0));
-        if let Some(pair) = headers.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-            return Err(SigningError::SignedHeader {
-                name: pair[0].0.chars().take(64).collect(),
-                reason: "signed twice (content-type and host are always signed)",
-            });
-        }
-        let mut block =
-            String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
-        let mut names = String::with_capacity(headers.iter().map(|(n, _)| n.len() + 1).sum());
-        for (name, value) in &headers {
-            block.push_str(name);
-            block.push(':');
-            block.push_str(value);
-            block.push('\n');
-            if !names.is_empty() {
-                names.push(';');
+        let fixed = [
+            ("content-type", request.content_type),
+            ("host", request.host),
+        ];
+        let lower_case = extra
+            .iter()
+            .all(|(name, _)| !name.bytes().any(|b| b.is_ascii_uppercase()));
+        let headers = if lower_case && fixed.len() + extra.len() <= INLINE_HEADERS {
+            let mut inline = [("", ""); INLINE_HEADERS];
+            let len = fixed.len() + extra.len();
+            for (slot, header) in inline.iter_mut().zip(fixed.iter().chain(extra)) {
+                *slot = *header;
             }
-            names.push_str(name);
+            // A handful of names, usually in order already: insertion sort.
+            for i in 1..len {
+                let mut j = i;
+                while j > 0 && inline[j - 1].0 > inline[j].0 {
+                    inline.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+            Headers::Inline(inline, len)
+        } else {
+            let mut heap: Vec<(Cow<'a, str>, &'a str)> = fixed
+                .iter()
+                .chain(extra)
+                .map(|&(name, value)| {
+                    let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                        Cow::Owned(name.to_ascii_lowercase())
+                    } else {
+                        Cow::Borrowed(name)
+                    };
+                    (name, value)
+                })
+                .collect();
+            heap.sort_by(|a, b| a.0.cmp(&b.0));
+            Headers::Heap(heap)
+        };
+        let canonical = CanonicalHeaders { headers };
+        let mut previous = None;
+        for (name, _) in canonical.iter() {
+            if previous == Some(name) {
+                return Err(SigningError::SignedHeader {
+                    name: name.chars().take(64).collect(),
+                    reason: "signed twice (content-type and host are always signed)",
+                });
+            }
+            previous = Some(name);
         }
-        Ok(CanonicalHeaders { block, names })
+        Ok(canonical)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        let (inline, heap) = match &self.headers {
+            Headers::Inline(headers, len) => (&headers[..*len], &[][..]),
+            Headers::Heap(headers) => (&[][..], &headers[..]),
+        };
+        inline
+            .iter()
+            .copied()
+            .chain(heap.iter().map(|(name, value)| (&**name, *value)))
+    }
+
+    /// The length of the block `name:value\n`... and of the names list, an upper bound.
+    fn len_hint(&self) -> usize {
+        self.iter().map(|(n, v)| 2 * n.len() + v.len() + 3).sum()
+    }
+
+    /// `name:value\n` per header, values trimmed and lower-cased.
+    fn write_block(&self, out: &mut String) {
+        for (name, value) in self.iter() {
+            out.push_str(name);
+            out.push(':');
+            push_normalized(out, value);
+            out.push('\n');
+        }
+    }
+
+    /// The `SignedHeaders` list: the names joined by `;`.
+    fn write_names(&self, out: &mut String) {
+        for (index, (name, _)) in self.iter().enumerate() {
+            if index > 0 {
+                out.push(';');
+            }
+            out.push_str(name);
+        }
     }
 }
 
-/// A header value as the canonical request holds it: trimmed and lower-cased, without a copy
-/// when it already is.
-fn normalized_value(value: &str) -> Cow<'_, str> {
-    let value = value.trim();
-    if value.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(value.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(value)
-    }
+/// `value` as the canonical request holds it: trimmed and lower-cased.
+fn push_normalized(out: &mut String, value: &str) {
+    let start = out.len();
+    out.push_str(value.trim());
+    out[start..].make_ascii_lowercase();
 }
 
 /// The bytes of an HTTP header name (RFC 9110 `tchar`).
@@ -457,26 +507,33 @@ fn is_token_byte(b: u8) -> bool {
 
 fn finish_signature(
     request: &Tc3Request<'_>,
-    headers: &CanonicalHeaders,
+    headers: &CanonicalHeaders<'_>,
     secret_id: &str,
     date_text: &str,
     signing_mac: Hmac<Sha256>,
 ) -> Tc3Signature {
     let hashed_payload = LowerHex::of(&Sha256::digest(request.payload).into());
-    let canonical_request = [
+    let mut canonical_request = String::with_capacity(
+        request.method.len() + request.path.len() + request.query.len() + headers.len_hint() + 70,
+    );
+    for part in [
         request.method,
         "\n",
         request.path,
         "\n",
         request.query,
         "\n",
-        &headers.block,
-        "\n",
-        &headers.names,
-        "\n",
-        hashed_payload.as_str(),
-    ]
-    .concat();
+    ] {
+        canonical_request.push_str(part);
+    }
+    headers.write_block(&mut canonical_request);
+    canonical_request.push('\n');
+    let names_start = canonical_request.len();
+    headers.write_names(&mut canonical_request);
+    let names_end = canonical_request.len();
+    canonical_request.push('\n');
+    canonical_request.push_str(hashed_payload.as_str());
+    let names = &canonical_request[names_start..names_end];
     let credential_scope = [date_text, "/", request.service, "/tc3_request"].concat();
     let string_to_sign = [
         TC3_ALGORITHM,
@@ -504,7 +561,7 @@ fn finish_signature(
         "/",
         &credential_scope,
         ", SignedHeaders=",
-        &headers.names,
+        names,
         ", Signature=",
         &signature,
     ]
