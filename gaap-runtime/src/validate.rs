@@ -344,9 +344,18 @@ pub fn items<T>(
 
 /// Reports every element that repeats an earlier one, at the later element's index.
 ///
-/// O(n) expected: each element is looked up in a hash map of the elements before it. Arrays of
-/// floats, which are not `Hash`, go through [`unique_floats`].
+/// O(n) expected: each element is looked up in a hash map of the elements before it (for a
+/// handful of elements, compared with each before it: no allocation). Arrays of floats, which
+/// are not `Hash`, go through [`unique_floats`].
 pub fn unique<T: Hash + Eq>(value: &[T], at: &Path<'_>, out: &mut Vec<Violation>) {
+    if value.len() <= LINEAR_UNIQUE_UP_TO {
+        for (i, item) in value.iter().enumerate() {
+            if let Some(first) = value[..i].iter().position(|earlier| earlier == item) {
+                violation(&at.index(i), Rule::Unique { first }, None, out);
+            }
+        }
+        return;
+    }
     unique_by_key(value.iter().map(Some), at, out);
 }
 
@@ -356,13 +365,17 @@ pub fn unique_floats<T: FloatKey>(value: &[T], at: &Path<'_>, out: &mut Vec<Viol
     unique_by_key(value.iter().map(FloatKey::float_key), at, out);
 }
 
+/// Up to this many elements, comparing each with those before it is cheaper than hashing: the
+/// documented arrays hold a handful.
+const LINEAR_UNIQUE_UP_TO: usize = 16;
+
 /// Reports the elements whose key repeats an earlier element's; `None` repeats nothing.
 fn unique_by_key<K: Hash + Eq>(
-    keys: impl Iterator<Item = Option<K>>,
+    keys: impl ExactSizeIterator<Item = Option<K>>,
     at: &Path<'_>,
     out: &mut Vec<Violation>,
 ) {
-    let mut first_of: HashMap<K, usize> = HashMap::new();
+    let mut first_of: HashMap<K, usize> = HashMap::with_capacity(keys.len());
     for (i, key) in keys.enumerate() {
         let Some(key) = key else { continue };
         match first_of.entry(key) {

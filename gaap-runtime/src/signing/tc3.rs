@@ -157,7 +157,7 @@ pub fn sign_tc3_with_headers(
 ) -> Result<Tc3Signature, SigningError> {
     let date = utc_date(request.timestamp)?;
     let date_text = date_text(date);
-    let canonical = CanonicalHeaders::new(request, headers)?;
+    let canonical = CanonicalHeaders::checked(request, headers)?;
     let signing_mac = derive_signing_mac(secret_key, &date_text, request.service);
     Ok(finish_signature(
         request,
@@ -236,7 +236,7 @@ impl Tc3Signer {
         secret_key: &str,
     ) -> Result<Tc3Signature, SigningError> {
         let date = utc_date(request.timestamp)?;
-        let canonical = CanonicalHeaders::new(request, headers)?;
+        let canonical = CanonicalHeaders::checked(request, headers)?;
         let date_text = date_text(date);
         let secret_key_sha256: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
         let is_wanted = |entry: &CachedKey| {
@@ -391,6 +391,28 @@ enum Headers<'a> {
 const INLINE_HEADERS: usize = 6;
 
 impl<'a> CanonicalHeaders<'a> {
+    /// The headers of `request` and `extra`, checked; `None` for the minimal form, which needs
+    /// no work before it is written.
+    fn checked(
+        request: &Tc3Request<'a>,
+        extra: &[(&'a str, &'a str)],
+    ) -> Result<Option<Self>, SigningError> {
+        if extra.is_empty() {
+            return Ok(None);
+        }
+        Self::new(request, extra).map(Some)
+    }
+
+    /// `content-type` and `host` only.
+    fn minimal(request: &Tc3Request<'a>) -> Self {
+        let mut inline = [("", ""); INLINE_HEADERS];
+        inline[0] = ("content-type", request.content_type);
+        inline[1] = ("host", request.host);
+        CanonicalHeaders {
+            headers: Headers::Inline(inline, 2),
+        }
+    }
+
     fn new(request: &Tc3Request<'a>, extra: &[(&'a str, &'a str)]) -> Result<Self, SigningError> {
         for (name, value) in extra {
             let invalid = |reason| SigningError::SignedHeader {
@@ -443,53 +465,66 @@ impl<'a> CanonicalHeaders<'a> {
             Headers::Heap(heap)
         };
         let canonical = CanonicalHeaders { headers };
-        let mut previous = None;
-        for (name, _) in canonical.iter() {
-            if previous == Some(name) {
-                return Err(SigningError::SignedHeader {
-                    name: name.chars().take(64).collect(),
-                    reason: "signed twice (content-type and host are always signed)",
-                });
+        let mut previous = "";
+        let mut twice = None;
+        canonical.each(|name, _| {
+            if name == previous && twice.is_none() {
+                twice = Some(name.chars().take(64).collect());
             }
-            previous = Some(name);
+            previous = name;
+        });
+        if let Some(name) = twice {
+            return Err(SigningError::SignedHeader {
+                name,
+                reason: "signed twice (content-type and host are always signed)",
+            });
         }
         Ok(canonical)
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        let (inline, heap) = match &self.headers {
-            Headers::Inline(headers, len) => (&headers[..*len], &[][..]),
-            Headers::Heap(headers) => (&[][..], &headers[..]),
-        };
-        inline
-            .iter()
-            .copied()
-            .chain(heap.iter().map(|(name, value)| (&**name, *value)))
+    /// Calls `f` with each header, in order.
+    fn each<'s>(&'s self, mut f: impl FnMut(&'s str, &'s str)) {
+        match &self.headers {
+            Headers::Inline(headers, len) => {
+                for &(name, value) in &headers[..*len] {
+                    f(name, value);
+                }
+            }
+            Headers::Heap(headers) => {
+                for (name, value) in headers {
+                    f(name, value);
+                }
+            }
+        }
     }
 
     /// The length of the block `name:value\n`... and of the names list, an upper bound.
     fn len_hint(&self) -> usize {
-        self.iter().map(|(n, v)| 2 * n.len() + v.len() + 3).sum()
+        let mut len = 0;
+        self.each(|name, value| len += 2 * name.len() + value.len() + 3);
+        len
     }
 
     /// `name:value\n` per header, values trimmed and lower-cased.
     fn write_block(&self, out: &mut String) {
-        for (name, value) in self.iter() {
+        self.each(|name, value| {
             out.push_str(name);
             out.push(':');
             push_normalized(out, value);
             out.push('\n');
-        }
+        });
     }
 
     /// The `SignedHeaders` list: the names joined by `;`.
     fn write_names(&self, out: &mut String) {
-        for (index, (name, _)) in self.iter().enumerate() {
-            if index > 0 {
+        let mut first = true;
+        self.each(|name, _| {
+            if !first {
                 out.push(';');
             }
+            first = false;
             out.push_str(name);
-        }
+        });
     }
 }
 
@@ -497,7 +532,9 @@ impl<'a> CanonicalHeaders<'a> {
 fn push_normalized(out: &mut String, value: &str) {
     let start = out.len();
     out.push_str(value.trim());
-    out[start..].make_ascii_lowercase();
+    if out.as_bytes()[start..].iter().any(u8::is_ascii_uppercase) {
+        out[start..].make_ascii_lowercase();
+    }
 }
 
 /// The bytes of an HTTP header name (RFC 9110 `tchar`).
@@ -507,12 +544,47 @@ fn is_token_byte(b: u8) -> bool {
 
 fn finish_signature(
     request: &Tc3Request<'_>,
-    headers: &CanonicalHeaders<'_>,
+    headers: &Option<CanonicalHeaders<'_>>,
     secret_id: &str,
     date_text: &str,
     signing_mac: Hmac<Sha256>,
 ) -> Tc3Signature {
     let hashed_payload = LowerHex::of(&Sha256::digest(request.payload).into());
+    let plain = |value: &str| {
+        value.trim().len() == value.len() && !value.bytes().any(|b| b.is_ascii_uppercase())
+    };
+    let headers = match headers {
+        Some(headers) => headers,
+        None if plain(request.content_type) && plain(request.host) => {
+            // The minimal form with values as they go into the canonical request, as every
+            // official SDK signs: one allocation, no per-header work.
+            let canonical_request = [
+                request.method,
+                "\n",
+                request.path,
+                "\n",
+                request.query,
+                "\ncontent-type:",
+                request.content_type,
+                "\nhost:",
+                request.host,
+                "\n\n",
+                TC3_SIGNED_HEADERS,
+                "\n",
+                hashed_payload.as_str(),
+            ]
+            .concat();
+            return sign_canonical(
+                request,
+                canonical_request,
+                0..0,
+                secret_id,
+                date_text,
+                signing_mac,
+            );
+        }
+        None => &CanonicalHeaders::minimal(request),
+    };
     let mut canonical_request = String::with_capacity(
         request.method.len() + request.path.len() + request.query.len() + headers.len_hint() + 70,
     );
@@ -533,7 +605,31 @@ fn finish_signature(
     let names_end = canonical_request.len();
     canonical_request.push('\n');
     canonical_request.push_str(hashed_payload.as_str());
-    let names = &canonical_request[names_start..names_end];
+    sign_canonical(
+        request,
+        canonical_request,
+        names_start..names_end,
+        secret_id,
+        date_text,
+        signing_mac,
+    )
+}
+
+/// The string to sign, the signature and the `Authorization` header of `canonical_request`,
+/// whose `SignedHeaders` list is at `names` (an empty range: the minimal form's).
+fn sign_canonical(
+    request: &Tc3Request<'_>,
+    canonical_request: String,
+    names: std::ops::Range<usize>,
+    secret_id: &str,
+    date_text: &str,
+    signing_mac: Hmac<Sha256>,
+) -> Tc3Signature {
+    let names = if names.is_empty() {
+        TC3_SIGNED_HEADERS
+    } else {
+        &canonical_request[names]
+    };
     let credential_scope = [date_text, "/", request.service, "/tc3_request"].concat();
     let string_to_sign = [
         TC3_ALGORITHM,
