@@ -249,6 +249,9 @@ pub enum Waiting {
     /// A slot of the client-side rate limiter: the slot the call would get starts after the
     /// deadline.
     RateLimiter,
+    /// Nothing more: the request was ready, and no time was left to send it (a zero budget, or
+    /// one that the waits before used up).
+    Sending,
 }
 
 /// The call's time budget ran out before a request could be sent. Nothing was sent.
@@ -270,10 +273,11 @@ impl fmt::Display for DeadlineExceeded {
         let what = match self.waiting {
             Waiting::Credentials => "credentials",
             Waiting::RateLimiter => "a slot of the client-side rate limiter",
+            Waiting::Sending => "nothing: no time was left to send the request",
         };
         write!(
             f,
-            "{} was not sent: its time budget of {:?} ran out waiting for {what}; raise \
+            "{} was not sent: its time budget of {:?} ran out (waiting for {what}); raise \
              RetryConfig::max_total_time, or send fewer calls at once",
             self.action, self.budget
         )

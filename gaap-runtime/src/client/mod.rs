@@ -124,7 +124,9 @@ impl Client {
     /// Validates, serializes, signs and sends; retries what is safe to retry (see
     /// [`Error::is_retryable`] and [`RetryConfig`]), each attempt signed afresh; keeps under the
     /// action's rate limit when the client was built with
-    /// [`rate_limit(true)`](ClientBuilder::rate_limit). All attempts of one call carry the same
+    /// [`rate_limit(true)`](ClientBuilder::rate_limit). The whole call, credentials, waits for
+    /// the rate limiter, attempts and backoffs, ends within
+    /// [`RetryConfig::max_total_time`]: what cannot be sent in time is [`Error::Deadline`]. All attempts of one call carry the same
     /// `X-TC-TraceId` (a fresh UUID per call, as the official SDKs do) and the same `ClientToken`
     /// (a fresh UUID if the request's was empty), so the server and its logs see one call.
     ///
@@ -248,7 +250,7 @@ impl Client {
         // Every attempt, the first included, ends by the deadline.
         let left = deadline.saturating_duration_since(now);
         if left.is_zero() {
-            return Err(out_of_time(Waiting::RateLimiter));
+            return Err(out_of_time(Waiting::Sending));
         }
         let timeout = inner.timeout.min(left);
         let outcome = transport::execute(&inner.http, signed, timeout).await;
