@@ -21,10 +21,11 @@ const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 const TIMESTAMP: i64 = 1_551_113_065;
 const TRACE_ID: Uuid = Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
 
-fn vector(name: &str) -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/gaap-runtime/tests/data/signing-vectors.json"
+/// The vector `name` of `gaap-runtime/tests/data/{file}`.
+fn vector_in(file: &str, name: &str) -> Value {
+    let path = format!(
+        "{}/gaap-runtime/tests/data/{file}",
+        env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(path).expect("the vectors are part of the repository");
     let file: Value = serde_json::from_str(&text).expect("the vectors are JSON");
@@ -35,6 +36,11 @@ fn vector(name: &str) -> Value {
         .find(|v| v["name"] == name)
         .unwrap_or_else(|| panic!("no vector {name}"))
         .clone()
+}
+
+/// A vector the official Python SDK signed.
+fn vector(name: &str) -> Value {
+    vector_in("signing-vectors.json", name)
 }
 
 /// The seed's request (the vectors sign its parameters, `Ports` aside).
@@ -63,19 +69,19 @@ fn python_like() -> gaap::ClientBuilder {
         .no_proxy()
 }
 
+/// A vector of the default signed-headers form, computed by `scripts/signing-vectors.py`.
 fn vector_with_action(name: &str) -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/gaap-runtime/tests/data/signing-vectors-with-action.json"
-    );
-    let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    file["vectors"]
-        .as_array()
+    vector_in("signing-vectors-with-action.json", name)
+}
+
+/// The seed's request prepared by `client`, its JSON body replaced by `body` (the bytes another
+/// SDK sent), signed at the vectors' time.
+fn signed_with_body(client: &Client, ports: &[u64], body: &str) -> SignedRequest {
+    let mut prepared = client.prepare(&mut seed_request(ports)).unwrap();
+    *prepared.json_body_mut().unwrap() = body.to_owned().into();
+    client
+        .sign(&prepared, &credentials(), &inputs(TIMESTAMP))
         .unwrap()
-        .iter()
-        .find(|v| v["name"] == name)
-        .unwrap_or_else(|| panic!("no vector {name}"))
-        .clone()
 }
 
 /// The canonical request of a TC3 dry run.
@@ -93,11 +99,7 @@ fn by_default_the_action_is_signed_as_the_independent_vectors_say() {
         .build()
         .unwrap();
     let vector = vector_with_action("tc3-action-post-json-seed-example");
-    let mut prepared = client.prepare(&mut seed_request(&[90])).unwrap();
-    *prepared.json_body_mut().unwrap() = vector["body"].as_str().unwrap().to_owned().into();
-    let signed = client
-        .sign(&prepared, &credentials(), &inputs(TIMESTAMP))
-        .unwrap();
+    let signed = signed_with_body(&client, &[90], vector["body"].as_str().unwrap());
     assert_eq!(
         signed.header("Authorization"),
         vector["authorization"].as_str()
@@ -228,11 +230,7 @@ fn the_dry_run_of_the_seed_signs_our_body_as_sign_tc3_does() {
 fn with_the_vector_body_the_dry_run_is_the_python_sdk_request() {
     let vector = vector("tc3-post-json-seed-example");
     let client = python_like().build().unwrap();
-    let mut prepared = client.prepare(&mut seed_request(&[90])).unwrap();
-    *prepared.json_body_mut().unwrap() = vector["body"].as_str().unwrap().to_owned().into();
-    let signed = client
-        .sign(&prepared, &credentials(), &inputs(TIMESTAMP))
-        .unwrap();
+    let signed = signed_with_body(&client, &[90], vector["body"].as_str().unwrap());
     assert_eq!(
         signed.header("Authorization"),
         vector["authorization"].as_str()

@@ -10,9 +10,10 @@ use gaap_emulator::{Config, EXAMPLE_SECRET_ID, Emulator, parse_throttling};
 /// A local Tencent Cloud GAAP endpoint: checks signatures (TC3 and legacy), keeps proxies, groups
 /// and listeners, enforces the documented rate limits.
 ///
-/// Out of the box it accepts the documentation's example key pair and has the proxy
-/// link-bjkpdum1 (running), other running and not running proxies and groups; --config adds keys
-/// and fixtures (JSON; the format is in gaap-emulator/README.md).
+/// Out of the box it accepts the documentation's example key pair (on a loopback address only,
+/// unless --allow-example-key-off-loopback) and has the proxy link-bjkpdum1 (running), other
+/// running and not running proxies and groups; --config adds keys and fixtures (JSON; the format
+/// is in gaap-emulator/README.md).
 #[derive(Parser, Debug)]
 #[command(name = "gaap-emulator", version)]
 struct Args {

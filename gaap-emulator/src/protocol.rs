@@ -14,7 +14,9 @@
 
 use std::borrow::Cow;
 
-use gaap_runtime::signing::{LegacyAlgorithm, TC3_ALGORITHM, Tc3Request, Tc3Signer, sign_legacy};
+use gaap_runtime::signing::{
+    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, TC3_ALGORITHM, Tc3Request, Tc3Signer, sign_legacy,
+};
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderMap, Method};
 use serde_json::Value;
@@ -38,22 +40,6 @@ pub const MAX_SIGNED_HEADERS: usize = 64;
 /// The largest body of a TC3 request (the documented 10 MB) and of a legacy one (1 MB).
 pub(crate) const TC3_BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub(crate) const LEGACY_BODY_LIMIT: usize = 1024 * 1024;
-
-/// The common parameters of a legacy request (and what a GET or form request may repeat):
-/// never parameters of an action.
-const COMMON_PARAMETERS: &[&str] = &[
-    "Action",
-    "Version",
-    "Timestamp",
-    "Nonce",
-    "SecretId",
-    "Region",
-    "SignatureMethod",
-    "Signature",
-    "Token",
-    "Language",
-    "RequestClient",
-];
 
 /// One request, as received.
 pub(crate) struct Received<'r> {
@@ -508,7 +494,8 @@ impl Parameters<'_> {
     pub fn action_pairs(pairs: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
         pairs
             .iter()
-            .filter(|(k, _)| !COMMON_PARAMETERS.contains(&k.as_str()))
+            // What a GET or form request may repeat of the legacy common parameters.
+            .filter(|(k, _)| !LEGACY_COMMON_PARAMETERS.contains(&k.as_str()))
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }

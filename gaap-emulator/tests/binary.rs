@@ -160,14 +160,7 @@ async fn hostile_flattened_bodies_are_answered_and_the_process_lives_on() {
             "{name}: the emulator exited"
         );
     }
-    let answer = describe(
-        &running.endpoint,
-        "link-bjkpdum1",
-        gaap_emulator::EXAMPLE_SECRET_ID,
-        gaap_emulator::EXAMPLE_SECRET_KEY,
-    )
-    .await;
-    assert!(answer.contains(r#""TotalCount":0"#), "{answer}");
+    assert_describes_the_seed_proxy(&running.endpoint).await;
 }
 
 #[test]
@@ -191,14 +184,23 @@ fn the_example_key_is_refused_off_loopback_unless_allowed() {
     );
 }
 
+/// The built-in proxy of the seed example is there, and has no listener.
+async fn assert_describes_the_seed_proxy(endpoint: &str) {
+    let answer = describe(
+        endpoint,
+        "link-bjkpdum1",
+        gaap_emulator::EXAMPLE_SECRET_ID,
+        gaap_emulator::EXAMPLE_SECRET_KEY,
+    )
+    .await;
+    assert!(answer.contains(r#""TotalCount":0"#), "{answer}");
+}
+
 /// A signed DescribeTCPListeners of `proxy`; the answer's body.
 async fn describe(endpoint: &str, proxy: &str, secret_id: &str, secret_key: &str) -> String {
     let host = endpoint.strip_prefix("http://").unwrap();
     let body = format!(r#"{{"ProxyId": "{proxy}"}}"#);
-    let timestamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let timestamp = now();
     let signed = sign_tc3(
         &Tc3Request {
             method: "POST",
@@ -214,13 +216,7 @@ async fn describe(endpoint: &str, proxy: &str, secret_id: &str, secret_key: &str
         secret_key,
     )
     .unwrap();
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .tls_certs_only([])
-        .build()
-        .unwrap();
-    client
+    http_client()
         .post(format!("{endpoint}/"))
         .header("Content-Type", "application/json")
         .header("X-TC-Action", "DescribeTCPListeners")
@@ -285,14 +281,7 @@ async fn it_serves_the_builtin_fixtures_on_the_given_address() {
         "{}",
         running.endpoint
     );
-    let answer = describe(
-        &running.endpoint,
-        "link-bjkpdum1",
-        gaap_emulator::EXAMPLE_SECRET_ID,
-        gaap_emulator::EXAMPLE_SECRET_KEY,
-    )
-    .await;
-    assert!(answer.contains(r#""TotalCount":0"#), "{answer}");
+    assert_describes_the_seed_proxy(&running.endpoint).await;
 }
 
 #[tokio::test]

@@ -49,8 +49,9 @@ pub struct LegacySignature {
     pub signature: String,
 }
 
-/// The common parameters whose values are never secret.
-const SHOWN_PARAMETERS: &[&str] = &[
+/// The common parameters of the legacy methods, `Signature` included: never parameters of an
+/// action. All but `Token` are no secret.
+pub const LEGACY_COMMON_PARAMETERS: &[&str] = &[
     "Action",
     "Version",
     "Timestamp",
@@ -58,6 +59,8 @@ const SHOWN_PARAMETERS: &[&str] = &[
     "SecretId",
     "Region",
     "SignatureMethod",
+    "Signature",
+    "Token",
     "Language",
     "RequestClient",
 ];
@@ -69,7 +72,11 @@ impl fmt::Debug for LegacySignature {
                 let pairs: Vec<String> = pairs
                     .split('&')
                     .map(|pair| match pair.split_once('=') {
-                        Some((key, _)) if SHOWN_PARAMETERS.contains(&key) => pair.to_owned(),
+                        Some((key, _))
+                            if key != "Token" && LEGACY_COMMON_PARAMETERS.contains(&key) =>
+                        {
+                            pair.to_owned()
+                        }
                         Some((key, _)) => format!("{key}=<redacted>"),
                         None => "<redacted>".to_owned(),
                     })

@@ -39,8 +39,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use legacy::{
-    LegacyAlgorithm, LegacyCommonParams, LegacySignature, legacy_string_to_sign, legacy_wire_form,
-    sign_legacy,
+    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, LegacyCommonParams, LegacySignature,
+    legacy_string_to_sign, legacy_wire_form, sign_legacy,
 };
 pub use tc3::{
     TC3_ALGORITHM, TC3_SIGNED_HEADERS, Tc3Request, Tc3Signature, Tc3Signer, sign_tc3,
