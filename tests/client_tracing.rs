@@ -269,6 +269,11 @@ proptest! {
             let credentials = Credentials::new(SECRET_ID, secret_key.as_str()).with_token(token.as_str());
             let provider = StaticProvider::new(SECRET_ID, secret_key.as_str()).with_token(token.as_str());
             markers.assert_absent("credentials", &format!("{credentials:?} {provider:?}"));
+            let cache = gaap::credentials::CredentialsCache::new(
+                gaap::credentials::ChainProvider::new().then(provider.clone()),
+            );
+            let cached = gaap::ProvideCredentials::provide(&cache).await.unwrap();
+            markers.assert_absent("providers", &format!("{cache:?} {cached:?}"));
             markers.assert_absent("request", &format!("{:?}", certificate(&private_key)));
             let inputs = SigningInputs {
                 timestamp: 1_700_000_000,
