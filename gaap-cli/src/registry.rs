@@ -10,7 +10,7 @@ pub trait CliVisitor {
     /// Called with the request type of the action.
     fn visit<A>(self) -> Self::Output
     where
-        A: gaap::Action,
+        A: gaap::Action + Clone,
         A::Response: serde::Serialize;
 }
 
