@@ -52,13 +52,12 @@ impl CliVisitor for Call<'_> {
         A::Response: serde::Serialize,
     {
         let json = Value::Object(self.request);
-        let request: A =
-            gaap::wire::request_from_json(&json).map_err(|error| {
-                Failure::new(
-                    Exit::Invalid,
-                    format!("invalid request, nothing was sent:\n  {error}"),
-                )
-            })?;
+        let request: A = gaap::wire::request_from_json(&json).map_err(|error| {
+            Failure::new(
+                Exit::Invalid,
+                format!("invalid request, nothing was sent:\n  {error}"),
+            )
+        })?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

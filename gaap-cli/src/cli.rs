@@ -70,9 +70,10 @@ pub struct Options {
     /// Check and sign the request, print it (secrets redacted) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Run the command against a GAAP emulator started inside this command (--emulator), or
-    /// against a running one (--emulator=http://127.0.0.1:9000), signed with the
-    /// documentation's example key pair. Nothing leaves this machine.
+    /// Run the command against a GAAP emulator started inside this command (--emulator: it
+    /// starts afresh each time, with only its built-in resources), or against a running one at
+    /// URL (--emulator=http://127.0.0.1:9000), signed with the documentation's example key
+    /// pair instead of your credentials.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "", value_name = "URL")]
     pub emulator: Option<String>,
     /// Send the request even if it breaks documented rules (ranges, cross-field rules); the
@@ -130,7 +131,11 @@ pub fn seconds(option: &str, value: f64) -> Result<std::time::Duration, Failure>
     std::time::Duration::try_from_secs_f64(value)
         .ok()
         .filter(|duration| !duration.is_zero())
-        .ok_or_else(|| Failure::usage(format!("{option} {value}: give a positive number of seconds")))
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "{option} {value}: give a positive number of seconds"
+            ))
+        })
 }
 
 /// Subcommands that are not API actions.

@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gaap::credentials::{
-    ChainProvider, DEFAULT_METADATA_BASE_URL, EnvLookup, EnvironmentProvider,
-    InstanceRoleProvider, NotFound, ProfileProvider, ProvideFuture, SESSION_TOKEN_VAR,
+    ChainProvider, DEFAULT_METADATA_BASE_URL, EnvLookup, EnvironmentProvider, InstanceRoleProvider,
+    NotFound, ProfileProvider, ProvideFuture, SESSION_TOKEN_VAR,
 };
 use gaap::{Credentials, CredentialsError, ProvideCredentials};
 use serde_json::Value;
@@ -189,17 +189,16 @@ fn credentials_from(
             },
         )));
     }
-    let tccli = env
-        .home_dir()
-        .map(|home| home.join(".tccli").join(format!("{}.credential", settings.profile)));
+    let tccli = env.home_dir().map(|home| {
+        home.join(".tccli")
+            .join(format!("{}.credential", settings.profile))
+    });
     Arc::new(
-        chain
-            .then(TccliCredentials { path: tccli, role })
-            .then(
-                ProfileProvider::new()
-                    .with_env(env)
-                    .with_profile(settings.profile.clone()),
-            ),
+        chain.then(TccliCredentials { path: tccli, role }).then(
+            ProfileProvider::new()
+                .with_env(env)
+                .with_profile(settings.profile.clone()),
+        ),
     )
 }
 

@@ -158,7 +158,10 @@ where
     for page in pages {
         // `visit_paginated` calls the visitor with the action's own type: `P` is `A`.
         let page = page.downcast::<A::Response>().map_err(|_| {
-            Failure::new(Exit::Internal, "a page is not the action's answer".to_owned())
+            Failure::new(
+                Exit::Internal,
+                "a page is not the action's answer".to_owned(),
+            )
         })?;
         merged = Ordered::of(&*page)?;
         if let Some(Ordered::Array(list)) = merged
@@ -196,7 +199,10 @@ impl<'a> PaginatedVisitor for AllPages<'a> {
     fn visit<P: Paginated>(self) -> Self::Output {
         Box::pin(async move {
             let request = self.request.downcast::<P>().map_err(|_| {
-                Failure::new(Exit::Internal, "the request is not the paged action's".to_owned())
+                Failure::new(
+                    Exit::Internal,
+                    "the request is not the paged action's".to_owned(),
+                )
             })?;
             let mut pages = self.client.paginate(*request);
             // tccli users page with --Limit: it is the page size here.

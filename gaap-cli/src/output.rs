@@ -88,7 +88,9 @@ impl Ordered {
     pub fn of<T: Serialize>(answer: &T) -> Result<Ordered, Failure> {
         serde_json::to_string(answer)
             .and_then(|text| serde_json::from_str(&text))
-            .map_err(|error| Failure::new(Exit::Internal, format!("cannot show the answer: {error}")))
+            .map_err(|error| {
+                Failure::new(Exit::Internal, format!("cannot show the answer: {error}"))
+            })
     }
 
     /// The member `name` of an object.
@@ -152,14 +154,20 @@ impl<'de> serde::Deserialize<'de> for Ordered {
             fn visit_unit<E>(self) -> Result<Ordered, E> {
                 Ok(Ordered::Leaf(Value::Null))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Ordered, A::Error> {
                 let mut items = Vec::new();
                 while let Some(item) = seq.next_element()? {
                     items.push(item);
                 }
                 Ok(Ordered::Array(items))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
                 let mut members = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     members.push(entry);

@@ -126,11 +126,10 @@ fn parse_index(text: &str) -> Option<usize> {
 }
 
 fn unknown_parameter(spec: &Spec, name: &str, shown: &str) -> String {
-    let close: Vec<String> =
-        closest(spec.request.iter().map(|m| m.name.as_str()), name)
-            .into_iter()
-            .map(|name| format!("--{name}"))
-            .collect();
+    let close: Vec<String> = closest(spec.request.iter().map(|m| m.name.as_str()), name)
+        .into_iter()
+        .map(|name| format!("--{name}"))
+        .collect();
     let hint = if close.is_empty() {
         let all: Vec<String> = spec
             .request

@@ -1,12 +1,12 @@
 //! The specs as the command reads them: embedded at build time, parsed only for the action a
 //! command names, and read leniently.
 //!
-//! `gaap_codegen::spec` is the authority on the format and refuses unknown keys, so that a typo
-//! in a spec is a compile error. The command reads the same files after the SDK has compiled
-//! them, so it needs no such strictness, and must not break when the format grows (English
-//! docs beside the Chinese ones): unknown keys are ignored here, and only what the command uses
-//! (members, types, constraints, rules, docs, examples, error codes) is read. Reading this way
-//! also keeps `syn` and the generator out of the binary.
+//! `gaap_codegen::spec` is the authority on the format (specs/README.md) and refuses unknown
+//! keys, so that a typo in a spec is a compile error. The command reads the same files after the
+//! SDK has compiled them, so it needs no such strictness: unknown keys are ignored here, and only
+//! what the command uses (members, types, constraints, rules, docs, examples, error codes,
+//! waiters, pagination) is read. Reading this way also keeps `syn` and the generator out of the
+//! binary.
 
 use std::collections::BTreeMap;
 
@@ -557,7 +557,10 @@ mod tests {
             docs(Lang::English),
             ["English doc", "只有中文", "English only", ""]
         );
-        assert_eq!(docs(Lang::Chinese), ["中文说明", "只有中文", "English only", ""]);
+        assert_eq!(
+            docs(Lang::Chinese),
+            ["中文说明", "只有中文", "English only", ""]
+        );
         assert!(spec.request[3].doc.is_empty() && !spec.request[1].doc.is_empty());
     }
 

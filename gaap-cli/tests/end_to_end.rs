@@ -311,14 +311,14 @@ fn a_dry_run_prints_the_signed_request_with_the_secrets_redacted() {
     );
 
     // A secret parameter of the spec (CreateCertificate's private key) is redacted in the body.
-    // No credentials (the named profile has none; naming it also keeps the instance role out
-    // of the test): the dry run signs with the example key pair, and says so.
+    // No credentials anywhere (an empty home, no variables, not even --use-cvm-role): the dry
+    // run signs with the example key pair, and says so. It asks no metadata service
+    // (`config::tests::the_instance_role_is_asked_only_when_named_and_never_in_a_dry_run`).
     let output = gaap(
         &home,
         &[
             "--dry-run",
-            "--profile",
-            "nothing-here",
+            "--use-cvm-role",
             "CreateCertificate",
             "--CertificateType",
             "1",
@@ -346,6 +346,8 @@ fn a_dry_run_prints_the_signed_request_with_the_secrets_redacted() {
         "{}",
         stderr(&output)
     );
+    // The same without --use-cvm-role: the default chain ends without the instance role.
+    assert_eq!(signer(&home, &[], &[]), EXAMPLE_SECRET_ID);
 }
 
 /// The Authorization header's secret id: which credentials signed.
@@ -540,10 +542,7 @@ fn transport_failures_and_usage_errors_have_their_exit_codes() {
             &["DescribeProxies", "--all-pages", "--wait", "ProxyRunning"],
             "cannot be used with",
         ),
-        (
-            &["DescribeProxies", "--wait-timeout", "5"],
-            "--wait <NAME>",
-        ),
+        (&["DescribeProxies", "--wait-timeout", "5"], "--wait <NAME>"),
         (
             &["--max-attempts", "0", "DescribeProxies"],
             "--max-attempts",
@@ -786,7 +785,11 @@ fn all_pages_merges_every_page_into_one_answer() {
         .collect();
     ids.sort();
     assert_eq!(ids, existing);
-    assert!(merged["RequestId"].as_str().is_some_and(|id| !id.is_empty()));
+    assert!(
+        merged["RequestId"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
 
     // Filtered and as text, the merged answer as a whole.
     let text = list(&[
