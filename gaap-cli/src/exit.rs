@@ -78,6 +78,13 @@ impl Failure {
                 }
                 Failure::new(Exit::Api, message)
             }
+            Error::Credentials(error) if error.is_not_found() => Failure::new(
+                Exit::Config,
+                format!(
+                    "{}\n  on a CVM instance with a CAM role: --use-cvm-role",
+                    Error::<E>::Credentials(error)
+                ),
+            ),
             error @ (Error::Config(_) | Error::Credentials(_)) => {
                 Failure::new(Exit::Config, error.to_string())
             }

@@ -11,6 +11,7 @@ use std::process::Stdio;
 
 use gaap_emulator::{
     Config, DEFAULT_TRANSITION_TIME, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator, ManualClock,
+    Throttling,
 };
 use serde_json::Value;
 use support::{Home, SEED, code, command, gaap, stderr, stdout};
@@ -26,9 +27,15 @@ impl Shared {
         Shared::start_with(Config::builtin())
     }
 
-    /// An emulator whose clock only this test moves.
+    /// An emulator whose clock only this test moves. Not throttled: its rate limits would run
+    /// on that clock too, and a slow test would see polls refused (and retried) while it does
+    /// not move it.
     fn on_manual_clock() -> Shared {
-        Shared::start_with(Config::builtin().with_clock(ManualClock::at_system_now()))
+        Shared::start_with(
+            Config::builtin()
+                .with_clock(ManualClock::at_system_now())
+                .with_throttling(Throttling::Off),
+        )
     }
 
     fn start_with(config: Config) -> Shared {
@@ -607,7 +614,7 @@ fn wait_polls_a_new_listener_until_it_runs_and_prints_the_last_answer() {
             "--wait",
             "ListenerRunning",
             "--wait-interval",
-            "0.05",
+            "0.1",
             "--wait-timeout",
             "60",
             "--filter",
