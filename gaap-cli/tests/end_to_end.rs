@@ -577,6 +577,8 @@ fn completions_name_every_action() {
             assert!(script.contains(action), "{shell}: {action}");
         }
         assert!(script.contains("ListenerName"), "{shell}");
+        // The waiters of a Describe action complete as values of its --wait.
+        assert!(script.contains("ProxyRunning"), "{shell}");
     }
 }
 
@@ -807,4 +809,9 @@ fn all_pages_merges_every_page_into_one_answer() {
         "text",
     ]);
     assert_eq!(text, "7\n");
+    let table = list(&["--all-pages", "--output", "table"]);
+    assert!(table.contains("ListenerSet"), "{table}");
+    for id in &existing {
+        assert!(table.contains(id.as_str()), "{id} missing from\n{table}");
+    }
 }
