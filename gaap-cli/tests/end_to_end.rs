@@ -679,8 +679,8 @@ fn a_wait_that_runs_out_of_time_exits_7_and_one_that_cannot_succeed_exits_8() {
     let shared = Shared::on_manual_clock();
     let flag = shared.flag();
     let id = new_listener(&home, &flag, "121");
-    // ListenerRunning polls every 1 s at first: after the first poll no other fits in 0.5 s,
-    // so the wait ends at once, without sleeping.
+    // ListenerRunning waits 1 s after its first poll: no second poll fits in 0.9 s, so the wait
+    // ends right after the first one, without sleeping (the first poll has 0.9 s to answer).
     let output = gaap(
         &home,
         &[
@@ -693,7 +693,7 @@ fn a_wait_that_runs_out_of_time_exits_7_and_one_that_cannot_succeed_exits_8() {
             "--wait",
             "ListenerRunning",
             "--wait-timeout",
-            "0.5",
+            "0.9",
         ],
         &[],
     );
