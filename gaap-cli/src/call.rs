@@ -1,22 +1,22 @@
 //! The typed call: the checked JSON read into the action's generated request, then validated,
-//! signed and sent by `gaap::Client` (or only dry-run), the typed answer printed, and each
-//! kind of failure turned into its exit code.
+//! signed and sent by `gaap::Client` (or only dry-run, or followed by [`crate::follow`]: waited
+//! for, every page), and the typed answer printed.
 
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use gaap::credentials::ProvideFuture;
 use gaap::{
-    ApiError, Client, Credentials, Error, HttpMethod, Language, ProvideCredentials, RetryConfig,
-    SignMethod, SignedRequest, StaticProvider,
+    Client, Credentials, HttpMethod, Language, ProvideCredentials, RetryConfig, SignMethod,
+    SignedRequest, StaticProvider,
 };
 use serde_json::{Map, Value};
 
-use crate::cli::{LanguageArg, MethodArg, Options, OutputFormat, SignMethodArg};
+use crate::cli::{LanguageArg, MethodArg, Options, OutputFormat, SignMethodArg, seconds};
 use crate::config::{self, Settings};
 use crate::exit::{Exit, Failure};
+use crate::follow;
 use crate::registry::{self, CliVisitor};
 use crate::spec::{Shape, Spec, members};
 
@@ -48,16 +48,16 @@ impl CliVisitor for Call<'_> {
 
     fn visit<A>(self) -> Result<(), Failure>
     where
-        A: gaap::Action,
+        A: gaap::Action + Clone,
         A::Response: serde::Serialize,
     {
-        let request: A =
-            gaap::wire::request_from_json(&Value::Object(self.request)).map_err(|error| {
-                Failure::new(
-                    Exit::Invalid,
-                    format!("invalid request, nothing was sent:\n  {error}"),
-                )
-            })?;
+        let json = Value::Object(self.request);
+        let request: A = gaap::wire::request_from_json(&json).map_err(|error| {
+            Failure::new(
+                Exit::Invalid,
+                format!("invalid request, nothing was sent:\n  {error}"),
+            )
+        })?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -100,7 +100,7 @@ impl CliVisitor for Call<'_> {
             };
             let client = client(options, settings, endpoint, credentials)?;
             if options.dry_run {
-                let signed = client.dry_run(request).await.map_err(failure)?;
+                let signed = client.dry_run(request).await.map_err(Failure::of_call)?;
                 if fell_back.load(Ordering::Relaxed) {
                     let _ = writeln!(
                         err,
@@ -111,12 +111,24 @@ impl CliVisitor for Call<'_> {
                 }
                 return write_out(out, &show_signed(spec, &signed));
             }
-            let answer = client.send(request).await.map_err(failure)?;
-            let text = crate::output::render(
-                &answer,
-                settings.output.unwrap_or(OutputFormat::Json),
-                options.filter.as_deref(),
-            )?;
+            let format = settings.output.unwrap_or(OutputFormat::Json);
+            let filter = options.filter.as_deref();
+            let text = if let Some(name) = &options.wait {
+                let wait = follow::Wait {
+                    name,
+                    timeout: options.wait_timeout,
+                    interval: options.wait_interval,
+                    format,
+                    filter,
+                };
+                wait.run(&client, request, err).await?
+            } else if options.all_pages {
+                let merged = follow::all_pages(&client, request, &json).await?;
+                crate::output::render(&merged, format, filter)?
+            } else {
+                let answer = client.send(request).await.map_err(Failure::of_call)?;
+                crate::output::render(&answer, format, filter)?
+            };
             write_out(out, &text)
         })
     }
@@ -166,16 +178,8 @@ fn client(
             LanguageArg::ZhCn => Language::ZhCn,
         });
     }
-    if let Some(seconds) = options.timeout {
-        let timeout = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|t| !t.is_zero())
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "--timeout {seconds}: give a positive number of seconds"
-                ))
-            })?;
-        builder = builder.timeout(timeout);
+    if let Some(timeout) = options.timeout {
+        builder = builder.timeout(seconds("--timeout", timeout)?);
     }
     if let Some(attempts) = options.max_attempts {
         builder = builder.retry(RetryConfig::standard().with_max_attempts(attempts));
@@ -220,45 +224,6 @@ impl ProvideCredentials for ExampleKeyFallback {
                 other => other,
             }
         })
-    }
-}
-
-/// The failure, and exit code, of a call that did not succeed.
-fn failure<E: ApiError>(error: Error<E>) -> Failure {
-    match error {
-        Error::Validation(errors) => {
-            let count = errors.violations().len();
-            let mut message = format!(
-                "the request breaks {count} documented rule{}; nothing was sent:",
-                if count == 1 { "" } else { "s" }
-            );
-            for violation in errors.violations() {
-                message.push_str("\n  ");
-                message.push_str(&violation.to_string());
-            }
-            Failure::new(Exit::Invalid, message)
-        }
-        Error::Api(api) => {
-            let mut message = format!("the API answered with an error: {}", api.meta());
-            if let Some(description) = ApiError::description(&api) {
-                message.push_str(&format!("\n  documented as: {description}"));
-            }
-            Failure::new(Exit::Api, message)
-        }
-        error @ (Error::Config(_) | Error::Credentials(_)) => {
-            Failure::new(Exit::Config, error.to_string())
-        }
-        error @ (Error::Transport(_) | Error::MalformedResponse(_)) => {
-            let fate = match error.fate() {
-                gaap::Fate::NotSent => "the request was not sent",
-                gaap::Fate::Unknown => {
-                    "the request may have reached the server: check before repeating it"
-                }
-                gaap::Fate::Answered => "the server answered",
-            };
-            Failure::new(Exit::Transport, format!("{error} ({fate})"))
-        }
-        other => Failure::new(Exit::Internal, other.to_string()),
     }
 }
 

@@ -14,7 +14,6 @@
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::exit::Failure;
-use crate::params::ParamArg;
 use crate::spec;
 
 /// The options every action takes, as tccli names them where tccli has them.
@@ -71,9 +70,10 @@ pub struct Options {
     /// Check and sign the request, print it (secrets redacted) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Run the command against a GAAP emulator started inside this command (--emulator), or
-    /// against a running one (--emulator=http://127.0.0.1:9000), signed with the
-    /// documentation's example key pair. Nothing leaves this machine.
+    /// Run the command against a GAAP emulator started inside this command (--emulator: it
+    /// starts afresh each time, with only its built-in resources), or against a running one at
+    /// URL (--emulator=http://127.0.0.1:9000), signed with the documentation's example key
+    /// pair instead of your credentials.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "", value_name = "URL")]
     pub emulator: Option<String>,
     /// Send the request even if it breaks documented rules (ranges, cross-field rules); the
@@ -103,12 +103,39 @@ pub struct Options {
     /// The signature method (default TC3-HMAC-SHA256).
     #[arg(long, value_enum, value_name = "METHOD")]
     pub sign_method: Option<SignMethodArg>,
-    /// Reserved: wait until the resource reaches a state, with the generated waiters (issue 11).
-    #[arg(long, hide = true, value_name = "WAITER")]
+    /// Poll the action with its waiter NAME until the resource is in the state waited for,
+    /// then print the last answer (a Describe action's waiters are listed in its help). Exit 7
+    /// when the wait times out, 8 when the resource reaches a state it cannot leave.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "all_pages"])]
     pub wait: Option<String>,
-    /// Reserved: follow every page of a Describe action, with the generated paginators (issue 11).
-    #[arg(long, hide = true)]
+    /// The longest --wait may take, in seconds; default: the waiter's own maximum (in the
+    /// action's help).
+    #[arg(long, value_name = "SECONDS", requires = "wait")]
+    pub wait_timeout: Option<f64>,
+    /// Seconds between the polls of --wait; default: the waiter's own delays, growing from its
+    /// minimum to its maximum.
+    #[arg(long, value_name = "SECONDS", requires = "wait")]
+    pub wait_interval: Option<f64>,
+    /// Follow every page of a paged Describe action and print one answer: the items of all
+    /// pages, the total as the last page says (pages of --Limit items if given).
+    #[arg(long, conflicts_with = "dry_run")]
     pub all_pages: bool,
+}
+
+/// A positive number of seconds given to `option`, as a duration.
+///
+/// # Errors
+///
+/// A usage failure for zero, a negative number, or one too large.
+pub fn seconds(option: &str, value: f64) -> Result<std::time::Duration, Failure> {
+    std::time::Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "{option} {value}: give a positive number of seconds"
+            ))
+        })
 }
 
 /// Subcommands that are not API actions.
@@ -158,6 +185,14 @@ pub enum SignMethodArg {
     HmacSha1,
     #[value(name = "HmacSHA256")]
     HmacSha256,
+}
+
+/// One parameter of the action as given: its name without `--` (`Filters.0.Name`) and its
+/// values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamArg {
+    pub name: String,
+    pub values: Vec<String>,
 }
 
 /// A command line, split.
@@ -306,34 +341,13 @@ pub fn split(args: Vec<String>) -> Result<Split, Failure> {
 
 /// "No such action", with the actions whose names are closest.
 fn unknown_action(name: &str) -> Failure {
-    let close = closest(spec::action_names(), name);
+    let close = spec::closest(spec::action_names(), name);
     let hint = if close.is_empty() {
         "`gaap --help` lists them".to_owned()
     } else {
         format!("did you mean {}?", close.join(", "))
     };
     Failure::usage(format!("`{name}` is not a GAAP action: {hint}"))
-}
-
-/// The candidates closest to `wanted`, for "did you mean" hints: the one that differs only in
-/// case if there is one, else up to three a few edits away (or containing it), closest first.
-pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Vec<&'a str> {
-    let wanted = wanted.to_ascii_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .filter_map(|candidate| {
-            let lower = candidate.to_ascii_lowercase();
-            let distance = strsim::levenshtein(&lower, &wanted);
-            let close = distance <= (wanted.len() / 4).max(1)
-                || (wanted.len() >= 4 && lower.contains(&wanted));
-            close.then_some((distance, candidate))
-        })
-        .collect();
-    scored.sort();
-    if scored.first().is_some_and(|(distance, _)| *distance == 0) {
-        scored.truncate(1);
-    }
-    scored.truncate(3);
-    scored.into_iter().map(|(_, candidate)| candidate).collect()
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@
 //!    "cvm-role"` means the instance role).
 //! 4. Section `[<profile>]` of the SDKs' credentials file (`TENCENTCLOUD_CREDENTIALS_FILE`, else
 //!    `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`).
-//! 5. Unless `--profile` names a profile: the CAM role of this CVM instance.
 //!
-//! The profile is `--profile`, else `TCCLI_PROFILE`, else `default`. Naming one with `--profile`
-//! skips the environment, as tccli does, and a named profile that has no credentials is an
-//! error rather than a fall back to the instance role.
+//! The instance role only when asked for (`--use-cvm-role`, or a tccli file of type
+//! `cvm-role`), as in tccli: a command without credentials is an error, not a question to the
+//! metadata service. A dry run never asks it (it signs with the documentation's example key
+//! pair instead). The profile is `--profile`, else `TCCLI_PROFILE`, else `default`. Naming one
+//! with `--profile` skips the environment, as tccli does.
 //!
 //! Settings: `--region`, `--output` and `--language` win over `TENCENTCLOUD_REGION` (ignored
 //! with `--profile`, as in tccli), which wins over `_sys_param` of `~/.tccli/<profile>.configure`;
@@ -23,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gaap::credentials::{
-    ChainProvider, EnvLookup, EnvironmentProvider, InstanceRoleProvider, NotFound, ProfileProvider,
-    ProvideFuture, SESSION_TOKEN_VAR,
+    ChainProvider, DEFAULT_METADATA_BASE_URL, EnvLookup, EnvironmentProvider, InstanceRoleProvider,
+    NotFound, ProfileProvider, ProvideFuture, SESSION_TOKEN_VAR,
 };
 use gaap::{Credentials, CredentialsError, ProvideCredentials};
 use serde_json::Value;
@@ -150,30 +151,75 @@ fn read_json(path: &Path) -> Result<Option<Value>, Failure> {
 
 /// The credentials provider of the documented order.
 pub fn credentials(options: &Options, settings: &Settings) -> Arc<dyn ProvideCredentials> {
+    credentials_from(
+        options,
+        settings,
+        EnvLookup::process(),
+        DEFAULT_METADATA_BASE_URL,
+    )
+}
+
+/// [`credentials`] with the environment read through `env` and the instance role asked of the
+/// metadata service at `metadata`.
+fn credentials_from(
+    options: &Options,
+    settings: &Settings,
+    env: EnvLookup,
+    metadata: &str,
+) -> Arc<dyn ProvideCredentials> {
+    let role = InstanceRole {
+        // A dry run stays on this machine: no metadata service, even when the role is asked for.
+        provider: (!options.dry_run)
+            .then(|| InstanceRoleProvider::new().with_base_url(metadata.to_owned())),
+    };
     if options.use_cvm_role {
-        return Arc::new(InstanceRoleProvider::new());
+        return Arc::new(role);
     }
-    let named = options.profile.is_some();
     let mut chain = ChainProvider::new();
-    if !named {
+    if options.profile.is_none() {
         // The SDKs' token variable, else tccli's.
-        chain = chain.then(EnvironmentProvider::with_env(EnvLookup::from_fn(|name| {
-            let value = env(name);
-            if value.is_none() && name == SESSION_TOKEN_VAR {
-                return env(TCCLI_TOKEN_VAR);
-            }
-            value
-        })));
+        let variables = env.clone();
+        chain = chain.then(EnvironmentProvider::with_env(EnvLookup::from_fn(
+            move |name| {
+                let value = variables.get(name).filter(|v| !v.is_empty());
+                if value.is_none() && name == SESSION_TOKEN_VAR {
+                    return variables.get(TCCLI_TOKEN_VAR).filter(|v| !v.is_empty());
+                }
+                value
+            },
+        )));
     }
-    chain = chain
-        .then(TccliCredentials {
-            path: tccli_dir().map(|dir| dir.join(format!("{}.credential", settings.profile))),
-        })
-        .then(ProfileProvider::new().with_profile(settings.profile.clone()));
-    if !named {
-        chain = chain.then(InstanceRoleProvider::new());
+    let tccli = env.home_dir().map(|home| {
+        home.join(".tccli")
+            .join(format!("{}.credential", settings.profile))
+    });
+    Arc::new(
+        chain.then(TccliCredentials { path: tccli, role }).then(
+            ProfileProvider::new()
+                .with_env(env)
+                .with_profile(settings.profile.clone()),
+        ),
+    )
+}
+
+/// The CAM role of this CVM instance, from the metadata service; never asked in a dry run.
+#[derive(Debug)]
+pub struct InstanceRole {
+    provider: Option<InstanceRoleProvider>,
+}
+
+impl ProvideCredentials for InstanceRole {
+    fn provide(&self) -> ProvideFuture<'_> {
+        match &self.provider {
+            Some(provider) => provider.provide(),
+            None => Box::pin(async {
+                Err(CredentialsError::NotFound(NotFound::new(
+                    "instance role",
+                    "a dry run does not ask the metadata service",
+                )))
+            }),
+        }
     }
-    Arc::new(chain)
 }
 
 /// tccli's credential file: `~/.tccli/<profile>.credential`, the JSON that `tccli configure`
@@ -181,6 +227,8 @@ pub fn credentials(options: &Options, settings: &Settings) -> Arc<dyn ProvideCre
 #[derive(Debug)]
 pub struct TccliCredentials {
     pub path: Option<PathBuf>,
+    /// The instance role, for a file of `"type": "cvm-role"`.
+    pub role: InstanceRole,
 }
 
 const TCCLI: &str = "tccli profile";
@@ -217,7 +265,7 @@ impl ProvideCredentials for TccliCredentials {
             };
             match field("type") {
                 None | Some("secret") => {}
-                Some("cvm-role") => return InstanceRoleProvider::new().provide().await,
+                Some("cvm-role") => return self.role.provide().await,
                 Some(other) => {
                     return Err(misconfigured(format!(
                         "credentials of type `{other}` need tccli's own login flow, which this \
@@ -260,6 +308,7 @@ mod tests {
     fn provide(path: &Path) -> Result<Credentials, CredentialsError> {
         let provider = TccliCredentials {
             path: Some(path.to_owned()),
+            role: InstanceRole { provider: None },
         };
         tokio::runtime::Builder::new_current_thread()
             .build()
@@ -306,5 +355,85 @@ mod tests {
                 .contains("not valid JSON")
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A metadata service that counts the connections made to it, and closes each at once.
+    struct Metadata {
+        url: String,
+        connections: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl Metadata {
+        fn start() -> Metadata {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counted = connections.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    drop(stream);
+                }
+            });
+            Metadata { url, connections }
+        }
+
+        fn connections(&self) -> usize {
+            self.connections.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    #[test]
+    fn the_instance_role_is_asked_only_when_named_and_never_in_a_dry_run() {
+        let home = std::env::temp_dir().join(format!("gaap-cli-role-{}", std::process::id()));
+        let tccli = home.join(".tccli");
+        std::fs::create_dir_all(&tccli).unwrap();
+        let env = EnvLookup::from_pairs([("HOME", home.to_str().unwrap())]);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let metadata = Metadata::start();
+        let provide = |options: &Options, profile: &str| {
+            let settings = Settings {
+                profile: profile.to_owned(),
+                ..Settings::default()
+            };
+            let provider = credentials_from(options, &settings, env.clone(), &metadata.url);
+            runtime.block_on(provider.provide())
+        };
+        let dry_run = Options {
+            dry_run: true,
+            ..Options::default()
+        };
+        let role = Options {
+            use_cvm_role: true,
+            ..Options::default()
+        };
+        let role_dry_run = Options {
+            use_cvm_role: true,
+            dry_run: true,
+            ..Options::default()
+        };
+        std::fs::write(tccli.join("cvm.credential"), r#"{"type": "cvm-role"}"#).unwrap();
+
+        // Nothing configured: not found, with or without a dry run, and the metadata service is
+        // not asked (it was the last link of the chain before).
+        for options in [&Options::default(), &dry_run, &role_dry_run] {
+            let error = provide(options, "default").unwrap_err();
+            assert!(error.is_not_found(), "{error}");
+        }
+        // A tccli profile of the instance role, in a dry run.
+        assert!(provide(&dry_run, "cvm").unwrap_err().is_not_found());
+        assert_eq!(metadata.connections(), 0);
+
+        // Asked for, outside a dry run, the role is asked of the metadata service: once on the
+        // command line, once through the tccli profile.
+        assert!(provide(&role, "default").is_err());
+        let asked = metadata.connections();
+        assert!(asked >= 1);
+        assert!(provide(&Options::default(), "cvm").is_err());
+        assert!(metadata.connections() > asked);
+        std::fs::remove_dir_all(&home).unwrap();
     }
 }

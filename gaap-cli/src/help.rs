@@ -83,10 +83,52 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
         }
     }
 
+    if let Some(pages) = &spec.pagination {
+        let _ = writeln!(
+            out,
+            "\nPages:\n{}",
+            wrap_indented(
+                &format!(
+                    "--all-pages follows every page ({}, {}) and prints one answer: the {} of all \
+                     pages, {} and the rest as the last page says. Pages of --{} items if given, \
+                     else {}.",
+                    pages.offset,
+                    pages.limit,
+                    pages.items,
+                    pages.total,
+                    pages.limit,
+                    pages.max_page_size
+                ),
+                "  "
+            )
+        );
+    }
+
+    if !spec.waiters.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWaiters (--wait NAME repeats this command until the resource is in the state waited \
+             for;\n--wait-timeout and --wait-interval change the timing):"
+        );
+        for (name, waiter) in &spec.waiters {
+            let _ = writeln!(
+                out,
+                "  {name} (every {}-{} s, at most {} s)",
+                waiter.min_delay, waiter.max_delay, waiter.max_wait
+            );
+            if !waiter.doc.is_empty() {
+                let _ = writeln!(out, "{}", wrap_indented(&waiter.doc, "      "));
+            }
+        }
+    }
+
+    // A GET and a POST example of the same call read as the same command line: shown once.
+    let mut seen = BTreeSet::new();
     let examples: Vec<_> = spec
         .examples
         .iter()
         .filter_map(|e| Some((e, example_command(spec, e)?)))
+        .filter(|(_, command)| seen.insert(command.clone()))
         .collect();
     if !examples.is_empty() {
         let _ = writeln!(out, "\nExamples (from the documentation):");
@@ -382,8 +424,8 @@ pub fn example_command(spec: &Spec, example: &crate::spec::Example) -> Option<St
 /// query has nothing but strings), so that it prints as a user would type it.
 fn typed(spec: &Spec, shape: Shape<'_>, member: &Member, value: Value) -> Value {
     match (shape, value) {
-        (Shape::Scalar(scalar, enums), Value::String(text)) if scalar != Scalar::String => {
-            crate::params::scalar_value(scalar, enums, &text)
+        (Shape::Scalar(scalar, _), Value::String(text)) if scalar != Scalar::String => {
+            crate::params::scalar_value(scalar, &text)
         }
         (Shape::Array(element), Value::Array(items)) => {
             let inner = spec.shape(element, member.enum_values.as_deref());

@@ -10,7 +10,8 @@
 //!    (with `--cli-input-json`);
 //! 3. [`shape`]: the JSON checked against the spec, every problem at once;
 //! 4. [`call`]: the typed request (strict reading, `validate()`), signed and sent by
-//!    `gaap::Client` or only dry-run, the typed answer printed by [`output`];
+//!    `gaap::Client` or only dry-run, waited for or paged through by [`follow`], the typed
+//!    answer printed by [`output`];
 //!
 //! with [`config`] for credentials and settings, [`help`] for help and skeletons from the
 //! specs, and [`exit`] for the exit codes.
@@ -19,6 +20,7 @@ pub mod call;
 pub mod cli;
 pub mod config;
 pub mod exit;
+pub mod follow;
 pub mod help;
 pub mod output;
 pub mod params;
@@ -101,15 +103,16 @@ fn execute(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Res
     if let Some(which) = options.generate_cli_skeleton {
         return call::write_out(out, &help::skeleton(&spec, which == Skeleton::Input));
     }
-    if options.wait.is_some() {
-        return Err(Failure::usage(
-            "--wait is reserved for the generated waiters, which this SDK does not have yet",
-        ));
+    if let Some(name) = &options.wait {
+        check_waiter(&spec, name)?;
     }
-    if options.all_pages {
-        return Err(Failure::usage(
-            "--all-pages is reserved for the generated paginators, which this SDK does not have yet",
-        ));
+    if options.all_pages && spec.pagination.is_none() {
+        return Err(Failure::usage(format!(
+            "--all-pages: {} does not page; the actions that do (Offset, Limit and TotalCount) \
+             are {}",
+            spec.action,
+            actions_where(|spec| spec.pagination.is_some(), false).join(", ")
+        )));
     }
     let mut request = match &options.cli_input_json {
         Some(arg) => params::input_json(arg)?,
@@ -150,6 +153,49 @@ fn execute(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Res
     .run()
 }
 
+/// A usage failure unless `name` is one of the action's waiters.
+fn check_waiter(spec: &spec::Spec, name: &str) -> Result<(), Failure> {
+    if spec.waiters.contains_key(name) {
+        return Ok(());
+    }
+    if spec.waiters.is_empty() {
+        return Err(Failure::usage(format!(
+            "--wait {name}: {} has no waiters. A waiter polls the Describe action it belongs to \
+             (as tccli's --waiter repeats its own command): {}",
+            spec.action,
+            actions_where(|spec| !spec.waiters.is_empty(), true).join(", ")
+        )));
+    }
+    let names = spec.waiters.keys().map(String::as_str);
+    let close = spec::closest(names.clone(), name);
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        format!("did you mean {}? ", close.join(", "))
+    };
+    Err(Failure::usage(format!(
+        "--wait {name}: {} has no such waiter; {hint}its waiters are {}",
+        spec.action,
+        names.collect::<Vec<_>>().join(", ")
+    )))
+}
+
+/// The actions whose spec passes `test`, with their waiters in brackets if `waiters`.
+fn actions_where(test: impl Fn(&spec::Spec) -> bool, waiters: bool) -> Vec<String> {
+    spec::action_names()
+        .filter_map(spec::load)
+        .filter(|spec| test(spec))
+        .map(|spec| {
+            if !waiters {
+                spec.action.clone()
+            } else {
+                let names: Vec<&str> = spec.waiters.keys().map(String::as_str).collect();
+                format!("{} ({})", spec.action, names.join(", "))
+            }
+        })
+        .collect()
+}
+
 /// `gaap --help`: the global options, then every action with its title.
 fn root_help(lang: Lang) -> String {
     let mut command = Globals::command().after_help(help::action_list(lang));
@@ -184,6 +230,16 @@ pub fn completion_command() -> clap::Command {
                 arg = arg.value_parser(clap::builder::PossibleValuesParser::new(values));
             }
             sub = sub.arg(arg);
+        }
+        if !spec.waiters.is_empty() {
+            let names: Vec<String> = spec.waiters.keys().cloned().collect();
+            sub = sub.arg(
+                clap::Arg::new("wait")
+                    .long("wait")
+                    .value_name("WAITER")
+                    .help("Poll this action until the resource is in the state waited for")
+                    .value_parser(clap::builder::PossibleValuesParser::new(names)),
+            );
         }
         command = command.subcommand(sub);
     }

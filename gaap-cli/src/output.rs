@@ -67,6 +67,118 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     text
 }
 
+/// A JSON value whose objects keep their members in order: several typed answers merged into
+/// one (`--all-pages`) still print in the spec's field order, which `serde_json::Value` (sorted
+/// maps in this workspace) would lose.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ordered {
+    /// A scalar (or null).
+    Leaf(Value),
+    Array(Vec<Ordered>),
+    /// The members, in their order.
+    Object(Vec<(String, Ordered)>),
+}
+
+impl Ordered {
+    /// A typed answer as an ordered value, in the order it serializes in.
+    ///
+    /// # Errors
+    ///
+    /// An internal failure if it does not serialize (generated answers always do).
+    pub fn of<T: Serialize>(answer: &T) -> Result<Ordered, Failure> {
+        serde_json::to_string(answer)
+            .and_then(|text| serde_json::from_str(&text))
+            .map_err(|error| {
+                Failure::new(Exit::Internal, format!("cannot show the answer: {error}"))
+            })
+    }
+
+    /// The member `name` of an object.
+    pub fn member_mut(&mut self, name: &str) -> Option<&mut Ordered> {
+        match self {
+            Ordered::Object(members) => members
+                .iter_mut()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Ordered::Leaf(value) => value.serialize(serializer),
+            Ordered::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Ordered::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (key, value) in members {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(Value::from(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(Value::from(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Ordered::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    members.push(entry);
+                }
+                Ok(Ordered::Object(members))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
 fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -398,5 +510,16 @@ mod tests {
         assert!(widths.windows(2).all(|w| w[0] == w[1]), "{table}");
         assert!(table.contains("| 监听器 | 90"), "{table}");
         assert!(table.contains("| Name   | Port"), "{table}");
+    }
+
+    #[test]
+    fn ordered_values_keep_the_member_order_through_a_round_trip() {
+        let text = r#"{"Zeta":1,"Alpha":[{"Y":true,"B":null}],"Mid":"中文","F":0.5,"N":-2}"#;
+        let mut ordered: Ordered = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&ordered).unwrap(), text);
+        *ordered.member_mut("Mid").unwrap() = Ordered::Leaf(Value::from(3));
+        assert!(ordered.member_mut("Nope").is_none());
+        assert!(json(&ordered).starts_with("{\n    \"Zeta\": 1,\n    \"Alpha\": [\n"));
+        assert!(json(&ordered).contains("\"Mid\": 3,"));
     }
 }

@@ -16,15 +16,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::cli::ParamArg;
 use crate::exit::Failure;
-use crate::spec::{EnumValue, Member, Scalar, Shape, Spec, members};
-
-/// One parameter as given: its name without `--` (`Filters.0.Name`) and its values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParamArg {
-    pub name: String,
-    pub values: Vec<String>,
-}
+use crate::spec::{Member, Scalar, Shape, Spec, closest, members};
 
 /// A path segment of a dotted parameter name, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,16 +42,14 @@ enum Node {
 /// missing or too many, malformed JSON, a member given twice or both whole and by part, array
 /// indices with gaps.
 pub fn build(spec: &Spec, args: &[ParamArg]) -> Result<Map<String, Value>, Failure> {
-    let mut root = Node::Object(BTreeMap::new());
+    // The request's members by name; the request itself is always an object.
+    let mut root = BTreeMap::new();
     let mut problems = Vec::new();
     for arg in args {
         if let Err(problem) = add(spec, &mut root, arg) {
             problems.push(problem);
         }
     }
-    let Node::Object(root) = root else {
-        unreachable!("the root is an object")
-    };
     let mut out = Map::new();
     for (name, node) in root {
         match finish(node, &name) {
@@ -74,14 +66,15 @@ pub fn build(spec: &Spec, args: &[ParamArg]) -> Result<Map<String, Value>, Failu
     }
 }
 
-fn add(spec: &Spec, root: &mut Node, arg: &ParamArg) -> Result<(), String> {
+fn add(spec: &Spec, root: &mut BTreeMap<String, Node>, arg: &ParamArg) -> Result<(), String> {
     let shown = format!("--{}", arg.name);
     let mut parts = arg.name.split('.');
     let first = parts.next().unwrap_or_default();
     let Some(member) = spec.request_member(first) else {
         return Err(unknown_parameter(spec, first, &shown));
     };
-    let mut path = vec![Segment::Key(first.to_owned())];
+    // The path below the request member.
+    let mut path = Vec::new();
     let mut member: &Member = member;
     let mut shape = spec.member_shape(member);
     let mut prefix = format!("--{first}");
@@ -117,7 +110,7 @@ fn add(spec: &Spec, root: &mut Node, arg: &ParamArg) -> Result<(), String> {
         prefix.push_str(part);
     }
     let value = value_of(spec, shape, &arg.values, &shown)?;
-    insert(root, &path, value)
+    place(root, first.to_owned(), &path, value)
         .ok_or_else(|| format!("{shown}: given twice, or both whole and member by member"))
 }
 
@@ -133,11 +126,10 @@ fn parse_index(text: &str) -> Option<usize> {
 }
 
 fn unknown_parameter(spec: &Spec, name: &str, shown: &str) -> String {
-    let close: Vec<String> =
-        crate::cli::closest(spec.request.iter().map(|m| m.name.as_str()), name)
-            .into_iter()
-            .map(|name| format!("--{name}"))
-            .collect();
+    let close: Vec<String> = closest(spec.request.iter().map(|m| m.name.as_str()), name)
+        .into_iter()
+        .map(|name| format!("--{name}"))
+        .collect();
     let hint = if close.is_empty() {
         let all: Vec<String> = spec
             .request
@@ -163,8 +155,8 @@ fn value_of(
     shown: &str,
 ) -> Result<Value, String> {
     match shape {
-        Shape::Scalar(scalar, enums) => match values {
-            [value] => Ok(scalar_value(scalar, enums, value)),
+        Shape::Scalar(scalar, _) => match values {
+            [value] => Ok(scalar_value(scalar, value)),
             [] => Err(format!("{shown} needs a value")),
             _ => Err(format!(
                 "{shown} takes one value, {} were given; quote a value that holds spaces",
@@ -178,11 +170,8 @@ fn value_of(
                 return parse_json(value, shown);
             }
             match spec.shape(element, None) {
-                Shape::Scalar(scalar, enums) if !values.is_empty() => Ok(Value::Array(
-                    values
-                        .iter()
-                        .map(|v| scalar_value(scalar, enums, v))
-                        .collect(),
+                Shape::Scalar(scalar, _) if !values.is_empty() => Ok(Value::Array(
+                    values.iter().map(|v| scalar_value(scalar, v)).collect(),
                 )),
                 Shape::Scalar(..) => Err(format!(
                     "{shown} needs a value: a list as --Name a b, or as JSON: --Name '[...]'"
@@ -215,7 +204,7 @@ fn parse_json(text: &str, shown: &str) -> Result<Value, String> {
 
 /// A scalar from its text: typed as the spec says when the text reads as that type, else kept
 /// as a string for the shape check to report.
-pub fn scalar_value(scalar: Scalar, _enums: Option<&[EnumValue]>, text: &str) -> Value {
+pub fn scalar_value(scalar: Scalar, text: &str) -> Value {
     let parsed = match scalar {
         Scalar::String => None,
         Scalar::Int { .. } => text
@@ -451,17 +440,17 @@ mod tests {
 
     #[test]
     fn values_that_do_not_read_as_the_type_are_kept_for_the_shape_check() {
-        assert_eq!(scalar_value(Scalar::Bool, None, "T"), json!(true));
-        assert_eq!(scalar_value(Scalar::Bool, None, "0"), json!(false));
-        assert_eq!(scalar_value(Scalar::Bool, None, "yes"), json!("yes"));
+        assert_eq!(scalar_value(Scalar::Bool, "T"), json!(true));
+        assert_eq!(scalar_value(Scalar::Bool, "0"), json!(false));
+        assert_eq!(scalar_value(Scalar::Bool, "yes"), json!("yes"));
         let int = Scalar::Int {
             name: "int64",
             min: 0,
             max: 1,
         };
-        assert_eq!(scalar_value(int, None, "-3"), json!(-3));
-        assert_eq!(scalar_value(int, None, "3x"), json!("3x"));
-        assert_eq!(scalar_value(Scalar::Float, None, "0.5"), json!(0.5));
+        assert_eq!(scalar_value(int, "-3"), json!(-3));
+        assert_eq!(scalar_value(int, "3x"), json!("3x"));
+        assert_eq!(scalar_value(Scalar::Float, "0.5"), json!(0.5));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub trait CliVisitor {
     /// Called with the request type of the action.
     fn visit<A>(self) -> Self::Output
     where
-        A: gaap::Action,
+        A: gaap::Action + Clone,
         A::Response: serde::Serialize;
 }
 
@@ -24,5 +24,40 @@ mod tests {
         let mut sdk = gaap::ACTIONS.to_vec();
         sdk.sort_unstable();
         assert_eq!(ours, sdk);
+    }
+
+    /// What the help and the usage checks read from the spec is what the generated code does:
+    /// the same waiters, and a paginator exactly where the spec pages.
+    #[test]
+    fn the_specs_waiters_and_pages_are_the_generated_ones() {
+        struct Generated;
+        impl super::CliVisitor for Generated {
+            type Output = (Vec<&'static str>, bool);
+            fn visit<A>(self) -> Self::Output
+            where
+                A: gaap::Action + Clone,
+                A::Response: serde::Serialize,
+            {
+                struct Pages;
+                impl gaap::PaginatedVisitor for Pages {
+                    type Output = ();
+                    fn visit<P: gaap::Paginated>(self) {}
+                }
+                let mut waiters: Vec<&str> = A::WAITERS.iter().map(|w| w.name).collect();
+                waiters.sort_unstable();
+                (waiters, A::visit_paginated(Pages).is_some())
+            }
+        }
+        let (mut waiters, mut paged) = (0, 0);
+        for (name, _) in super::SPECS {
+            let spec = crate::spec::load(name).unwrap();
+            let (generated, pages) = super::visit(name, Generated).unwrap();
+            let ours: Vec<&str> = spec.waiters.keys().map(String::as_str).collect();
+            assert_eq!(ours, generated, "{name}");
+            assert_eq!(spec.pagination.is_some(), pages, "{name}");
+            waiters += ours.len();
+            paged += usize::from(pages);
+        }
+        assert_eq!((waiters, paged), (21, 10));
     }
 }

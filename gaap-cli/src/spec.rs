@@ -1,12 +1,12 @@
 //! The specs as the command reads them: embedded at build time, parsed only for the action a
 //! command names, and read leniently.
 //!
-//! `gaap_codegen::spec` is the authority on the format and refuses unknown keys, so that a typo
-//! in a spec is a compile error. The command reads the same files after the SDK has compiled
-//! them, so it needs no such strictness, and must not break when the format grows (English
-//! docs beside the Chinese ones): unknown keys are ignored here, and only what the command uses
-//! (members, types, constraints, rules, docs, examples, error codes) is read. Reading this way
-//! also keeps `syn` and the generator out of the binary.
+//! `gaap_codegen::spec` is the authority on the format (specs/README.md) and refuses unknown
+//! keys, so that a typo in a spec is a compile error. The command reads the same files after the
+//! SDK has compiled them, so it needs no such strictness: unknown keys are ignored here, and only
+//! what the command uses (members, types, constraints, rules, docs, examples, error codes,
+//! waiters, pagination) is read. Reading this way also keeps `syn` and the generator out of the
+//! binary.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +28,27 @@ pub fn spec_text(action: &str) -> Option<&'static str> {
         .map(|index| SPECS[index].1)
 }
 
+/// The candidates closest to `wanted`, for "did you mean" hints: the one that differs only in
+/// case if there is one, else up to three a few edits away (or containing it), closest first.
+pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> Vec<&'a str> {
+    let wanted = wanted.to_ascii_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|candidate| {
+            let lower = candidate.to_ascii_lowercase();
+            let distance = strsim::levenshtein(&lower, &wanted);
+            let close = distance <= (wanted.len() / 4).max(1)
+                || (wanted.len() >= 4 && lower.contains(&wanted));
+            close.then_some((distance, candidate))
+        })
+        .collect();
+    scored.sort();
+    if scored.first().is_some_and(|(distance, _)| *distance == 0) {
+        scored.truncate(1);
+    }
+    scored.truncate(3);
+    scored.into_iter().map(|(_, candidate)| candidate).collect()
+}
+
 /// Parses the embedded spec of `action`. `None` for an unknown action.
 ///
 /// # Panics
@@ -46,77 +67,57 @@ pub fn load(action: &str) -> Option<Spec> {
 /// The language docs are shown in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
-    /// English where the spec has it, else Chinese (the default).
+    /// `doc` (English where the API description has it), else `doc_zh` (the default).
     English,
-    /// Chinese where the spec has it, else English (`--language zh-CN`).
+    /// `doc_zh` (the Chinese original), else `doc` (`--language zh-CN`).
     Chinese,
 }
 
-/// One documented text, in whichever languages the spec gives it: `doc` alone (today, Chinese),
-/// or `doc` beside `doc_zh` or `doc_en`.
+/// One documented text, as specs/README.md defines it: `doc` holds the English text where the
+/// API description has one, `doc_zh` the Chinese original (likewise `title`/`title_zh`,
+/// `description`/`description_zh`); either may be absent.
 #[derive(Clone, Debug, Default)]
 pub struct Text {
+    /// `key`: English where available.
     main: String,
-    zh: Option<String>,
-    en: Option<String>,
+    /// `key_zh`: the Chinese original.
+    zh: String,
 }
 
 impl Text {
-    /// The text under `key` of a JSON object, with its `key_zh` and `key_en` versions.
+    /// The text under `key` of a JSON object, with its `key_zh` version.
     fn read(object: &Value, key: &str) -> Self {
-        let get = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
+        let get = |name: &str| {
+            object
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         Text {
-            main: get(key).unwrap_or_default(),
+            main: get(key),
             zh: get(&format!("{key}_zh")),
-            en: get(&format!("{key}_en")),
         }
     }
 
-    /// The text in `lang` when the spec has it, else in the other language; empty when the spec
-    /// has none. A text without a language tag is told apart by its script.
+    /// The text in `lang` when the spec has it (`doc` for English, `doc_zh` for Chinese), else
+    /// the other one; empty when the spec has neither.
     pub fn get(&self, lang: Lang) -> &str {
-        let tagged = [self.main.as_str(), self.zh.as_deref().unwrap_or("")];
         let (first, second) = match lang {
-            Lang::English => (self.en.as_deref(), tagged.iter().find(|t| is_english(t))),
-            Lang::Chinese => (self.zh.as_deref(), tagged.iter().find(|t| is_chinese(t))),
+            Lang::English => (&self.main, &self.zh),
+            Lang::Chinese => (&self.zh, &self.main),
         };
-        first
-            .filter(|t| !t.is_empty())
-            .or(second.copied())
-            .or([
-                self.main.as_str(),
-                self.zh.as_deref().unwrap_or(""),
-                self.en.as_deref().unwrap_or(""),
-            ]
-            .into_iter()
-            .find(|t| !t.is_empty()))
-            .unwrap_or("")
+        if first.is_empty() { second } else { first }
     }
 
     /// Whether the spec has no text at all.
     pub fn is_empty(&self) -> bool {
-        self.main.is_empty()
-            && self.zh.as_deref().is_none_or(str::is_empty)
-            && self.en.as_deref().is_none_or(str::is_empty)
+        self.main.is_empty() && self.zh.is_empty()
     }
 }
 
-/// Mostly Han characters: a Chinese text.
-fn is_chinese(text: &str) -> bool {
-    let han = text.chars().filter(|c| is_han(*c)).count();
-    han > 0 && han * 5 >= text.chars().filter(|c| !c.is_whitespace()).count()
-}
-
-fn is_english(text: &str) -> bool {
-    !text.is_empty() && !is_chinese(text)
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
-}
-
-/// Deserializes `$outer`: its documented texts (each read from `key`, `key_zh` and `key_en` of
-/// the JSON object, see [`Text::read`]) and the rest, `$inner`, from the same object; `$outer`
+/// Deserializes `$outer`: its documented texts (each read from `key` and `key_zh` of the JSON
+/// object, see [`Text::read`]) and the rest, `$inner`, from the same object; `$outer`
 /// derefs to `$inner`.
 macro_rules! with_texts {
     ($outer:ident { $($field:ident: $key:literal),+ } => $inner:ident) => {
@@ -164,6 +165,36 @@ pub struct SpecFields {
     pub errors: Vec<ErrorSpec>,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// How the action pages, if it does (`--all-pages`).
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    /// The action's waiters by name (`--wait`).
+    #[serde(default)]
+    pub waiters: BTreeMap<String, WaiterSpec>,
+}
+
+/// A paged action's `pagination` block: which members hold the offset, the page size, the
+/// total and the items.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Pagination {
+    pub offset: String,
+    pub limit: String,
+    pub total: String,
+    pub items: String,
+    pub max_page_size: u64,
+}
+
+/// A waiter of the action, as its help shows it (the generated waiter does the polling).
+#[derive(Clone, Debug, Deserialize)]
+pub struct WaiterSpec {
+    /// What it waits for (English).
+    #[serde(default)]
+    pub doc: String,
+    /// Seconds between polls, at least and at most.
+    pub min_delay: u64,
+    pub max_delay: u64,
+    /// The longest wait, in seconds.
+    pub max_wait: u64,
 }
 
 with_texts!(Spec { title: "title", description: "description" } => SpecFields);
@@ -393,25 +424,10 @@ pub enum Scalar {
     },
 }
 
-impl Scalar {
-    fn parse(name: &str) -> Option<Scalar> {
-        let int = |name: &'static str, min: i128, max: i128| Scalar::Int { name, min, max };
-        Some(match name {
-            "string" => Scalar::String,
-            "bool" => Scalar::Bool,
-            "float" => Scalar::Float,
-            "int8" => int("int8", i8::MIN.into(), i8::MAX.into()),
-            "int16" => int("int16", i16::MIN.into(), i16::MAX.into()),
-            "int32" => int("int32", i32::MIN.into(), i32::MAX.into()),
-            "int64" => int("int64", i64::MIN.into(), i64::MAX.into()),
-            "uint8" => int("uint8", 0, u8::MAX.into()),
-            "uint16" => int("uint16", 0, u16::MAX.into()),
-            "uint32" => int("uint32", 0, u32::MAX.into()),
-            "uint64" => int("uint64", 0, u64::MAX.into()),
-            _ => return None,
-        })
-    }
+// `scalar(name)`, generated by the build script from the generator's table of scalar types.
+include!(concat!(env!("OUT_DIR"), "/scalars.rs"));
 
+impl Scalar {
     /// tccli's name of the type, used in skeletons (`Integer`, `String`).
     pub fn tccli_name(self) -> &'static str {
         match self {
@@ -442,12 +458,12 @@ impl Spec {
         if let Some(element) = ty.strip_suffix("[]") {
             return Shape::Array(element);
         }
-        if let Some(scalar) = Scalar::parse(ty) {
+        if let Some(scalar) = scalar(ty) {
             return Shape::Scalar(scalar, enum_values);
         }
         match self.types.get_key_value(ty) {
             Some((name, def)) if def.members.is_some() => Shape::Object(name, def),
-            Some((_, def)) => match def.ty.as_deref().and_then(Scalar::parse) {
+            Some((_, def)) => match def.ty.as_deref().and_then(scalar) {
                 Some(scalar) => Shape::Scalar(scalar, def.enum_values.as_deref().or(enum_values)),
                 None => Shape::Unknown(ty),
             },
@@ -507,14 +523,15 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_ignored_and_docs_come_in_the_asked_language() {
+    fn unknown_keys_are_ignored_and_docs_are_read_as_specs_readme_defines_them() {
         let spec: Spec = serde_json::from_value(serde_json::json!({
-            "action": "A", "version": "v", "title": "创建", "title_en": "Create",
+            "action": "A", "version": "v", "title": "Create", "title_zh": "创建",
             "future_key": {"anything": true},
             "request": [
                 {"name": "P", "type": "string", "doc": "English doc", "doc_zh": "中文说明", "new": 1},
-                {"name": "Q", "type": "string", "doc": "只有中文"},
-                {"name": "R", "type": "string", "doc": "English only"}
+                {"name": "Q", "type": "string", "doc_zh": "只有中文"},
+                {"name": "R", "type": "string", "doc": "English only"},
+                {"name": "S", "type": "string"}
             ]
         }))
         .unwrap();
@@ -523,12 +540,48 @@ mod tests {
         let docs = |lang| -> Vec<&str> { spec.request.iter().map(|m| m.doc.get(lang)).collect() };
         assert_eq!(
             docs(Lang::English),
-            ["English doc", "只有中文", "English only"]
+            ["English doc", "只有中文", "English only", ""]
         );
         assert_eq!(
             docs(Lang::Chinese),
-            ["中文说明", "只有中文", "English only"]
+            ["中文说明", "只有中文", "English only", ""]
         );
+        assert!(spec.request[3].doc.is_empty() && !spec.request[1].doc.is_empty());
+    }
+
+    #[test]
+    fn the_scalar_table_is_the_generators_with_each_integers_bounds() {
+        for spec_scalar in documented_scalar_names() {
+            assert!(scalar(spec_scalar).is_some(), "{spec_scalar}");
+        }
+        assert_eq!(
+            scalar("int8"),
+            Some(Scalar::Int {
+                name: "int8",
+                min: -128,
+                max: 127
+            })
+        );
+        assert_eq!(
+            scalar("uint64"),
+            Some(Scalar::Int {
+                name: "uint64",
+                min: 0,
+                max: i128::from(u64::MAX)
+            })
+        );
+        assert_eq!(scalar("string"), Some(Scalar::String));
+        assert_eq!(scalar("float"), Some(Scalar::Float));
+        assert_eq!(scalar("bool"), Some(Scalar::Bool));
+        assert_eq!(scalar("TagPair"), None);
+    }
+
+    /// The scalar names specs/README.md lists.
+    fn documented_scalar_names() -> [&'static str; 11] {
+        [
+            "string", "bool", "float", "int8", "int16", "int32", "int64", "uint8", "uint16",
+            "uint32", "uint64",
+        ]
     }
 
     #[test]

@@ -6,9 +6,15 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use gaap_emulator::{EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator};
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use gaap_emulator::{
+    Config, DEFAULT_TRANSITION_TIME, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator, ManualClock,
+    Throttling,
+};
 use serde_json::Value;
-use support::{Home, SEED, code, gaap, stderr, stdout};
+use support::{Home, SEED, code, command, gaap, stderr, stdout};
 
 /// An emulator served by a runtime of its own, for commands run from this (blocking) thread.
 struct Shared {
@@ -18,12 +24,27 @@ struct Shared {
 
 impl Shared {
     fn start() -> Shared {
+        Shared::start_with(Config::builtin())
+    }
+
+    /// An emulator whose clock only this test moves. Not throttled: its rate limits would run
+    /// on that clock too, and a slow test would see polls refused (and retried) while it does
+    /// not move it.
+    fn on_manual_clock() -> Shared {
+        Shared::start_with(
+            Config::builtin()
+                .with_clock(ManualClock::at_system_now())
+                .with_throttling(Throttling::Off),
+        )
+    }
+
+    fn start_with(config: Config) -> Shared {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
-        let emulator = runtime.block_on(Emulator::start()).unwrap();
+        let emulator = runtime.block_on(Emulator::start_with(config)).unwrap();
         Shared {
             emulator,
             _runtime: runtime,
@@ -297,14 +318,14 @@ fn a_dry_run_prints_the_signed_request_with_the_secrets_redacted() {
     );
 
     // A secret parameter of the spec (CreateCertificate's private key) is redacted in the body.
-    // No credentials (the named profile has none; naming it also keeps the instance role out
-    // of the test): the dry run signs with the example key pair, and says so.
+    // No credentials anywhere (an empty home, no variables, not even --use-cvm-role): the dry
+    // run signs with the example key pair, and says so. It asks no metadata service
+    // (`config::tests::the_instance_role_is_asked_only_when_named_and_never_in_a_dry_run`).
     let output = gaap(
         &home,
         &[
             "--dry-run",
-            "--profile",
-            "nothing-here",
+            "--use-cvm-role",
             "CreateCertificate",
             "--CertificateType",
             "1",
@@ -332,6 +353,8 @@ fn a_dry_run_prints_the_signed_request_with_the_secrets_redacted() {
         "{}",
         stderr(&output)
     );
+    // The same without --use-cvm-role: the default chain ends without the instance role.
+    assert_eq!(signer(&home, &[], &[]), EXAMPLE_SECRET_ID);
 }
 
 /// The Authorization header's secret id: which credentials signed.
@@ -508,11 +531,25 @@ fn transport_failures_and_usage_errors_have_their_exit_codes() {
             "did you mean --ProxyId",
         ),
         (&["--bogus", "CreateTCPListeners"], "--bogus"),
+        // A waiter belongs to the Describe action that polls: the valid ones are named.
         (
             &["CreateTCPListeners", "--wait", "ListenerRunning"],
-            "reserved",
+            "DescribeTCPListeners (ListenerDeleted, ListenerRunning)",
         ),
-        (&["DescribeProxies", "--all-pages"], "reserved"),
+        (
+            &["DescribeProxies", "--wait", "ProxyRuning"],
+            "did you mean ProxyRunning? its waiters are ProxyClosed, ProxyDeleted, ProxyRunning",
+        ),
+        (
+            &["CreateTCPListeners", "--all-pages"],
+            "CreateTCPListeners does not page; the actions that do (Offset, Limit and TotalCount) \
+             are DescribeCertificates, ",
+        ),
+        (
+            &["DescribeProxies", "--all-pages", "--wait", "ProxyRunning"],
+            "cannot be used with",
+        ),
+        (&["DescribeProxies", "--wait-timeout", "5"], "--wait <NAME>"),
         (
             &["--max-attempts", "0", "DescribeProxies"],
             "--max-attempts",
@@ -540,13 +577,241 @@ fn completions_name_every_action() {
             assert!(script.contains(action), "{shell}: {action}");
         }
         assert!(script.contains("ListenerName"), "{shell}");
+        // The waiters of a Describe action complete as values of its --wait.
+        assert!(script.contains("ProxyRunning"), "{shell}");
     }
 }
 
-/// An endpoint on which nothing listens.
+/// An endpoint that refuses every connection: port 0 is no port a server can listen on (binding
+/// it picks another), and connecting to it is refused at once.
 fn closed_endpoint() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    endpoint
+    "http://127.0.0.1:0".to_owned()
+}
+
+/// The id of a new listener on `link-bjkpdum1` at `port`, created by the binary.
+fn new_listener(home: &Home, flag: &str, port: &str) -> String {
+    let mut args = vec![flag, "--filter", "ListenerIds[0]", "--output", "text"];
+    let ports = format!("[{port}]");
+    args.extend(create(&ports));
+    let output = gaap(home, &args, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    stdout(&output).trim().to_owned()
+}
+
+#[test]
+fn wait_polls_a_new_listener_until_it_runs_and_prints_the_last_answer() {
+    let home = Home::new("wait");
+    let shared = Shared::on_manual_clock();
+    let flag = shared.flag();
+    let id = new_listener(&home, &flag, "120");
+    let mut child = command(
+        &home,
+        &[
+            &flag,
+            "DescribeTCPListeners",
+            "--ProxyId",
+            "link-bjkpdum1",
+            "--ListenerId",
+            &id,
+            "--wait",
+            "ListenerRunning",
+            "--wait-interval",
+            "0.1",
+            "--wait-timeout",
+            "60",
+            "--filter",
+            "ListenerSet[0].[ListenerId, ListenerStatus]",
+            "--output",
+            "text",
+        ],
+        &[],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // The listener is being created (status 1) until the emulator's clock, which only this test
+    // moves, passes its transition: the binary polls it in that state first.
+    let mut progress = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert_ne!(
+            progress.read_line(&mut line).unwrap(),
+            0,
+            "ended before a poll:\n{seen}"
+        );
+        seen.push_str(&line);
+        if line.contains("ListenerRunning: poll 1: not yet; next poll in ") {
+            break;
+        }
+    }
+    assert!(shared.emulator.advance(DEFAULT_TRANSITION_TIME));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut progress, &mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    seen.push_str(&rest);
+    assert_eq!(code(&output), 0, "{seen}");
+    assert_eq!(stdout(&output), format!("{id}\t0\n"), "{seen}");
+    assert!(
+        seen.starts_with(
+            "gaap: waiting for ListenerRunning with DescribeTCPListeners (at most 60.0 s)\n"
+        ),
+        "{seen}"
+    );
+    let polls: u64 = rest
+        .split("ListenerSet[].ListenerStatus = 0 after ")
+        .nth(1)
+        .and_then(|after| after.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{seen}"));
+    assert!(polls >= 2, "{seen}");
+    assert_eq!(
+        shared.emulator.request_count("DescribeTCPListeners"),
+        polls,
+        "{seen}"
+    );
+}
+
+#[test]
+fn a_wait_that_runs_out_of_time_exits_7_and_one_that_cannot_succeed_exits_8() {
+    let home = Home::new("wait-fails");
+    let shared = Shared::on_manual_clock();
+    let flag = shared.flag();
+    let id = new_listener(&home, &flag, "121");
+    // ListenerRunning waits 1 s after its first poll: no second poll fits in 0.9 s, so the wait
+    // ends right after the first one, without sleeping (the first poll has 0.9 s to answer).
+    let output = gaap(
+        &home,
+        &[
+            &flag,
+            "DescribeTCPListeners",
+            "--ProxyId",
+            "link-bjkpdum1",
+            "--ListenerId",
+            &id,
+            "--wait",
+            "ListenerRunning",
+            "--wait-timeout",
+            "0.9",
+        ],
+        &[],
+    );
+    assert_eq!(code(&output), 7, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let message = stderr(&output);
+    assert!(
+        message.contains("ListenerRunning: poll 1: not yet; no time is left for another poll"),
+        "{message}"
+    );
+    assert!(
+        message.contains("gaap: waiter ListenerRunning timed out after ")
+            && message.contains(" s and 1 poll(s); --wait-timeout SECONDS waits longer"),
+        "{message}"
+    );
+    assert_eq!(shared.emulator.request_count("DescribeTCPListeners"), 1);
+
+    // A closed proxy does not run without another action: the waiter fails on the first poll,
+    // here on an emulator started inside the command.
+    let output = gaap(
+        &home,
+        &[
+            "--emulator",
+            "DescribeProxies",
+            "--ProxyIds",
+            "link-closed01",
+            "--wait",
+            "ProxyRunning",
+        ],
+        &[],
+    );
+    assert_eq!(code(&output), 8, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains(
+            "gaap: waiter ProxyRunning failed after 1 poll(s): ProxySet[].Status = CLOSED, from \
+             which the state waited for cannot be reached"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn all_pages_merges_every_page_into_one_answer() {
+    let home = Home::new("all-pages");
+    let shared = Shared::start();
+    let flag = shared.flag();
+    let mut args = vec![flag.as_str()];
+    args.extend(create("[130,131,132,133,134,135,136]"));
+    assert_eq!(code(&gaap(&home, &args, &[])), 0);
+    let mut existing: Vec<String> = shared
+        .emulator
+        .listeners_on("link-bjkpdum1")
+        .into_iter()
+        .map(|listener| listener.listener_id)
+        .collect();
+    existing.sort();
+    assert_eq!(existing.len(), 7);
+
+    let list = |extra: &[&str]| {
+        let mut args = vec![
+            flag.as_str(),
+            "DescribeTCPListeners",
+            "--ProxyId",
+            "link-bjkpdum1",
+            "--Limit",
+            "3",
+        ];
+        args.extend(extra);
+        let output = gaap(&home, &args, &[]);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        stdout(&output)
+    };
+    // One page holds three.
+    let page: Value = serde_json::from_str(&list(&[])).unwrap();
+    assert_eq!(page["ListenerSet"].as_array().unwrap().len(), 3);
+    assert_eq!(page["TotalCount"], 7);
+    let before = shared.emulator.request_count("DescribeTCPListeners");
+
+    let merged = list(&["--all-pages"]);
+    assert_eq!(
+        shared.emulator.request_count("DescribeTCPListeners") - before,
+        3,
+        "pages of 3, 3 and 1"
+    );
+    // One answer in the spec's field order, not one per page.
+    assert!(
+        merged.starts_with("{\n    \"TotalCount\": 7,\n    \"ListenerSet\": [\n"),
+        "{merged}"
+    );
+    let merged: Value = serde_json::from_str(&merged).unwrap();
+    let mut ids: Vec<String> = merged["ListenerSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|listener| listener["ListenerId"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, existing);
+    assert!(
+        merged["RequestId"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+
+    // Filtered and as text, the merged answer as a whole.
+    let text = list(&[
+        "--all-pages",
+        "--filter",
+        "length(ListenerSet)",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(text, "7\n");
+    let table = list(&["--all-pages", "--output", "table"]);
+    assert!(table.contains("ListenerSet"), "{table}");
+    for id in &existing {
+        assert!(table.contains(id.as_str()), "{id} missing from\n{table}");
+    }
 }

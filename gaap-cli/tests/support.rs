@@ -47,6 +47,13 @@ const VARIABLES: &[&str] = &[
 
 /// `gaap args...` with `home` as its home directory and `env` set.
 pub fn gaap(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(home, args, env)
+        .output()
+        .expect("the gaap binary runs")
+}
+
+/// The command `gaap args...` with `home` as its home directory and `env` set, not started.
+pub fn command(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gaap"));
     command.args(args).env("HOME", home.path());
     for name in VARIABLES {
@@ -55,7 +62,7 @@ pub fn gaap(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (name, value) in env {
         command.env(name, value);
     }
-    command.output().expect("the gaap binary runs")
+    command
 }
 
 pub fn stdout(output: &Output) -> String {
