@@ -61,7 +61,7 @@ async fn describe(endpoint: &str, proxy: &str, secret_id: &str, secret_key: &str
         secret_key,
     )
     .unwrap();
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    gaap_runtime::tls::ensure_tls_provider();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .tls_certs_only([])

@@ -22,7 +22,7 @@ pub mod path;
 pub mod rate_limit;
 pub mod retry;
 pub mod signing;
-pub(crate) mod tls;
+pub mod tls;
 pub mod validate;
 pub mod waiter;
 pub mod wire;
