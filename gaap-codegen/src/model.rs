@@ -142,6 +142,12 @@ impl Ty {
     pub fn is_array(&self) -> bool {
         matches!(self, Ty::Array(_))
     }
+
+    /// Whether the elements of arrays (the type itself otherwise) can be hashed, which decides
+    /// how duplicates are found: floats are not `Hash`.
+    pub fn element_is_hashable(&self) -> bool {
+        !matches!(self.element(), Ty::Scalar(Scalar::Float))
+    }
 }
 
 /// A checked numeric bound.
@@ -516,6 +522,11 @@ pub struct Action {
     pub pagination: Option<Pagination>,
     /// The action's waiters, in name order.
     pub waiters: Vec<Waiter>,
+    /// The `.N`-flattened paths of the request's `sensitive` members (`*` for an array index),
+    /// for the runtime to redact wherever the values appear.
+    pub sensitive_params: Vec<String>,
+    /// The same for the response.
+    pub sensitive_fields: Vec<String>,
 }
 
 /// How an action pages: the members, checked to have the types a paginator needs.

@@ -387,6 +387,12 @@ fn each_kind_of_bad_spec_is_reported_at_its_json_path() {
             "`ProxyId` is required",
         ),
         (
+            "sensitive member in exactly_one_of",
+            |s| s["request"][5]["sensitive"] = json!(true),
+            "$.rules[0].exactly_one_of[0]",
+            "`ProxyId` is sensitive",
+        ),
+        (
             "duplicate member",
             |s| s["request"][1]["name"] = json!("ListenerName"),
             "$.request[1].name",

@@ -42,6 +42,14 @@ pub const BUILTIN_RESERVED_PORT: u16 = 36000;
 /// choice: real transitions take from seconds (listeners) to minutes (proxies).
 pub const DEFAULT_TRANSITION_TIME: Duration = Duration::from_secs(3);
 
+/// How many connections an emulator serves at once unless told otherwise; more wait in the
+/// listen backlog until one closes.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How long a client may take to send a request's headers (from when its connection opens, or
+/// from the end of its previous request), then its body, unless told otherwise.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A key pair the emulator accepts.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
@@ -171,6 +179,15 @@ pub struct Config {
     pub state: Option<serde_json::Value>,
     /// A check of every successful answer ([`Config::with_answer_check`]); `None`: none.
     pub answer_check: Option<AnswerCheck>,
+    /// How many connections are served at once ([`DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers, then its body
+    /// ([`DEFAULT_READ_TIMEOUT`]); a connection that takes longer is closed.
+    pub read_timeout: Duration,
+    /// Whether the documentation's example key pair is accepted on an address other machines
+    /// can reach (not loopback). Off: anyone can sign with that key, so an emulator listening on
+    /// `0.0.0.0` with it refuses to start.
+    pub allow_example_key_off_loopback: bool,
 }
 
 /// A check of a successful answer: the action and the members of its `Response`; an error
@@ -202,6 +219,12 @@ impl fmt::Debug for Config {
             .field(
                 "answer_check",
                 &self.answer_check.as_ref().map(|_| "<a check>"),
+            )
+            .field("max_connections", &self.max_connections)
+            .field("read_timeout", &self.read_timeout)
+            .field(
+                "allow_example_key_off_loopback",
+                &self.allow_example_key_off_loopback,
             )
             .finish()
     }
@@ -254,6 +277,9 @@ impl Config {
             transition_time: DEFAULT_TRANSITION_TIME,
             state: None,
             answer_check: None,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            allow_example_key_off_loopback: false,
         }
     }
 
@@ -419,6 +445,25 @@ impl Config {
         self
     }
 
+    /// Serves at most `max_connections` connections at once.
+    pub fn with_max_connections(mut self, max_connections: usize) -> Self {
+        self.max_connections = max_connections;
+        self
+    }
+
+    /// Closes connections that take longer than `read_timeout` to send a request's headers, or
+    /// then its body.
+    pub fn with_read_timeout(mut self, read_timeout: Duration) -> Self {
+        self.read_timeout = read_timeout;
+        self
+    }
+
+    /// Accepts the documentation's example key pair even on an address that is not loopback.
+    pub fn allow_example_key_off_loopback(mut self, allow: bool) -> Self {
+        self.allow_example_key_off_loopback = allow;
+        self
+    }
+
     fn remove_target(&mut self, id: &str) {
         self.proxies.retain(|p| p.id != id);
         self.groups.retain(|g| g.id != id);
@@ -466,6 +511,16 @@ impl Config {
                     )));
                 }
             }
+        }
+        if self.max_connections == 0 {
+            return Err(Error::Config(
+                "max_connections: 0 would serve no connection at all".into(),
+            ));
+        }
+        if self.read_timeout.is_zero() {
+            return Err(Error::Config(
+                "read_timeout: 0 would close every connection before its first byte".into(),
+            ));
         }
         if self.throttling == Throttling::PerSecond(0) {
             return Err(Error::Config(

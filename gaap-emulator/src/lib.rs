@@ -24,8 +24,10 @@
 //! # What a request goes through
 //!
 //! In this order, the first failure being the answer:
-//! 1. the method (`UnsupportedProtocol` unless GET or POST) and the body size
-//!    (`RequestSizeLimitExceeded` beyond 10 MB for TC3, 1 MB for the legacy methods);
+//! 1. the method (`UnsupportedProtocol` unless GET or POST), the body size
+//!    (`RequestSizeLimitExceeded` beyond 10 MB for TC3, 1 MB for the legacy methods) and the
+//!    number of parameters of a query or form (`RequestSizeLimitExceeded` beyond
+//!    [`MAX_PARAMETERS`]);
 //! 2. the action (`MissingParameter`, `InvalidAction`) and the version (`MissingParameter`,
 //!    `NoSuchVersion`);
 //! 3. the timestamp (`MissingParameter`, `InvalidParameter`, `AuthFailure.SignatureExpire` more
@@ -33,7 +35,10 @@
 //! 4. the signature: a malformed `Authorization` header is `AuthFailure.InvalidAuthorization`, an
 //!    unknown secret id `AuthFailure.SecretIdNotFound`, a wrong signature
 //!    `AuthFailure.SignatureFailure`, a missing, unexpected or wrong session token
-//!    `AuthFailure.TokenFailure`;
+//!    `AuthFailure.TokenFailure`. A TC3 signature is checked over the headers its
+//!    `SignedHeaders` names, which must include `content-type` and `host`: the official SDKs'
+//!    `content-type;host`, or more (`content-type;host;x-tc-action`, as this SDK signs by
+//!    default; then a request whose `X-TC-Action` was changed after signing fails);
 //! 5. the rate limit of the action for the secret id (`RequestLimitExceeded`, see [`Throttling`]);
 //! 6. the parameters, read strictly into the SDK's generated request type: `UnknownParameter`,
 //!    `MissingParameter`, `InvalidParameter` (wrong type, malformed flattened key, both of
@@ -78,7 +83,7 @@ mod throttle;
 mod values;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -88,12 +93,15 @@ pub use answers::{Answered, RECORD_ANSWERS_TO};
 pub use clock::{Clock, ManualClock};
 pub use config::{
     AnswerCheck, BUILTIN_RESERVED_PORT, Config, Credential, DEFAULT_LISTENER_QUOTA,
-    DEFAULT_TRANSITION_TIME, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Fixture,
-    MAX_CREATED_PER_REQUEST, Throttling, parse_throttling, transition_time,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT, DEFAULT_TRANSITION_TIME, EXAMPLE_SECRET_ID,
+    EXAMPLE_SECRET_KEY, Fixture, MAX_CREATED_PER_REQUEST, Throttling, parse_throttling,
+    transition_time,
 };
 pub use error::Error;
 pub use fault::{Fault, FaultRule, Faults};
-pub use protocol::MAX_CLOCK_SKEW_SECONDS;
+pub use protocol::{MAX_CLOCK_SKEW_SECONDS, MAX_PARAMETERS, MAX_SIGNED_HEADERS};
+#[doc(hidden)]
+pub use server::{OfflineAnswer, OfflineEmulator};
 pub use state::{Listener, MAX_CLIENT_TOKENS, TargetKind};
 
 /// A running emulator. Dropping it stops it (and closes its connections); so does
@@ -116,8 +124,7 @@ impl Emulator {
     /// Starts an emulator with `config`, in the current tokio runtime.
     pub async fn start_with(config: Config) -> Result<Self, Error> {
         config.check()?;
-        let state = state::State::from_config(&config)
-            .map_err(|err| Error::Config(format!("state: {err}")))?;
+        server::check_exposure(&config)?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| Error::Bind {
@@ -128,20 +135,14 @@ impl Emulator {
             addr: config.listen,
             source,
         })?;
-        let shared = Arc::new(server::Shared {
-            actions: actions::catalogue(config.throttling, config.answer_check.as_ref()),
-            credentials: config
-                .credentials
-                .iter()
-                .map(|c| (c.secret_id.clone(), c.clone()))
-                .collect(),
-            state: RwLock::new(state),
-            faults: Faults::default(),
-            clock: config.clock.clone(),
-            signer: gaap_runtime::signing::Tc3Signer::new(),
-        });
+        let shared = Arc::new(server::Shared::new(&config)?);
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, shared.clone(), stop));
+        let task = tokio::spawn(server::serve(
+            listener,
+            shared.clone(),
+            config.max_connections,
+            stop,
+        ));
         Ok(Emulator {
             addr,
             shared,

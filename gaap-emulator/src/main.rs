@@ -10,9 +10,10 @@ use gaap_emulator::{Config, EXAMPLE_SECRET_ID, Emulator, parse_throttling, trans
 /// A local Tencent Cloud GAAP endpoint: checks signatures (TC3 and legacy), keeps proxies, groups
 /// and listeners, enforces the documented rate limits.
 ///
-/// Out of the box it accepts the documentation's example key pair and has the proxy
-/// link-bjkpdum1 (running), other running and not running proxies and groups; --config adds keys
-/// and fixtures (JSON; the format is in gaap-emulator/README.md).
+/// Out of the box it accepts the documentation's example key pair (on a loopback address only,
+/// unless --allow-example-key-off-loopback) and has the proxy link-bjkpdum1 (running), other
+/// running and not running proxies and groups; --config adds keys and fixtures (JSON; the format
+/// is in gaap-emulator/README.md).
 #[derive(Parser, Debug)]
 #[command(name = "gaap-emulator", version)]
 struct Args {
@@ -39,6 +40,20 @@ struct Args {
     /// certificate keys the account was given. The format is in gaap-emulator/STATE.md.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+
+    /// How many connections are served at once; more wait until one closes. [default: 512]
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
+
+    /// Milliseconds a client may take to send a request's headers, then its body, before its
+    /// connection is closed. [default: 10000]
+    #[arg(long, value_name = "MS")]
+    read_timeout_ms: Option<u64>,
+
+    /// Accept the documentation's example key pair even when listening on an address other
+    /// machines can reach (anyone can sign with it): refused without this flag.
+    #[arg(long)]
+    allow_example_key_off_loopback: bool,
 
     /// Log every request (action, code, request id; never keys or bodies).
     #[arg(short, long)]
@@ -90,6 +105,15 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => return Err(format!("{}: {err}", path.display()).into()),
         }
+    }
+    if let Some(max_connections) = args.max_connections {
+        config.max_connections = max_connections;
+    }
+    if let Some(read_timeout_ms) = args.read_timeout_ms {
+        config.read_timeout = std::time::Duration::from_millis(read_timeout_ms);
+    }
+    if args.allow_example_key_off_loopback {
+        config.allow_example_key_off_loopback = true;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

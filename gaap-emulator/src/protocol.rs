@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use gaap_runtime::signing::{
-    LegacyAlgorithm, TC3_ALGORITHM, TC3_SIGNED_HEADERS, Tc3Request, Tc3Signer, sign_legacy,
+    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, TC3_ALGORITHM, Tc3Request, Tc3Signer, sign_legacy,
 };
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderMap, Method};
@@ -29,25 +29,17 @@ use crate::error::{ApiError, code};
 /// `AuthFailure.SignatureExpire`.
 pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
 
+/// The most `key=value` parameters a request (query or form body) may hold, common ones
+/// included; one more is `RequestSizeLimitExceeded`. The largest documented request holds a few
+/// hundred (100-element arrays of small objects).
+pub const MAX_PARAMETERS: usize = 10_000;
+
+/// The most headers a TC3 `SignedHeaders` list may name; a request carries about ten.
+pub const MAX_SIGNED_HEADERS: usize = 64;
+
 /// The largest body of a TC3 request (the documented 10 MB) and of a legacy one (1 MB).
 pub(crate) const TC3_BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub(crate) const LEGACY_BODY_LIMIT: usize = 1024 * 1024;
-
-/// The common parameters of a legacy request (and what a GET or form request may repeat):
-/// never parameters of an action.
-const COMMON_PARAMETERS: &[&str] = &[
-    "Action",
-    "Version",
-    "Timestamp",
-    "Nonce",
-    "SecretId",
-    "Region",
-    "SignatureMethod",
-    "Signature",
-    "Token",
-    "Language",
-    "RequestClient",
-];
 
 /// One request, as received.
 pub(crate) struct Received<'r> {
@@ -65,6 +57,30 @@ pub(crate) enum Scheme {
     Tc3,
     /// Everything as parameters, decoded.
     Legacy { params: Vec<(String, String)> },
+}
+
+/// The largest body a request may have, judged from its headers.
+pub(crate) fn body_limit(headers: &HeaderMap, method: &Method) -> usize {
+    if is_tc3(headers, method) {
+        TC3_BODY_LIMIT
+    } else {
+        LEGACY_BODY_LIMIT
+    }
+}
+
+/// The answer to a body over `limit`.
+pub(crate) fn body_too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        code::REQUEST_SIZE_LIMIT_EXCEEDED,
+        format!("the request body is larger than {limit} bytes"),
+    )
+}
+
+fn too_many_parameters() -> ApiError {
+    ApiError::new(
+        code::REQUEST_SIZE_LIMIT_EXCEEDED,
+        format!("the request holds more than {MAX_PARAMETERS} parameters"),
+    )
 }
 
 /// Which scheme a request uses, judged from the headers only (before the body is read).
@@ -107,8 +123,12 @@ impl<'r> Received<'r> {
             } else {
                 body
             };
+            // One more than allowed is enough to know the request is too large.
             Scheme::Legacy {
-                params: form_urlencoded::parse(source).into_owned().collect(),
+                params: form_urlencoded::parse(source)
+                    .into_owned()
+                    .take(MAX_PARAMETERS + 1)
+                    .collect(),
             }
         };
         Received {
@@ -131,6 +151,17 @@ impl<'r> Received<'r> {
                 .iter()
                 .find(|(k, _)| k == "Action")
                 .map(|(_, v)| v.as_str()),
+        }
+    }
+
+    /// `RequestSizeLimitExceeded` for a legacy request of more than [`MAX_PARAMETERS`]
+    /// parameters. (Those of a TC3 request are counted when they are read.)
+    pub fn check_parameter_count(&self) -> Result<(), ApiError> {
+        match &self.scheme {
+            Scheme::Legacy { params } if params.len() > MAX_PARAMETERS => {
+                Err(too_many_parameters())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -262,15 +293,6 @@ impl<'r> Received<'r> {
         let auth = Authorization::parse(header)?;
         let credential =
             credential(auth.secret_id).ok_or_else(|| secret_id_not_found(auth.secret_id))?;
-        if auth.signed_headers != TC3_SIGNED_HEADERS {
-            return Err(ApiError::new(
-                code::SIGNATURE_FAILURE,
-                format!(
-                    "SignedHeaders={}: the emulator checks signatures over `{TC3_SIGNED_HEADERS}`, the headers the official SDKs sign",
-                    auth.signed_headers
-                ),
-            ));
-        }
         let content_type = match self.headers.get(CONTENT_TYPE) {
             None => "",
             Some(value) => value.to_str().map_err(|_| {
@@ -280,6 +302,7 @@ impl<'r> Received<'r> {
                 )
             })?,
         };
+        let signed = self.signed_headers(auth.signed_headers)?;
         let request = Tc3Request {
             method: self.method.as_str(),
             host: self.host,
@@ -291,7 +314,12 @@ impl<'r> Received<'r> {
             service,
         };
         let expected = signer
-            .sign(&request, &credential.secret_id, &credential.secret_key)
+            .sign_with_headers(
+                &request,
+                &signed,
+                &credential.secret_id,
+                &credential.secret_key,
+            )
             .map_err(|err| ApiError::new(code::SIGNATURE_FAILURE, err.to_string()))?;
         if auth.credential_scope != expected.credential_scope {
             return Err(ApiError::new(
@@ -310,6 +338,63 @@ impl<'r> Received<'r> {
             return Err(signature_failure());
         }
         Ok(credential)
+    }
+
+    /// The headers a TC3 `SignedHeaders` list names besides `content-type` and `host` (which it
+    /// must name), with the values received. The list must be as a signer writes it: lower-case
+    /// names, sorted, each once.
+    fn signed_headers(&self, list: &'r str) -> Result<Vec<(&'r str, &'r str)>, ApiError> {
+        let names: Vec<&str> = list.split(';').collect();
+        if names.len() > MAX_SIGNED_HEADERS {
+            return Err(invalid_authorization(&format!(
+                "`SignedHeaders` names more than {MAX_SIGNED_HEADERS} headers"
+            )));
+        }
+        if names.iter().any(|name| name.is_empty()) {
+            return Err(invalid_authorization("`SignedHeaders` holds an empty name"));
+        }
+        if !names.windows(2).all(|pair| pair[0] < pair[1]) {
+            return Err(invalid_authorization(
+                "`SignedHeaders` must list lower-case header names in ascending order, each once",
+            ));
+        }
+        for required in ["content-type", "host"] {
+            if !names.contains(&required) {
+                return Err(ApiError::new(
+                    code::SIGNATURE_FAILURE,
+                    format!(
+                        "SignedHeaders={list}: a signature must cover `content-type` and `host`"
+                    ),
+                ));
+            }
+        }
+        let mut extra = Vec::with_capacity(names.len() - 2);
+        for name in names {
+            if name == "content-type" || name == "host" {
+                continue;
+            }
+            let lower_case = !name.bytes().any(|b| b.is_ascii_uppercase());
+            let value = lower_case
+                .then(|| self.headers.get(name))
+                .flatten()
+                .ok_or_else(|| {
+                    ApiError::new(
+                        code::SIGNATURE_FAILURE,
+                        format!(
+                            "SignedHeaders names `{name}`, which is not a lower-case header of the request"
+                        ),
+                    )
+                })?
+                .to_str()
+                .map_err(|_| {
+                    ApiError::new(
+                        code::INVALID_PARAMETER,
+                        format!("header `{name}` is not visible ASCII"),
+                    )
+                })?;
+            extra.push((name, value));
+        }
+        Ok(extra)
     }
 
     fn verify_legacy<'c>(
@@ -360,11 +445,9 @@ impl<'r> Received<'r> {
     pub fn parameters(&self) -> Result<Parameters<'_>, ApiError> {
         let pairs = match &self.scheme {
             Scheme::Legacy { params } => Cow::Borrowed(params.as_slice()),
-            Scheme::Tc3 if self.method == Method::GET => Cow::Owned(
-                form_urlencoded::parse(self.query.as_bytes())
-                    .into_owned()
-                    .collect(),
-            ),
+            Scheme::Tc3 if self.method == Method::GET => {
+                Cow::Owned(flat_pairs(self.query.as_bytes())?)
+            }
             Scheme::Tc3 => match media_type(self.headers) {
                 Some("application/json") => {
                     if self.body.iter().all(u8::is_ascii_whitespace) {
@@ -379,7 +462,7 @@ impl<'r> Received<'r> {
                             )
                         });
                 }
-                Some(_) => Cow::Owned(form_urlencoded::parse(self.body).into_owned().collect()),
+                Some(_) => Cow::Owned(flat_pairs(self.body)?),
                 None => {
                     let sent = self
                         .headers
@@ -411,9 +494,22 @@ impl Parameters<'_> {
     pub fn action_pairs(pairs: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
         pairs
             .iter()
-            .filter(|(k, _)| !COMMON_PARAMETERS.contains(&k.as_str()))
+            // What a GET or form request may repeat of the legacy common parameters.
+            .filter(|(k, _)| !LEGACY_COMMON_PARAMETERS.contains(&k.as_str()))
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
+}
+
+/// The pairs of a query or form body, at most [`MAX_PARAMETERS`] of them.
+fn flat_pairs(source: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(source)
+        .into_owned()
+        .take(MAX_PARAMETERS + 1)
+        .collect();
+    if pairs.len() > MAX_PARAMETERS {
+        return Err(too_many_parameters());
+    }
+    Ok(pairs)
 }
 
 fn tc3_header(name: &'static str) -> &'static str {

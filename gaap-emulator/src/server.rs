@@ -4,12 +4,22 @@
 //! hyper (not a framework on top of it) because two faults need the raw connection: when the
 //! service returns an error, hyper closes the connection without writing a response, and the
 //! socket wrapper below turns that close into a TCP reset.
+//!
+//! The server holds its ground against clients that do not play along: at most
+//! [`Config::max_connections`](crate::Config::max_connections) connections at once (beyond that,
+//! new ones wait in the listen backlog until one closes), a connection that does not send a
+//! request's headers within [`Config::read_timeout`](crate::Config::read_timeout) (from when it
+//! opens, or from the end of its previous request) or then its body within the same time is
+//! closed, and a panic while answering a request is answered `InternalError` instead of killing
+//! the connection. [`OfflineEmulator`] runs the same request handling without a socket.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use gaap_runtime::signing::Tc3Signer;
@@ -19,14 +29,14 @@ use http_body::{Frame, SizeHint};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
 use crate::actions::{self, ActionInfo, Context as ActionContext};
 use crate::clock::Clock;
-use crate::config::Credential;
+use crate::config::{Config, Credential, EXAMPLE_SECRET_ID};
 use crate::error::{ApiError, code, error_body};
 use crate::fault::{Fault, Faults};
 use crate::protocol::{self, Received};
@@ -40,16 +50,80 @@ pub(crate) struct Shared {
     pub faults: Faults,
     pub clock: Clock,
     pub signer: Tc3Signer,
+    /// How long a client may take to send a request's headers, then its body.
+    pub read_timeout: Duration,
 }
 
-/// Accepts connections until `shutdown` changes, then drops them all.
+impl Shared {
+    /// The state of an emulator with `config`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`](crate::Error::Config) when the saved state in `config` does not load.
+    pub(crate) fn new(config: &Config) -> Result<Self, crate::Error> {
+        let state = State::from_config(config)
+            .map_err(|err| crate::Error::Config(format!("state: {err}")))?;
+        Ok(Shared {
+            actions: actions::catalogue(config.throttling, config.answer_check.as_ref()),
+            credentials: config
+                .credentials
+                .iter()
+                .map(|c| (c.secret_id.clone(), c.clone()))
+                .collect(),
+            state: RwLock::new(state),
+            faults: Faults::default(),
+            clock: config.clock.clone(),
+            signer: Tc3Signer::new(),
+            read_timeout: config.read_timeout,
+        })
+    }
+}
+
+/// Refuses to serve the documentation's example key pair, which anyone can sign with, on an
+/// address other machines can reach, unless the config allows it.
+pub(crate) fn check_exposure(config: &Config) -> Result<(), crate::Error> {
+    let exposed = !config.listen.ip().is_loopback();
+    let example = config
+        .credentials
+        .iter()
+        .any(|c| c.secret_id == EXAMPLE_SECRET_ID);
+    if exposed && example && !config.allow_example_key_off_loopback {
+        return Err(crate::Error::Config(format!(
+            "listening on {}, reachable from other machines, with the documentation's example key \
+             pair, which anyone can sign with: listen on 127.0.0.1 or [::1], or accept only keys \
+             of your own (a config file with \"builtin\": false, or replacing the example's \
+             secret id), or allow it explicitly (--allow-example-key-off-loopback, \
+             Config::allow_example_key_off_loopback)",
+            config.listen
+        )));
+    }
+    Ok(())
+}
+
+/// Accepts connections until `shutdown` changes, then drops them all; at most
+/// `max_connections` at once.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
+    max_connections: usize,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    // hyper closes an HTTP/1 connection whose request head does not arrive in time, whether the
+    // client stalls mid-head or stays idle after an answer.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(shared.read_timeout);
+    let slots = Arc::new(Semaphore::new(max_connections.max(1)));
     loop {
+        // A slot first: at the cap, connections wait in the listen backlog rather than being
+        // accepted and left without service.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = shutdown.changed() => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = shutdown.changed() => return,
@@ -59,7 +133,7 @@ pub(crate) async fn serve(
             Err(err) => {
                 // Out of file descriptors, say: wait a little rather than spin.
                 tracing::warn!(%err, "accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             }
         };
@@ -74,6 +148,9 @@ pub(crate) async fn serve(
         let builder = builder.clone();
         let mut shutdown = shutdown.clone();
         tokio::spawn(async move {
+            let _slot = slot;
+            let read_timeout = shared.read_timeout;
+            let first_request = control.clone();
             let service =
                 service_fn(move |request| handle(shared.clone(), control.clone(), request));
             let connection = builder.serve_connection(io, service);
@@ -82,6 +159,10 @@ pub(crate) async fn serve(
                 // connection on purpose: nothing to report.
                 _ = connection => {}
                 _ = shutdown.changed() => {}
+                // Before hyper knows the protocol (it reads the first bytes to tell HTTP/1 from
+                // HTTP/2), its header timer does not run: a client that sends nothing at all is
+                // closed here.
+                _ = first_request.no_request_within(read_timeout) => {}
             }
         });
     }
@@ -92,6 +173,18 @@ pub(crate) async fn serve(
 struct Connection {
     /// Close with a TCP reset instead of a clean close.
     reset: AtomicBool,
+    /// Whether a request's head has arrived.
+    requested: AtomicBool,
+}
+
+impl Connection {
+    /// Completes if no request head arrived within `timeout`; never otherwise.
+    async fn no_request_within(&self, timeout: Duration) {
+        tokio::time::sleep(timeout).await;
+        if self.requested.load(Ordering::Acquire) {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 /// A TCP stream that, when its connection asked for it, closes with a reset (`SO_LINGER` 0)
@@ -166,27 +259,88 @@ async fn handle(
     connection: Arc<Connection>,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Dropped> {
+    connection.requested.store(true, Ordering::Release);
     let request_id = new_request_id();
     let (parts, body) = request.into_parts();
-    let limit = if protocol::is_tc3(&parts.headers, &parts.method) {
-        protocol::TC3_BODY_LIMIT
-    } else {
-        protocol::LEGACY_BODY_LIMIT
-    };
-    let body = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
-            let error = ApiError::new(
-                code::REQUEST_SIZE_LIMIT_EXCEEDED,
-                format!("the request body is larger than {limit} bytes"),
-            );
+    let limit = protocol::body_limit(&parts.headers, &parts.method);
+    let read = tokio::time::timeout(shared.read_timeout, Limited::new(body, limit).collect());
+    let body = match read.await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(err)) if err.downcast_ref::<LengthLimitError>().is_some() => {
+            let error = protocol::body_too_large(limit);
             return Ok(json_response(error_body(&error, &request_id)));
         }
-        // The client went away mid-body.
-        Err(_) => return Err(Dropped),
+        // The client went away mid-body, or sends it too slowly to be served.
+        Ok(Err(_)) | Err(_) => return Err(Dropped),
     };
 
-    let received = Received::new(&parts.method, &parts.uri, &parts.headers, &body);
+    // A large body takes a while to parse (a megabyte of `key=value` pairs): it is handled on the
+    // blocking pool, so that the runtime's threads keep reading the other connections meanwhile,
+    // rather than let their read timeouts run out behind it.
+    let processed = if body.len() > INLINE_BODY_BYTES {
+        let shared = shared.clone();
+        tokio::task::spawn_blocking(move || process(&shared, &parts, &body, &request_id))
+            .await
+            .unwrap_or(Processed::Panicked)
+    } else {
+        process(&shared, &parts, &body, &request_id)
+    };
+    match processed {
+        Processed::Reset => {
+            connection.reset.store(true, Ordering::Release);
+            Err(Dropped)
+        }
+        Processed::Html5xx(status) => Ok(html_error(status)),
+        Processed::NonJson => Ok(non_json()),
+        Processed::Panicked => Ok(json_response(error_body(&panicked(), &new_request_id()))),
+        Processed::Answer { body, fault } => match fault {
+            Some(Fault::Delay(delay)) => {
+                tokio::time::sleep(delay).await;
+                Ok(json_response(body))
+            }
+            Some(Fault::TruncatedBody) => Ok(truncated(body)),
+            Some(Fault::DropAfterExecute) => {
+                connection.reset.store(true, Ordering::Release);
+                Err(Dropped)
+            }
+            _ => Ok(json_response(body)),
+        },
+    }
+}
+
+/// Bodies up to this size are handled on the connection's task; larger ones on the blocking
+/// pool.
+const INLINE_BODY_BYTES: usize = 64 * 1024;
+
+/// What became of a request once its body was read.
+enum Processed {
+    /// A fault resets the connection before any answer.
+    Reset,
+    /// A fault answers a gateway's page.
+    Html5xx(u16),
+    /// A fault answers a body that is not JSON.
+    NonJson,
+    /// The handling panicked (on the blocking pool).
+    Panicked,
+    /// The API's answer, and the fault that applies after the action, if any.
+    Answer { body: Vec<u8>, fault: Option<Fault> },
+}
+
+fn panicked() -> ApiError {
+    ApiError::new(
+        code::INTERNAL_ERROR,
+        "the emulator failed on this request (a bug of the emulator; its log has the panic)",
+    )
+}
+
+/// Faults, the protocol's checks and the action, for a request whose body was read.
+fn process(
+    shared: &Shared,
+    parts: &http::request::Parts,
+    body: &[u8],
+    request_id: &str,
+) -> Processed {
+    let received = Received::new(&parts.method, &parts.uri, &parts.headers, body);
     let action = received.action();
     let info = action.and_then(|name| shared.actions.get(name));
     if let Some(info) = info {
@@ -194,35 +348,117 @@ async fn handle(
     }
     let fault = shared.faults.take(action);
     match &fault {
-        Some(Fault::ResetBeforeResponse) => {
-            connection.reset.store(true, Ordering::Release);
-            return Err(Dropped);
-        }
-        Some(Fault::Html5xx(status)) => return Ok(html_error(*status)),
-        Some(Fault::NonJsonBody) => return Ok(non_json()),
+        Some(Fault::ResetBeforeResponse) => return Processed::Reset,
+        Some(Fault::Html5xx(status)) => return Processed::Html5xx(*status),
+        Some(Fault::NonJsonBody) => return Processed::NonJson,
         _ => {}
     }
-
-    let outcome = answer(&shared, &received, info, &request_id);
+    // A bug of the emulator must not take the connection (or, with `panic = "abort"`, the
+    // process) down with it: the client gets a documented code and the log the panic.
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        answer(shared, &received, info, request_id)
+    }))
+    .unwrap_or_else(|_| Err(panicked()));
     if tracing::enabled!(tracing::Level::DEBUG) {
         let code = outcome.as_ref().err().map_or("OK", |e| e.code);
         tracing::debug!(action = action.unwrap_or("?"), code, request_id, "answered");
     }
     let body = match outcome {
         Ok(body) => body,
-        Err(error) => error_body(&error, &request_id),
+        Err(error) => error_body(&error, request_id),
     };
-    match fault {
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            Ok(json_response(body))
+    Processed::Answer { body, fault }
+}
+
+/// The emulator's handling of requests without a socket: the same checks, signatures, state and
+/// answers as a running [`Emulator`](crate::Emulator), one request at a time, for fuzzing and
+/// for tests that want no network. No faults, no throttling by wall time beyond the config's
+/// clock, no connection limits (there are no connections).
+#[doc(hidden)]
+pub struct OfflineEmulator {
+    shared: Shared,
+}
+
+/// What [`OfflineEmulator::handle`] answers.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfflineAnswer {
+    /// The HTTP status: 200 for every API answer, success or error; 400 for what hyper would
+    /// refuse before the emulator sees it (a method, target or header that is not HTTP).
+    pub status: u16,
+    /// The body: the JSON envelope, or empty with 400.
+    pub body: Vec<u8>,
+}
+
+impl OfflineEmulator {
+    /// An emulator with `config`'s keys, fixtures, throttling and clock (its address and
+    /// connection settings are not used).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`](crate::Error::Config) for a config that does not pass its checks.
+    pub fn new(config: Config) -> Result<Self, crate::Error> {
+        config.check()?;
+        Ok(OfflineEmulator {
+            shared: Shared::new(&config)?,
+        })
+    }
+
+    /// Answers one request: its method, request target (`/?Action=...`), headers and body, as
+    /// they would arrive on a connection.
+    pub fn handle(
+        &self,
+        method: &[u8],
+        target: &[u8],
+        headers: &[(&[u8], &[u8])],
+        body: &[u8],
+    ) -> OfflineAnswer {
+        let not_http = OfflineAnswer {
+            status: 400,
+            body: Vec::new(),
+        };
+        let Ok(method) = Method::from_bytes(method) else {
+            return not_http;
+        };
+        let Ok(uri) = http::Uri::try_from(target) else {
+            return not_http;
+        };
+        let mut map = http::HeaderMap::new();
+        for (name, value) in headers {
+            let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name),
+                HeaderValue::from_bytes(value),
+            ) else {
+                return not_http;
+            };
+            map.append(name, value);
         }
-        Some(Fault::TruncatedBody) => Ok(truncated(body)),
-        Some(Fault::DropAfterExecute) => {
-            connection.reset.store(true, Ordering::Release);
-            Err(Dropped)
+        let request_id = new_request_id();
+        let limit = protocol::body_limit(&map, &method);
+        if body.len() > limit {
+            let error = protocol::body_too_large(limit);
+            return OfflineAnswer {
+                status: 200,
+                body: error_body(&error, &request_id),
+            };
         }
-        _ => Ok(json_response(body)),
+        let received = Received::new(&method, &uri, &map, body);
+        let info = received
+            .action()
+            .and_then(|name| self.shared.actions.get(name));
+        if let Some(info) = info {
+            info.count_request();
+        }
+        let body = match answer(&self.shared, &received, info, &request_id) {
+            Ok(body) => body,
+            Err(error) => error_body(&error, &request_id),
+        };
+        OfflineAnswer { status: 200, body }
+    }
+
+    /// How many listeners exist.
+    pub fn listener_count(&self) -> usize {
+        crate::state::read_lock(&self.shared.state).listener_count()
     }
 }
 
@@ -239,6 +475,7 @@ fn answer(
             format!("method {}: the API takes GET and POST", received.method),
         ));
     }
+    received.check_parameter_count()?;
     let action = received.required_common("Action")?;
     let info = info.ok_or_else(|| {
         ApiError::new(

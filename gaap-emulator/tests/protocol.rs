@@ -248,7 +248,16 @@ async fn garbage_is_answered_and_the_emulator_lives_on() {
         (
             Call::new("CreateTCPListeners", Params::Query(huge_index.into())).tc3(&emulator),
             "InvalidParameter",
-            "too large",
+            "array index above 9999",
+        ),
+        (
+            Call::new(
+                "CreateTCPListeners",
+                Params::Query(vec!["K=1"; gaap_emulator::MAX_PARAMETERS + 1].join("&")),
+            )
+            .tc3(&emulator),
+            "RequestSizeLimitExceeded",
+            "10000 parameters",
         ),
         (
             Call::new(
@@ -369,4 +378,71 @@ async fn shutdown_closes_the_port() {
         .ok();
     emulator.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+/// The socket-less handler the fuzz target drives answers as the server does: the same checks,
+/// the same state, the same codes; what hyper would refuse is a bare 400.
+#[tokio::test]
+async fn the_offline_handler_answers_as_the_server_does() {
+    let clock = gaap_emulator::ManualClock::at(1_700_000_000);
+    let config = gaap_emulator::Config::builtin().with_clock(clock.clone());
+    let offline = gaap_emulator::OfflineEmulator::new(config.clone()).unwrap();
+    let emulator = Emulator::start_with(config).await.unwrap();
+    // As hyper hands it over: the client's `Host` among the headers.
+    let host = emulator.addr().to_string();
+    let offline_answer = |raw: &common::Raw| {
+        let headers: Vec<(&[u8], &[u8])> = raw
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_bytes(), v.as_bytes()))
+            .chain([(&b"host"[..], host.as_bytes())])
+            .collect();
+        let target = if raw.query.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{}", raw.query)
+        };
+        offline.handle(
+            raw.method.as_bytes(),
+            target.as_bytes(),
+            &headers,
+            &raw.body,
+        )
+    };
+    let create = Call::json("CreateTCPListeners", create_body("link-bjkpdum1", &[80]));
+    for raw in [
+        create.tc3(&emulator),
+        Call::new("CreateTCPListeners", Params::Query(SEED_QUERY.into())).legacy(
+            &emulator,
+            LegacyAlgorithm::HmacSha1,
+            "GET",
+        ),
+        create.clone().key("AKIDnobody", "x").tc3(&emulator),
+        Call::json("NoSuchThing", json!({})).tc3(&emulator),
+    ] {
+        let online = raw.send(&emulator).await.unwrap();
+        let offline = offline_answer(&raw);
+        assert_eq!(offline.status, 200);
+        let offline: serde_json::Value = serde_json::from_slice(&offline.body).unwrap();
+        let online = online.json();
+        assert_eq!(
+            offline["Response"]["Error"], online["Response"]["Error"],
+            "{raw:?}"
+        );
+        assert_eq!(
+            offline["Response"]["ListenerIds"].is_array(),
+            online["Response"]["ListenerIds"].is_array()
+        );
+    }
+    // One listener of the JSON create, two of the seed's query.
+    assert_eq!(offline.listener_count(), 3);
+    for (method, target, header) in [
+        (&b"G E T"[..], &b"/"[..], (&b"a"[..], &b"b"[..])),
+        (b"POST", b"not a target", (b"a", b"b")),
+        (b"POST", b"/", (b"bad name", b"b")),
+        (b"POST", b"/", (b"a", b"line\nbreak")),
+    ] {
+        let answer = offline.handle(method, target, &[header], b"");
+        assert_eq!((answer.status, answer.body.len()), (400, 0));
+    }
 }

@@ -193,7 +193,7 @@ async fn a_request_changed_after_signing_is_a_signature_failure() {
         ("host", other_host, "signature"),
         ("content type", other_content_type, "signature"),
         ("service", scope_of_other_day, "credential scope"),
-        ("signed headers", more_signed_headers, "SignedHeaders"),
+        ("signed headers", more_signed_headers, "signature"),
     ] {
         let answer = raw.send(&emulator).await.unwrap();
         assert_eq!(
@@ -209,6 +209,135 @@ async fn a_request_changed_after_signing_is_a_signature_failure() {
         );
     }
     assert_eq!(emulator.listener_count(), 0);
+}
+
+/// The SDK's default form signs `x-tc-action` (and `x-tc-region`): the emulator checks whatever
+/// `SignedHeaders` declares, and a signed request replayed as another action, or another region,
+/// fails, where the minimal form would let it through.
+#[tokio::test]
+async fn a_request_whose_action_was_changed_after_signing_is_a_signature_failure() {
+    let emulator = Emulator::start().await.unwrap();
+    let describe = json!({"ProxyId": "link-bjkpdum1"});
+    let signed = Call::json("DescribeTCPListeners", describe.clone())
+        .header("X-TC-Region", "ap-guangzhou")
+        .signing(&["x-tc-action", "x-tc-region"]);
+    let raw = signed.tc3(&emulator);
+    let authorization = raw
+        .headers
+        .iter()
+        .find(|(n, _)| n == "Authorization")
+        .unwrap()
+        .1
+        .clone();
+    assert!(
+        authorization.contains("SignedHeaders=content-type;host;x-tc-action;x-tc-region,"),
+        "{authorization}"
+    );
+    raw.send(&emulator).await.unwrap().ok();
+
+    // The same bytes, another action: refused, and the other action never runs.
+    let mut as_delete = raw.clone();
+    as_delete.set_header("X-TC-Action", "DeleteListeners");
+    as_delete
+        .send(&emulator)
+        .await
+        .unwrap()
+        .assert_error("AuthFailure.SignatureFailure", "signature");
+    assert_eq!(emulator.request_count("DeleteListeners"), 1);
+    let mut other_region = raw.clone();
+    other_region.set_header("X-TC-Region", "ap-shanghai");
+    other_region
+        .send(&emulator)
+        .await
+        .unwrap()
+        .assert_error("AuthFailure.SignatureFailure", "signature");
+    // The minimal form, as the official SDKs sign, does not cover the action: the same change
+    // passes the signature check (and fails later, for the parameters).
+    let minimal = Call::json("DescribeTCPListeners", describe).tc3(&emulator);
+    let mut replayed = minimal.clone();
+    replayed.set_header("X-TC-Action", "DeleteListeners");
+    let answer = replayed.send(&emulator).await.unwrap();
+    assert_ne!(
+        answer.code().as_deref(),
+        Some("AuthFailure.SignatureFailure"),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn signed_headers_must_cover_content_type_and_host_and_be_well_formed() {
+    let emulator = Emulator::start().await.unwrap();
+    let call = Call::json("DescribeTCPListeners", json!({"ProxyId": "link-bjkpdum1"}));
+    let with_list = |list: &str| {
+        let mut raw = call.tc3(&emulator);
+        let authorization = raw
+            .headers
+            .iter()
+            .find(|(n, _)| n == "Authorization")
+            .unwrap()
+            .1
+            .replace(
+                "SignedHeaders=content-type;host",
+                &format!("SignedHeaders={list}"),
+            );
+        raw.set_header("Authorization", &authorization);
+        raw
+    };
+    for (list, code, mentions) in [
+        ("host", "AuthFailure.SignatureFailure", "content-type"),
+        ("content-type", "AuthFailure.SignatureFailure", "host"),
+        (
+            "content-type;host;x-tc-missing",
+            "AuthFailure.SignatureFailure",
+            "x-tc-missing",
+        ),
+        (
+            "host;content-type",
+            "AuthFailure.InvalidAuthorization",
+            "ascending",
+        ),
+        (
+            "content-type;host;host",
+            "AuthFailure.InvalidAuthorization",
+            "each once",
+        ),
+        (
+            "content-type;host;X-TC-Action",
+            "AuthFailure.InvalidAuthorization",
+            "lower-case",
+        ),
+        (
+            "content-type;;host",
+            "AuthFailure.InvalidAuthorization",
+            "empty",
+        ),
+    ] {
+        with_list(list)
+            .send(&emulator)
+            .await
+            .unwrap()
+            .assert_error(code, mentions);
+    }
+    let too_many: Vec<String> = (0..100).map(|i| format!("x-{i:03}")).collect();
+    let list = format!("content-type;host;{}", too_many.join(";"));
+    with_list(&list)
+        .send(&emulator)
+        .await
+        .unwrap()
+        .assert_error("AuthFailure.InvalidAuthorization", "more than 64");
+    // Any header the request carries may be signed.
+    Call::json("DescribeTCPListeners", json!({"ProxyId": "link-bjkpdum1"}))
+        .header("X-TC-RequestClient", "SDK_OTHER")
+        .signing(&[
+            "x-tc-action",
+            "x-tc-requestclient",
+            "x-tc-timestamp",
+            "x-tc-version",
+        ])
+        .send(&emulator)
+        .await
+        .ok();
 }
 
 #[tokio::test]

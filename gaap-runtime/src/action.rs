@@ -70,6 +70,12 @@ pub trait Action:
     const RATE_LIMIT_PER_SECOND: Option<u32>;
     /// What a retry of this action risks.
     const IDEMPOTENCY: Idempotency;
+    /// The `.N`-flattened paths of the parameters the spec marks `sensitive` (a certificate's
+    /// private key), `*` standing for any array index (`Certificates.*.Key`). Their values are
+    /// redacted from `Debug` output wherever they appear (the request's own `Debug`, a signed
+    /// request's URL and strings to sign) and scrubbed from error messages that would quote
+    /// them. Empty for most actions.
+    const SENSITIVE_PARAMS: &'static [&'static str] = &[];
 
     /// The `ClientToken` parameter, for actions that have one; the client fills it with a fresh
     /// UUID when it is empty so that every attempt of one call carries the same token.
@@ -97,8 +103,29 @@ pub trait Action:
 
 /// A successful response of an action.
 pub trait ActionResponse: FromJson + Send + Sync + 'static {
+    /// The paths of the response fields the spec marks `sensitive`, as
+    /// [`Action::SENSITIVE_PARAMS`]: an error never quotes an answer that may hold them.
+    const SENSITIVE_FIELDS: &'static [&'static str] = &[];
+
     /// The `RequestId` the server gave this call.
     fn request_id(&self) -> &str;
+}
+
+/// Whether the flattened `key` (`Certificates.0.Key`) is one of `patterns`
+/// ([`Action::SENSITIVE_PARAMS`]), where `*` stands for any array index.
+pub fn is_sensitive(patterns: &[&str], key: &str) -> bool {
+    patterns.iter().any(|pattern| {
+        let mut keys = key.split('.');
+        let mut parts = pattern.split('.');
+        loop {
+            match (parts.next(), keys.next()) {
+                (None, None) => return true,
+                (Some("*"), Some(segment)) if segment.bytes().all(|b| b.is_ascii_digit()) => {}
+                (Some(part), Some(segment)) if part == segment => {}
+                _ => return false,
+            }
+        }
+    })
 }
 
 /// What every API error carries besides its code: the server's message and the request id to
@@ -111,6 +138,25 @@ pub struct ErrorMeta {
     pub message: String,
     /// The request id of the failed call (empty if the server sent none).
     pub request_id: String,
+    /// The `ClientToken` the call carried, when the client sent it (see
+    /// [`Error::client_token`](crate::Error::client_token)); `None` otherwise.
+    pub client_token: Option<String>,
+}
+
+impl ErrorMeta {
+    /// A code, message and request id, without a `ClientToken`.
+    pub fn new(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        request_id: impl Into<String>,
+    ) -> Self {
+        ErrorMeta {
+            code: code.into(),
+            message: message.into(),
+            request_id: request_id.into(),
+            client_token: None,
+        }
+    }
 }
 
 /// Control characters the server sent (a newline in a message, an escape sequence) are shown

@@ -60,15 +60,28 @@ pub enum Error<E> {
     /// message and request id ([`Error::is_undocumented_code`] tells it apart).
     Api(E),
     /// Something answered, but not with an API answer: not JSON (an HTML page from a proxy),
-    /// JSON without `Response`, a truncated body, or a response that does not match the spec.
+    /// JSON without `Response`, a truncated body, a success without `RequestId`, or a response
+    /// that does not match the spec.
     MalformedResponse(Box<MalformedResponse>),
+    /// The call's time budget ([`RetryConfig::max_total_time`](crate::RetryConfig)) ran out
+    /// before a request could be sent: waiting for credentials or for a slot of the client-side
+    /// rate limiter. Nothing was sent.
+    Deadline(DeadlineExceeded),
+    /// The client-side rate limiter already holds its maximum of calls of this action waiting
+    /// ([`MAX_QUEUED_CALLS`](crate::rate_limit::MAX_QUEUED_CALLS)): the caller sends faster than
+    /// the action's documented rate for a long while. Nothing was sent.
+    QueueFull(QueueFull),
 }
 
 impl<E: ApiError> Error<E> {
     /// Whether the request may have reached the server. See [`Fate`].
     pub fn fate(&self) -> Fate {
         match self {
-            Error::Validation(_) | Error::Config(_) | Error::Credentials(_) => Fate::NotSent,
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::Credentials(_)
+            | Error::Deadline(_)
+            | Error::QueueFull(_) => Fate::NotSent,
             Error::Transport(error) => error.fate,
             Error::Api(_) => Fate::Answered,
             Error::MalformedResponse(_) => Fate::Unknown,
@@ -89,7 +102,11 @@ impl<E: ApiError> Error<E> {
     /// again could repeat its effect.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Validation(_) | Error::Config(_) | Error::Credentials(_) => false,
+            Error::Validation(_)
+            | Error::Config(_)
+            | Error::Credentials(_)
+            | Error::Deadline(_)
+            | Error::QueueFull(_) => false,
             Error::Transport(error) => error.is_retryable(),
             Error::Api(error) => error.is_throttling(),
             Error::MalformedResponse(error) => error.is_retryable(),
@@ -105,6 +122,50 @@ impl<E: ApiError> Error<E> {
             _ => return None,
         };
         (!id.is_empty()).then_some(id)
+    }
+
+    /// The `ClientToken` the call carried, for an action that has one: the client fills an empty
+    /// token with a fresh UUID, the same for every attempt. After a failure whose
+    /// [`fate`](Self::fate) is not [`Fate::NotSent`] (a 5xx, a cut answer, a timeout), the
+    /// request may have been carried out: send it again **with this token**, and the server
+    /// carries out at most one of the two. A new token would be a second, billable operation.
+    ///
+    /// `None` for an action without a `ClientToken`, and for the errors raised before anything
+    /// could be sent with it ([`Error::Validation`], [`Error::Config`], [`Error::Credentials`]),
+    /// which the client reports only when no earlier attempt was sent.
+    ///
+    /// ```no_run
+    /// gaap_runtime::gaap_api!("../specs/CloseProxies.json");
+    ///
+    /// # async fn run(client: gaap_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use gaap_runtime::Fate;
+    ///
+    /// let mut request = CloseProxiesRequest::builder()
+    ///     .proxy_ids(vec!["link-bjkpdum1".to_owned()])
+    ///     .build();
+    /// let closed = match client.send(request.clone()).await {
+    ///     Ok(closed) => closed,
+    ///     // The answer was lost (and the client's own retries, with the same token, spent):
+    ///     // try again later with the token of the first call, never a new one.
+    ///     Err(error) if error.fate() != Fate::NotSent && error.client_token().is_some() => {
+    ///         request.client_token = error.client_token().map(str::to_owned);
+    ///         client.send(request).await?
+    ///     }
+    ///     Err(error) => return Err(error.into()),
+    /// };
+    /// println!("{:?}", closed.request_id);
+    /// # Ok(()) }
+    /// # fn main() {}
+    /// ```
+    pub fn client_token(&self) -> Option<&str> {
+        match self {
+            Error::Validation(_) | Error::Config(_) | Error::Credentials(_) => None,
+            Error::Transport(error) => error.client_token(),
+            Error::Api(error) => error.meta().client_token.as_deref(),
+            Error::MalformedResponse(error) => error.client_token.as_deref(),
+            Error::Deadline(error) => error.client_token.as_deref(),
+            Error::QueueFull(error) => error.client_token.as_deref(),
+        }
     }
 
     /// The API error, if the API answered with one.
@@ -158,6 +219,8 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 Ok(())
             }
             Error::MalformedResponse(error) => write!(f, "{error}"),
+            Error::Deadline(error) => write!(f, "{error}"),
+            Error::QueueFull(error) => write!(f, "{error}"),
         }
     }
 }
@@ -171,9 +234,82 @@ impl<E: ApiError> std::error::Error for Error<E> {
             Error::Transport(error) => Some(error),
             Error::Api(error) => Some(error),
             Error::MalformedResponse(error) => Some(&**error),
+            Error::Deadline(error) => Some(error),
+            Error::QueueFull(error) => Some(error),
         }
     }
 }
+
+/// What a call was waiting for when its budget ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Waiting {
+    /// The credentials provider (a refresh from the CVM metadata service, say).
+    Credentials,
+    /// A slot of the client-side rate limiter: the slot the call would get starts after the
+    /// deadline.
+    RateLimiter,
+    /// Nothing more: the request was ready, and no time was left to send it (a zero budget, or
+    /// one that the waits before used up).
+    Sending,
+}
+
+/// The call's time budget ran out before a request could be sent. Nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeadlineExceeded {
+    /// The budget ([`RetryConfig::max_total_time`](crate::RetryConfig::max_total_time)).
+    pub budget: std::time::Duration,
+    /// What the call was waiting for.
+    pub waiting: Waiting,
+    /// The action called.
+    pub action: &'static str,
+    /// The call's `ClientToken`, if its action has one.
+    pub client_token: Option<String>,
+}
+
+impl fmt::Display for DeadlineExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.waiting {
+            Waiting::Credentials => "credentials",
+            Waiting::RateLimiter => "a slot of the client-side rate limiter",
+            Waiting::Sending => "nothing: no time was left to send the request",
+        };
+        write!(
+            f,
+            "{} was not sent: its time budget of {:?} ran out (waiting for {what}); raise \
+             RetryConfig::max_total_time, or send fewer calls at once",
+            self.action, self.budget
+        )
+    }
+}
+
+impl std::error::Error for DeadlineExceeded {}
+
+/// The client-side rate limiter's queue for an action is full. Nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueueFull {
+    /// The action called.
+    pub action: &'static str,
+    /// How many calls of it may wait at a time.
+    pub limit: u32,
+    /// The call's `ClientToken`, if its action has one.
+    pub client_token: Option<String>,
+}
+
+impl fmt::Display for QueueFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} was not sent: {} calls of it already wait for the client-side rate limiter; \
+             the application sends faster than the action's documented rate, slow it down",
+            self.action, self.limit
+        )
+    }
+}
+
+impl std::error::Error for QueueFull {}
 
 /// A client that cannot send a call as configured. Nothing was sent.
 ///
@@ -209,6 +345,17 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The endpoint is `http://` on a host that is not the local machine: the session token,
+    /// the parameters and the answers would travel in clear.
+    #[error(
+        "the endpoint http://{host} is plain HTTP to another machine: the session token, \
+         the parameters and answers would travel in clear; use https://, or say \
+         ClientBuilder::allow_insecure_http(true) if the network is trusted"
+    )]
+    InsecureEndpoint {
+        /// The host (and port) of the endpoint.
+        host: String,
+    },
     /// The proxy URL cannot be used. The URL is not quoted: it may hold a password.
     #[error("the proxy URL is not valid: {reason}; give scheme://[user:password@]host:port")]
     InvalidProxy {
@@ -233,6 +380,18 @@ pub enum ConfigError {
     Serialize {
         /// serde_json's message.
         message: String,
+    },
+    /// A GET request whose URL would be longer than the documented limit of GET requests.
+    #[error(
+        "the request's URL would be {length} bytes, over the {limit} bytes a GET request may \
+         have; nothing was sent: send it by POST (ClientBuilder::http_method(HttpMethod::Post), \
+         the default), whose body takes up to 10 MB"
+    )]
+    UrlTooLong {
+        /// The URL's length in bytes.
+        length: usize,
+        /// The limit, [`MAX_GET_URL_BYTES`](crate::client::request::MAX_GET_URL_BYTES).
+        limit: usize,
     },
     /// The HTTP client could not be built.
     #[error("the HTTP client could not be built: {message}")]
@@ -389,6 +548,9 @@ pub enum MalformedReason {
     BadErrorObject,
     /// A success answer with an HTTP status that is not 2xx.
     UnexpectedStatus,
+    /// A success answer without a `RequestId` (or with an empty one): every answer of the API
+    /// carries one, so this is not the API, or not all of its answer.
+    MissingRequestId,
     /// A success answer that does not match the action's spec.
     Decode(DecodeError),
     /// The body is larger than the client accepts.
@@ -410,6 +572,9 @@ impl fmt::Display for MalformedReason {
                 f.write_str("an error without a string `Response.Error.Code`")
             }
             MalformedReason::UnexpectedStatus => f.write_str("a success answer"),
+            MalformedReason::MissingRequestId => {
+                f.write_str("a success answer without a `Response.RequestId`")
+            }
             MalformedReason::Decode(error) => {
                 write!(f, "a response that does not match the spec ({error})")
             }
@@ -437,6 +602,8 @@ pub struct MalformedResponse {
     pub reason: MalformedReason,
     /// The request id, when the body is an API answer that carries one.
     pub request_id: Option<String>,
+    /// The call's `ClientToken`, if its action has one: see [`Error::client_token`].
+    pub client_token: Option<String>,
     pub(crate) idempotency: Idempotency,
 }
 
@@ -454,7 +621,9 @@ impl MalformedResponse {
                 "something other than the API answered: check the endpoint and the proxy \
                  settings"
             }
-            MalformedReason::NoResponseObject | MalformedReason::BadErrorObject => {
+            MalformedReason::NoResponseObject
+            | MalformedReason::BadErrorObject
+            | MalformedReason::MissingRequestId => {
                 "the endpoint does not speak Tencent Cloud API 3.0: check the endpoint"
             }
             MalformedReason::Truncated => {

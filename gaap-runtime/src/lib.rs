@@ -38,12 +38,13 @@ pub use credentials::{
     Credentials, CredentialsError, ProvideCredentials, StaticProvider, default_provider,
 };
 pub use error::{
-    ConfigError, Error, Fate, MalformedReason, MalformedResponse, TransportError, TransportKind,
+    ConfigError, DeadlineExceeded, Error, Fate, MalformedReason, MalformedResponse, QueueFull,
+    TransportError, TransportKind, Waiting,
 };
 pub use paginate::{Items, PageSpec, Paginated, PaginatedVisitor, Paginator};
 pub use path::Path;
 pub use retry::RetryConfig;
-pub use signing::SignMethod;
+pub use signing::{SignMethod, SignedHeaders};
 pub use validate::{Rule, Validate, ValidationErrors, Violation};
 pub use waiter::{AcceptorState, Matched, WaitError, Waited, Waiter};
 pub use wire::{DecodeError, FlatParams, Flatten, FromJson};

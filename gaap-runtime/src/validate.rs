@@ -5,7 +5,10 @@
 //! first, each with the path of the offending parameter and the rule it breaks. The checking
 //! helpers live here so that generated code stays a list of calls.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
+use std::hash::Hash;
 
 use crate::path::Path;
 
@@ -340,11 +343,85 @@ pub fn items<T>(
 }
 
 /// Reports every element that repeats an earlier one, at the later element's index.
-pub fn unique<T: PartialEq>(value: &[T], at: &Path<'_>, out: &mut Vec<Violation>) {
-    for (i, item) in value.iter().enumerate() {
-        if let Some(first) = value[..i].iter().position(|earlier| earlier == item) {
-            violation(&at.index(i), Rule::Unique { first }, None, out);
+///
+/// O(n) expected: each element is looked up in a hash map of the elements before it (for a
+/// handful of elements, compared with each before it: no allocation). Arrays of floats, which
+/// are not `Hash`, go through [`unique_floats`].
+pub fn unique<T: Hash + Eq>(value: &[T], at: &Path<'_>, out: &mut Vec<Violation>) {
+    if value.len() <= LINEAR_UNIQUE_UP_TO {
+        for (i, item) in value.iter().enumerate() {
+            if let Some(first) = value[..i].iter().position(|earlier| earlier == item) {
+                violation(&at.index(i), Rule::Unique { first }, None, out);
+            }
         }
+        return;
+    }
+    unique_by_key(value.iter().map(Some), at, out);
+}
+
+/// [`unique`] for arrays of floats (or arrays of arrays of floats), with `==` semantics: `0.0`
+/// and `-0.0` are duplicates, NaN duplicates nothing.
+pub fn unique_floats<T: FloatKey>(value: &[T], at: &Path<'_>, out: &mut Vec<Violation>) {
+    unique_by_key(value.iter().map(FloatKey::float_key), at, out);
+}
+
+/// Up to this many elements, comparing each with those before it is cheaper than hashing: the
+/// documented arrays hold a handful.
+const LINEAR_UNIQUE_UP_TO: usize = 16;
+
+/// Reports the elements whose key repeats an earlier element's; `None` repeats nothing.
+fn unique_by_key<K: Hash + Eq>(
+    keys: impl ExactSizeIterator<Item = Option<K>>,
+    at: &Path<'_>,
+    out: &mut Vec<Violation>,
+) {
+    let mut first_of: HashMap<K, usize> = HashMap::with_capacity(keys.len());
+    for (i, key) in keys.enumerate() {
+        let Some(key) = key else { continue };
+        match first_of.entry(key) {
+            Entry::Occupied(first) => {
+                violation(
+                    &at.index(i),
+                    Rule::Unique {
+                        first: *first.get(),
+                    },
+                    None,
+                    out,
+                );
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+        }
+    }
+}
+
+/// A float value as a hashable key that agrees with `==`: equal values (`0.0` and `-0.0`) have
+/// equal keys, and a value holding NaN, which equals nothing, has none.
+pub trait FloatKey {
+    /// The key; `None` for a value that equals nothing (NaN).
+    fn float_key(&self) -> Option<Vec<u64>>;
+}
+
+impl FloatKey for f64 {
+    fn float_key(&self) -> Option<Vec<u64>> {
+        if self.is_nan() {
+            return None;
+        }
+        // `+ 0.0` turns -0.0 into 0.0, which `==` holds equal.
+        Some(vec![(*self + 0.0).to_bits()])
+    }
+}
+
+impl<T: FloatKey> FloatKey for Vec<T> {
+    fn float_key(&self) -> Option<Vec<u64>> {
+        let mut key = vec![self.len() as u64];
+        for item in self {
+            let item = item.float_key()?;
+            key.push(item.len() as u64);
+            key.extend(item);
+        }
+        Some(key)
     }
 }
 
@@ -384,6 +461,36 @@ mod tests {
         let paths: Vec<_> = out.iter().map(|v| v.path.as_str()).collect();
         assert_eq!(paths, ["Ports[2]", "Ports[3]"]);
         assert_eq!(out[0].rule, Rule::Unique { first: 0 });
+    }
+
+    #[test]
+    fn floats_are_unique_by_equality() {
+        let mut out = Vec::new();
+        let at = Path::ROOT.field("Weights");
+        unique_floats(&[0.5, -0.0, f64::NAN, 0.0, f64::NAN, 0.5], &at, &mut out);
+        assert_eq!(
+            out.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+            [
+                "Weights[3]: duplicates element [1]; elements must be unique",
+                "Weights[5]: duplicates element [0]; elements must be unique",
+            ]
+        );
+        let mut out = Vec::new();
+        let nested = [vec![1.0, 2.0], vec![1.0], vec![1.0, 2.0], vec![f64::NAN]];
+        unique_floats(&nested, &at, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].rule, Rule::Unique { first: 0 });
+    }
+
+    #[test]
+    fn a_hundred_thousand_elements_with_one_duplicate() {
+        let mut ports: Vec<u64> = (0..100_000).collect();
+        ports.push(99_999);
+        let mut out = Vec::new();
+        unique(&ports, &Path::ROOT.field("Ports"), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].path, "Ports[100000]");
+        assert_eq!(out[0].rule, Rule::Unique { first: 99_999 });
     }
 
     #[test]

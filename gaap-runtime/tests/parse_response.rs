@@ -36,6 +36,37 @@ fn the_documented_answer_parses() {
     assert_eq!(parse(200, None, body).unwrap().listener_ids, ["l-1"]);
 }
 
+/// Every answer of the API carries a RequestId: a success without one is not a success.
+#[test]
+fn a_success_without_a_request_id_is_malformed() {
+    for body in [
+        &br#"{"Response":{}}"#[..],
+        br#"{"Response":{"ListenerIds":["l-1"]}}"#,
+        br#"{"Response":{"ListenerIds":["l-1"],"RequestId":""}}"#,
+        br#"{"Response":{"ListenerIds":["l-1"],"RequestId":null}}"#,
+        br#"{"Response":{"ListenerIds":["l-1"],"RequestId":7}}"#,
+    ] {
+        let parsed = parse(200, Some("application/json"), body);
+        assert_eq!(
+            reason(&parsed),
+            Some(&MalformedReason::MissingRequestId),
+            "{}: {parsed:?}",
+            String::from_utf8_lossy(body)
+        );
+        let error = parsed.unwrap_err();
+        assert!(!error.is_retryable());
+        assert!(error.to_string().contains("RequestId"), "{error}");
+    }
+    // An API error keeps its code even without a request id.
+    let error = parse(
+        200,
+        None,
+        br#"{"Response":{"Error":{"Code":"InternalError"}}}"#,
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Api(_)), "{error:?}");
+}
+
 #[test]
 fn an_error_answer_is_the_typed_error_whatever_the_status() {
     for status in [200, 400, 500] {

@@ -6,6 +6,7 @@ use std::thread;
 
 use gaap_runtime::signing::{
     LegacyAlgorithm, SigningError, Tc3Request, Tc3Signer, sign_legacy, sign_tc3,
+    sign_tc3_with_headers,
 };
 use proptest::prelude::*;
 
@@ -83,14 +84,16 @@ fn inputs() -> impl Strategy<Value = Inputs> {
 const NOT_ONLY_NULS: &str = ".{0,7}[^\\x00]";
 
 /// Lengthening any string input, or moving the timestamp, changes the bytes that are signed.
+/// Signed header values are trimmed in the canonical request (as documented), so their suffix
+/// ends in a letter: blanks alone at the end change nothing, by design.
 fn mutated(inputs: &Inputs, field: usize, suffix: &str, step: i64) -> Inputs {
     let mut changed = inputs.clone();
     match field {
         0 => changed.method.push_str(suffix),
-        1 => changed.host.push_str(suffix),
+        1 => changed.host.push_str(&format!("{suffix}x")),
         2 => changed.path.push_str(suffix),
         3 => changed.query.push_str(suffix),
-        4 => changed.content_type.push_str(suffix),
+        4 => changed.content_type.push_str(&format!("{suffix}x")),
         5 => changed.payload.extend_from_slice(suffix.as_bytes()),
         6 => {
             changed.timestamp = if changed.timestamp >= step {
@@ -122,6 +125,29 @@ proptest! {
         )
         .unwrap();
         prop_assert_ne!(original.signature, changed.signature);
+    }
+
+    #[test]
+    fn tc3_signatures_that_sign_the_action_differ_for_another_action(
+        inputs in inputs(),
+        action in "[A-Za-z]{1,24}",
+        other in "[A-Za-z]{1,24}",
+    ) {
+        prop_assume!(!action.eq_ignore_ascii_case(&other));
+        let sign = |action: &str| {
+            sign_tc3_with_headers(
+                &inputs.request(),
+                &[("x-tc-action", action)],
+                &inputs.secret_id,
+                &inputs.secret_key,
+            )
+            .unwrap()
+        };
+        let signed = sign(&action);
+        prop_assert_ne!(&signed.signature, &sign(&other).signature);
+        // Case and blanks around the value are not signed, as documented.
+        let shouted = format!(" {} ", action.to_ascii_uppercase());
+        prop_assert_eq!(&signed.signature, &sign(&shouted).signature);
     }
 
     #[test]

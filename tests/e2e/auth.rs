@@ -2,8 +2,13 @@
 //! key, an unknown secret id, a clock too far off, a session token that does not fit.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gaap::{CreateTcpListenersError, Error, Fate, HttpMethod, SignMethod, StaticProvider};
+use gaap::credentials::{CredentialsCache, ProvideFuture};
+use gaap::{
+    CreateTcpListenersError, Credentials, Error, Fate, HttpMethod, ProvideCredentials, SignMethod,
+    StaticProvider,
+};
 use gaap_emulator::{Config, Credential, EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator};
 
 use crate::support::*;
@@ -150,5 +155,74 @@ async fn a_session_token_that_does_not_fit_is_token_failure() {
         let port = if sign_method == SignMethod::Tc3 { 1 } else { 2 };
         client.send(create_on_proxy(PROXY, &[port])).await.unwrap();
     }
+    assert_eq!(emulator.listener_count(), 2);
+}
+
+/// Temporary credentials that hand out `tokens` in turn (the last one for ever after), valid for
+/// an hour.
+#[derive(Debug)]
+struct Rotating {
+    tokens: &'static [&'static str],
+    calls: AtomicUsize,
+}
+
+impl ProvideCredentials for Rotating {
+    fn provide(&self) -> ProvideFuture<'_> {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst);
+        let token = self.tokens[call.min(self.tokens.len() - 1)];
+        let expiry = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+        Box::pin(std::future::ready(Ok(Credentials::new(
+            TEMPORARY_ID,
+            TEMPORARY_KEY,
+        )
+        .with_token(token)
+        .with_expiry(expiry))))
+    }
+}
+
+const TEMPORARY_ID: &str = "AKIDrotatingEXAMPLE";
+const TEMPORARY_KEY: &str = "rotating-secret-key";
+
+/// Cached temporary credentials the server refuses (`AuthFailure.TokenFailure`: revoked before
+/// their expiry) are dropped from the cache and fetched again, once per call: the call succeeds
+/// with fresh ones; credentials refused again are the call's error, not a loop.
+#[tokio::test]
+async fn refused_cached_temporary_credentials_are_renewed_once_per_call() {
+    let emulator = emulator_with(
+        Config::builtin()
+            .with_credential(Credential::new(TEMPORARY_ID, TEMPORARY_KEY).with_token("fresh")),
+    )
+    .await;
+    let rotating = Arc::new(CredentialsCache::new(Rotating {
+        tokens: &["revoked", "fresh"],
+        calls: AtomicUsize::new(0),
+    }));
+    let client = build(client_of(&emulator).credentials_provider(rotating.clone()));
+    client.send(create_on_proxy(PROXY, &[90])).await.unwrap();
+    assert_eq!(rotating.inner().calls.load(Ordering::SeqCst), 2);
+    assert_eq!(emulator.request_count(CREATE), 2);
+    // The fresh ones stay cached.
+    client.send(create_on_proxy(PROXY, &[91])).await.unwrap();
+    assert_eq!(rotating.inner().calls.load(Ordering::SeqCst), 2);
+
+    let always_revoked = Arc::new(CredentialsCache::new(Rotating {
+        tokens: &["revoked"],
+        calls: AtomicUsize::new(0),
+    }));
+    let client = build(client_of(&emulator).credentials_provider(always_revoked.clone()));
+    let error = client
+        .send(create_on_proxy(PROXY, &[92]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Api(CreateTcpListenersError::AuthFailureTokenFailure(_))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(always_revoked.inner().calls.load(Ordering::SeqCst), 2);
+    // 2 + 1 above, and this call's two attempts.
+    assert_eq!(emulator.request_count(CREATE), 5);
     assert_eq!(emulator.listener_count(), 2);
 }

@@ -265,3 +265,46 @@ async fn a_delete_whose_fate_is_unknown_is_not_retried() {
         .collect();
     assert_eq!(left, [first.as_str()]);
 }
+
+/// CloseProxies carries a `ClientToken`: a gateway error on every attempt ends in an error that
+/// holds the token every attempt carried, and trying again later with it is the same operation
+/// for the server (a new token would be another one).
+#[tokio::test]
+async fn a_close_meeting_a_gateway_error_on_every_attempt_keeps_its_client_token() {
+    const CLOSE: &str = "CloseProxies";
+    let emulator = emulator().await;
+    emulator
+        .faults()
+        .inject(FaultRule::new(Fault::Html5xx(502)).action(CLOSE).always());
+    let client = build(client_of(&emulator).retry(fast_retries(3)));
+    let mut request = gaap::CloseProxiesRequest::builder()
+        .proxy_ids(vec![PROXY.to_owned()])
+        .build();
+    let error = client.send(request.clone()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::MalformedResponse(m) if m.status == 502),
+        "{error:?}"
+    );
+    assert_eq!(error.fate(), Fate::Unknown);
+    assert_eq!(emulator.request_count(CLOSE), 3, "retried: it has a token");
+    let token = error
+        .client_token()
+        .expect("the token the attempts carried");
+    assert_eq!(uuid::Uuid::parse_str(token).unwrap().get_version_num(), 4);
+    assert!(
+        format!("{error:?}").contains(token),
+        "the Debug shows it: {error:?}"
+    );
+
+    emulator.faults().clear();
+    request.client_token = Some(token.to_owned());
+    match client.send(request).await {
+        Ok(_) => {}
+        // The emulator may not carry CloseProxies out; its answer still names the call's token.
+        Err(again) => {
+            assert_eq!(again.fate(), Fate::Answered, "{again:?}");
+            assert_eq!(again.client_token(), Some(token));
+        }
+    }
+    assert_eq!(emulator.request_count(CLOSE), 4);
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use gaap::signing::{Tc3Request, sign_tc3};
+use gaap::signing::{Tc3Request, sign_tc3_with_headers};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -95,8 +95,8 @@ impl Received {
         serde_json::from_slice(&self.body).unwrap()
     }
 
-    /// Recomputes the TC3 signature from what arrived, as the real server does, and checks the
-    /// `Authorization` header against it.
+    /// Recomputes the TC3 signature from what arrived, as the real server does, over the headers
+    /// its `SignedHeaders` names, and checks the `Authorization` header against it.
     pub fn assert_tc3_signature_valid(&self, service: &str, secret_key: &str) {
         let timestamp: i64 = self.header("x-tc-timestamp").unwrap().parse().unwrap();
         let authorization = self.header("authorization").unwrap();
@@ -105,7 +105,17 @@ impl Received {
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .unwrap();
-        let expected = sign_tc3(
+        let signed_names = authorization
+            .split("SignedHeaders=")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .unwrap();
+        let extra: Vec<(&str, &str)> = signed_names
+            .split(';')
+            .filter(|name| !matches!(*name, "content-type" | "host"))
+            .map(|name| (name, self.header(name).unwrap()))
+            .collect();
+        let expected = sign_tc3_with_headers(
             &Tc3Request {
                 method: &self.method,
                 host: self.header("host").unwrap(),
@@ -116,6 +126,7 @@ impl Received {
                 timestamp,
                 service,
             },
+            &extra,
             secret_id,
             secret_key,
         )

@@ -220,6 +220,8 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
     if diags.items().len() != before {
         return None;
     }
+    let sensitive_params = sensitive_paths(&request, &types);
+    let sensitive_fields = sensitive_paths(&response, &types);
     Some(Action {
         wire: spec.action.clone(),
         module,
@@ -250,6 +252,8 @@ pub fn check_action(spec: &Spec, diags: &mut Diagnostics) -> Option<Action> {
             .collect(),
         pagination,
         waiters,
+        sensitive_params,
+        sensitive_fields,
     })
 }
 
@@ -649,4 +653,38 @@ fn reached(s: &Struct, types: &TypeSet, in_types_module: bool, out: &mut Reached
             _ => {}
         }
     }
+}
+
+/// The `.N`-flattened paths of the `sensitive` members of `s`, through its object types, `*`
+/// for an array index: what the generated `Debug` redacts, for the runtime to redact wherever
+/// else the values appear.
+fn sensitive_paths(s: &Struct, types: &TypeSet) -> Vec<String> {
+    fn walk(s: &Struct, prefix: &str, types: &TypeSet, depth: usize, out: &mut Vec<String>) {
+        // Object types may refer to each other; a spec's nesting is shallow.
+        if depth > 16 {
+            return;
+        }
+        for field in s.all_fields() {
+            let mut path = if prefix.is_empty() {
+                field.wire.clone()
+            } else {
+                format!("{prefix}.{}", field.wire)
+            };
+            let mut ty = &field.ty;
+            while let Ty::Array(inner) = ty {
+                path.push_str(".*");
+                ty = inner;
+            }
+            if field.sensitive {
+                out.push(path);
+            } else if let Ty::Object(named) = ty
+                && let Some(object) = types.objects.iter().find(|o| o.ident == named.ident)
+            {
+                walk(object, &path, types, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(s, "", types, 0, &mut out);
+    out
 }

@@ -221,6 +221,14 @@ fn check_choice(
             );
             continue;
         }
+        if field.sensitive {
+            // The choice is an enum whose `Debug` shows its value; only struct fields redact.
+            diags.error(
+                path,
+                format!("`{name}` is sensitive, so it cannot be one of exactly-one-of"),
+            );
+            continue;
+        }
         if group_of.contains_key(name)
             || variants
                 .iter()

@@ -49,6 +49,9 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
 
     let operations = super::waiters::action_items(action, ctx);
 
+    let sensitive_params = sensitive_const(quote!(SENSITIVE_PARAMS), &action.sensitive_params);
+    let sensitive_fields = sensitive_const(quote!(SENSITIVE_FIELDS), &action.sensitive_fields);
+
     quote! {
         #[automatically_derived]
         impl #rt::Action for #request {
@@ -61,12 +64,14 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             const REGION: #rt::RegionRule = #region;
             const RATE_LIMIT_PER_SECOND: ::core::option::Option<u32> = #rate_limit;
             const IDEMPOTENCY: #rt::Idempotency = #idempotency;
+            #sensitive_params
             #client_token
             #operations
         }
 
         #[automatically_derived]
         impl #rt::ActionResponse for #response {
+            #sensitive_fields
             fn request_id(&self) -> &str {
                 #request_id
             }
@@ -100,4 +105,12 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
             }
         }
     }
+}
+
+/// `const NAME: &[&str] = &[paths];`, or nothing (the trait's empty default) without paths.
+fn sensitive_const(name: TokenStream, paths: &[String]) -> TokenStream {
+    if paths.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(const #name: &'static [&'static str] = &[#(#paths),*];)
 }

@@ -82,11 +82,7 @@ pub fn error_enum(action: &Action, ctx: &Ctx) -> TokenStream {
                 message: impl ::core::convert::Into<::std::string::String>,
                 request_id: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                Self::from_meta(#rt::ErrorMeta {
-                    code: code.into(),
-                    message: message.into(),
-                    request_id: request_id.into(),
-                })
+                Self::from_meta(#rt::ErrorMeta::new(code, message, request_id))
             }
 
             /// The code, message and request id.

@@ -136,7 +136,12 @@ fn value_checks_at(
             }
             // Duplicates last, so that violations read in element order first.
             if depth == 0 && c.unique {
-                out.extend(quote!(#rt::validate::unique(#v, &__at, __out);));
+                let check = if ty.element_is_hashable() {
+                    quote!(unique)
+                } else {
+                    quote!(unique_floats)
+                };
+                out.extend(quote!(#rt::validate::#check(#v, &__at, __out);));
             }
             out
         }

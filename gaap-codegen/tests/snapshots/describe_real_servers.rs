@@ -788,11 +788,7 @@ pub mod describe_real_servers {
             message: impl ::core::convert::Into<::std::string::String>,
             request_id: impl ::core::convert::Into<::std::string::String>,
         ) -> Self {
-            Self::from_meta(::gaap_runtime::ErrorMeta {
-                code: code.into(),
-                message: message.into(),
-                request_id: request_id.into(),
-            })
+            Self::from_meta(::gaap_runtime::ErrorMeta::new(code, message, request_id))
         }
         /// The code, message and request id.
         pub fn meta(&self) -> &::gaap_runtime::ErrorMeta {

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use gaap_emulator::{EXAMPLE_SECRET_ID, EXAMPLE_SECRET_KEY, Emulator};
 use gaap_runtime::signing::{
-    LegacyAlgorithm, LegacyCommonParams, Tc3Request, legacy_wire_form, sign_legacy, sign_tc3,
+    LegacyAlgorithm, LegacyCommonParams, Tc3Request, legacy_wire_form, sign_legacy,
+    sign_tc3_with_headers,
 };
 use serde_json::Value;
 
@@ -35,6 +36,9 @@ pub struct Call {
     /// `None`: the emulator clock's now.
     pub timestamp: Option<i64>,
     pub extra_headers: Vec<(String, String)>,
+    /// Headers signed besides `content-type` and `host` (lower-case names of headers the
+    /// request sends): none is the official SDKs' minimal form.
+    pub signed: Vec<&'static str>,
 }
 
 impl Call {
@@ -52,7 +56,14 @@ impl Call {
             token: None,
             timestamp: None,
             extra_headers: Vec::new(),
+            signed: Vec::new(),
         }
+    }
+
+    /// Signs `headers` too (`x-tc-action`, as the SDK's client does by default).
+    pub fn signing(mut self, headers: &[&'static str]) -> Self {
+        self.signed = headers.to_vec();
+        self
     }
 
     pub fn key(mut self, secret_id: &str, secret_key: &str) -> Self {
@@ -105,7 +116,34 @@ impl Call {
                 form.clone(),
             ),
         };
-        let signed = sign_tc3(
+        let mut headers = vec![
+            ("Content-Type".to_owned(), content_type.to_owned()),
+            ("X-TC-Action".to_owned(), self.action.clone()),
+            ("X-TC-Version".to_owned(), self.version.clone()),
+            ("X-TC-Timestamp".to_owned(), timestamp.to_string()),
+        ];
+        let token = self
+            .token
+            .iter()
+            .map(|t| ("X-TC-Token".to_owned(), t.clone()));
+        let all: Vec<(String, String)> = headers
+            .iter()
+            .chain(&self.extra_headers)
+            .cloned()
+            .chain(token)
+            .collect();
+        let signed_headers: Vec<(&str, &str)> = self
+            .signed
+            .iter()
+            .map(|name| {
+                let value = all
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map_or("", |(_, v)| v.as_str());
+                (*name, value)
+            })
+            .collect();
+        let signed = sign_tc3_with_headers(
             &Tc3Request {
                 method,
                 host: &host,
@@ -116,17 +154,12 @@ impl Call {
                 timestamp,
                 service: "gaap",
             },
+            &signed_headers,
             &self.secret_id,
             &self.secret_key,
         )
         .unwrap();
-        let mut headers = vec![
-            ("Content-Type".to_owned(), content_type.to_owned()),
-            ("X-TC-Action".to_owned(), self.action.clone()),
-            ("X-TC-Version".to_owned(), self.version.clone()),
-            ("X-TC-Timestamp".to_owned(), timestamp.to_string()),
-            ("Authorization".to_owned(), signed.authorization),
-        ];
+        headers.push(("Authorization".to_owned(), signed.authorization));
         if let Some(token) = &self.token {
             headers.push(("X-TC-Token".into(), token.clone()));
         }

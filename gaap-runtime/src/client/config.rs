@@ -17,7 +17,7 @@ use crate::credentials::{Clock, ProvideCredentials, default_provider};
 use crate::error::ConfigError;
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryConfig;
-use crate::signing::{SignMethod, Tc3Signer};
+use crate::signing::{SignMethod, SignedHeaders, Tc3Signer};
 
 /// How requests travel.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -190,6 +190,8 @@ pub struct ClientBuilder {
     clock: Option<Clock>,
     nonce: Option<NonceSource>,
     request_client: Option<String>,
+    signed_headers: SignedHeaders,
+    allow_insecure_http: bool,
 }
 
 /// The headers the client computes; a custom header may not replace them.
@@ -226,6 +228,8 @@ impl Default for ClientBuilder {
             clock: None,
             nonce: None,
             request_client: None,
+            signed_headers: SignedHeaders::WithAction,
+            allow_insecure_http: false,
         }
     }
 }
@@ -267,6 +271,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Lets [`endpoint`](Self::endpoint) be `http://` on a host that is not the local machine.
+    /// Off by default: over plain HTTP the session token of temporary credentials, the
+    /// parameters and the answers travel in clear, readable and replayable by anyone on the path.
+    /// `http://` to `localhost`, `127.0.0.0/8` or `[::1]` (a local emulator) is always allowed.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Which headers TC3 signatures cover: [`SignedHeaders::WithAction`] by default (the action
+    /// and region are signed, so a captured request cannot be replayed as another action), or
+    /// [`SignedHeaders::Minimal`] for requests identical to the official SDKs'.
+    pub fn signed_headers(mut self, signed_headers: SignedHeaders) -> Self {
+        self.signed_headers = signed_headers;
+        self
+    }
+
     /// POST (the default) or GET.
     pub fn http_method(mut self, method: HttpMethod) -> Self {
         self.method = method;
@@ -287,7 +308,8 @@ impl ClientBuilder {
     }
 
     /// How long one attempt may take, connecting and reading the answer included; 60 s by
-    /// default, as in the official SDKs. [`RetryConfig::max_total_time`] bounds the whole call.
+    /// default, as in the official SDKs. [`RetryConfig::max_total_time`] bounds the whole call
+    /// (90 s by default): an attempt's timeout is cut to what is left of it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -376,6 +398,15 @@ impl ClientBuilder {
     /// cannot be used.
     pub fn build(self) -> Result<Client, ConfigError> {
         let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
+        if let Some(endpoint) = &endpoint
+            && endpoint.base.scheme() == "http"
+            && !self.allow_insecure_http
+            && !is_loopback(&endpoint.base)
+        {
+            return Err(ConfigError::InsecureEndpoint {
+                host: endpoint.host.clone(),
+            });
+        }
         let region = self.region.as_deref().map(RegionValue::new).transpose()?;
         let mut headers = Vec::with_capacity(self.headers.len());
         let mut trace_id = None;
@@ -426,8 +457,19 @@ impl ClientBuilder {
                 endpoints: RwLock::new(Vec::new()),
                 request_client,
                 request_client_header,
+                signed_headers: self.signed_headers,
             }),
         })
+    }
+}
+
+/// Whether the URL's host is this machine: `localhost`, `127.0.0.0/8`, `[::1]`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -455,6 +497,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("validate", &self.validate)
+            .field("signed_headers", &self.signed_headers)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
     }
 }
@@ -589,6 +633,46 @@ mod tests {
                 "{text}"
             );
             assert!(!error.to_string().contains("pw"), "{error}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_for_the_local_machine_unless_allowed() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://localhost:9000",
+            "http://LOCALHOST",
+            "http://[::1]:9000",
+            "https://gaap.example",
+            "gaap.example",
+        ] {
+            let built = ClientBuilder::new()
+                .credentials(crate::StaticProvider::new("id", "key"))
+                .endpoint(local)
+                .build();
+            assert!(built.is_ok(), "{local}: {:?}", built.err());
+        }
+        for remote in [
+            "http://gaap.example",
+            "http://10.0.0.1:80",
+            "http://[fe80::1]",
+            "http://localhost.example",
+            "http://0.0.0.0:8080",
+        ] {
+            let builder = ClientBuilder::new()
+                .credentials(crate::StaticProvider::new("id", "key"))
+                .endpoint(remote);
+            let error = builder.clone().build().unwrap_err();
+            assert!(
+                matches!(error, ConfigError::InsecureEndpoint { .. }),
+                "{remote}: {error:?}"
+            );
+            assert!(error.to_string().contains("allow_insecure_http"), "{error}");
+            assert!(
+                builder.allow_insecure_http(true).build().is_ok(),
+                "{remote}"
+            );
         }
     }
 

@@ -19,6 +19,7 @@ pub mod response;
 mod transport;
 
 use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -36,12 +37,12 @@ pub use response::{MAX_RESPONSE_BYTES, parse_response};
 use config::{Endpoint, RegionValue};
 use request::Payload;
 
-use crate::action::{Action, ActionResponse, RegionRule};
+use crate::action::{Action, ActionResponse, RegionRule, is_sensitive};
 use crate::credentials::{Clock, Credentials, ProvideCredentials};
-use crate::error::{ConfigError, Error, TransportError};
-use crate::rate_limit::RateLimiter;
-use crate::retry::{self, RetryConfig, jitter_unit};
-use crate::signing::{SignMethod, Tc3Signer};
+use crate::error::{ConfigError, DeadlineExceeded, Error, QueueFull, TransportError, Waiting};
+use crate::rate_limit::{RateLimiter, Refusal};
+use crate::retry::{self, RetryConfig, Verdict, jitter_unit};
+use crate::signing::{SignMethod, SignedHeaders, Tc3Signer};
 
 /// Where the `Nonce` of legacy signatures comes from.
 pub type NonceSource = Arc<dyn Fn() -> u64 + Send + Sync>;
@@ -101,6 +102,7 @@ pub(crate) struct ClientInner {
     endpoints: RwLock<Vec<(&'static str, Arc<Endpoint>)>>,
     request_client: String,
     request_client_header: HeaderValue,
+    signed_headers: SignedHeaders,
 }
 
 /// How many documented hosts a client remembers parsed; one per service in practice.
@@ -122,7 +124,9 @@ impl Client {
     /// Validates, serializes, signs and sends; retries what is safe to retry (see
     /// [`Error::is_retryable`] and [`RetryConfig`]), each attempt signed afresh; keeps under the
     /// action's rate limit when the client was built with
-    /// [`rate_limit(true)`](ClientBuilder::rate_limit). All attempts of one call carry the same
+    /// [`rate_limit(true)`](ClientBuilder::rate_limit). The whole call, credentials, waits for
+    /// the rate limiter, attempts and backoffs, ends within
+    /// [`RetryConfig::max_total_time`]: what cannot be sent in time is [`Error::Deadline`]. All attempts of one call carry the same
     /// `X-TC-TraceId` (a fresh UUID per call, as the official SDKs do) and the same `ClientToken`
     /// (a fresh UUID if the request's was empty), so the server and its logs see one call.
     ///
@@ -177,12 +181,15 @@ impl Client {
         attempts: &mut u32,
     ) -> Result<A::Response, Error<A::Error>> {
         let prepared = self.prepare(request)?;
-        let deadline = started + self.inner.retry.max_total_time;
+        let deadline = retry::deadline(started, self.inner.retry.max_total_time);
+        // Temporary credentials the server refused (`AuthFailure.TokenFailure`) are dropped from
+        // the cache and the call tried again with fresh ones, once per call.
+        let credentials_renewed = AtomicU8::new(NOT_RENEWED);
         retry::run(
             &self.inner.retry,
             deadline,
             jitter_unit,
-            |error: &Error<A::Error>| error.is_retryable(),
+            |error: &Error<A::Error>| verdict(error, &credentials_renewed),
             attempts,
             |attempt| {
                 let span = tracing::debug_span!(
@@ -191,74 +198,107 @@ impl Client {
                     status = tracing::field::Empty,
                     latency_ms = tracing::field::Empty,
                 );
-                self.attempt::<A>(&prepared, trace_id, attempt, deadline)
+                self.attempt::<A>(&prepared, trace_id, attempt, deadline, &credentials_renewed)
                     .instrument(span)
             },
         )
         .await
     }
 
-    /// One attempt: wait for the rate limiter, get credentials, sign, send, parse.
+    /// One attempt: wait for the rate limiter, get credentials, sign, send, parse; all within
+    /// `deadline`.
     async fn attempt<A: Action>(
         &self,
         prepared: &PreparedRequest,
         trace_id: Uuid,
         attempt: u32,
         deadline: Instant,
+        credentials_renewed: &AtomicU8,
     ) -> Result<A::Response, Error<A::Error>> {
         let inner = &*self.inner;
+        let out_of_time = |waiting| {
+            Error::Deadline(DeadlineExceeded {
+                budget: inner.retry.max_total_time,
+                waiting,
+                action: A::ACTION,
+                client_token: prepared.client_token.clone(),
+            })
+        };
         if let Some(limiter) = &inner.rate_limiter {
-            limiter
-                .acquire(A::ACTION, A::RATE_LIMIT_PER_SECOND.unwrap_or(0))
-                .await;
+            let per_second = A::RATE_LIMIT_PER_SECOND.unwrap_or(0);
+            match limiter.acquire(A::ACTION, per_second, deadline).await {
+                Ok(()) => {}
+                Err(Refusal::Deadline) => return Err(out_of_time(Waiting::RateLimiter)),
+                Err(Refusal::QueueFull) => {
+                    return Err(Error::QueueFull(QueueFull {
+                        action: A::ACTION,
+                        limit: crate::rate_limit::MAX_QUEUED_CALLS,
+                        client_token: prepared.client_token.clone(),
+                    }));
+                }
+            }
         }
-        let credentials = inner
-            .credentials
-            .provide()
+        let credentials = tokio::time::timeout_at(deadline, inner.credentials.provide())
             .await
+            .map_err(|_| out_of_time(Waiting::Credentials))?
             .map_err(Error::Credentials)?;
         let inputs = inner.signing_inputs(trace_id);
         let signed = inner
             .sign_prepared(prepared, &credentials, &inputs)
             .map_err(Error::Config)?;
         let now = Instant::now();
-        // The first attempt has the whole timeout; a retry only what is left of the budget, so
-        // that retries never stretch a call past `max_total_time`.
-        let timeout = if attempt == 1 {
-            inner.timeout
-        } else {
-            inner
-                .timeout
-                .min(deadline.saturating_duration_since(now))
-                .max(Duration::from_millis(1))
-        };
+        // Every attempt, the first included, ends by the deadline.
+        let left = deadline.saturating_duration_since(now);
+        if left.is_zero() {
+            return Err(out_of_time(Waiting::Sending));
+        }
+        let timeout = inner.timeout.min(left);
         let outcome = transport::execute(&inner.http, signed, timeout).await;
         let span = tracing::Span::current();
         span.record("latency_ms", elapsed_ms(now));
         match outcome {
             Ok(raw) => {
                 span.record("status", raw.status);
-                let secrets: &[&str] = match credentials.token() {
-                    Some(token) => &[credentials.secret_key(), token],
-                    None => &[credentials.secret_key()],
+                // As sent, and as an echo would write them back: URL-encoded (a legacy token
+                // or parameter) or escaped in JSON.
+                let token_forms = credentials.token().map(secret_forms).unwrap_or_default();
+                let mut secrets: Vec<&str> = Vec::with_capacity(
+                    1 + token_forms.len() + prepared.sensitive_values.len() + inner.headers.len(),
+                );
+                secrets.push(credentials.secret_key());
+                secrets.extend(token_forms.iter().map(String::as_str));
+                secrets.extend(prepared.sensitive_values.iter().map(String::as_str));
+                // Custom headers are never shown either (an `X-Auth` of a gateway, say).
+                secrets.extend(inner.headers.iter().filter_map(|(_, v)| v.to_str().ok()));
+                let call = response::Call {
+                    secrets: &secrets,
+                    client_token: prepared.client_token.as_deref(),
                 };
                 let parsed = if raw.cut_short {
                     Err(response::cut_short::<A>(
                         raw.status,
                         raw.content_type.as_deref(),
                         &raw.body,
-                        secrets,
+                        &call,
                     ))
                 } else {
-                    response::parse_response_scrubbed::<A>(
+                    response::parse_response_in_call::<A>(
                         raw.status,
                         raw.content_type.as_deref(),
                         &raw.body,
-                        secrets,
+                        &call,
                     )
                 };
                 if let Err(error) = &parsed {
                     tracing::debug!(error = %error, "attempt failed");
+                    if error.code() == Some(TOKEN_FAILURE)
+                        && credentials.token().is_some()
+                        && credentials_renewed.load(Ordering::SeqCst) == NOT_RENEWED
+                        && inner.credentials.invalidate(&credentials)
+                    {
+                        tracing::info!("temporary credentials refused; trying with fresh ones");
+                        credentials_renewed.store(RENEWED, Ordering::SeqCst);
+                    }
                 }
                 parsed
             }
@@ -321,6 +361,18 @@ impl Client {
                 method,
             },
         };
+        // The values of sensitive parameters, to scrub from anything an answer makes us quote.
+        // Only actions with such parameters pay for the flattening.
+        let sensitive_values = if A::SENSITIVE_PARAMS.is_empty() {
+            Vec::new()
+        } else {
+            request
+                .flatten()
+                .iter()
+                .filter(|(key, value)| !value.is_empty() && is_sensitive(A::SENSITIVE_PARAMS, key))
+                .flat_map(|(_, value)| secret_forms(value))
+                .collect()
+        };
         Ok(PreparedRequest {
             action: A::ACTION.into(),
             version: A::VERSION.into(),
@@ -329,6 +381,8 @@ impl Client {
             region,
             payload,
             client_token,
+            sensitive: A::SENSITIVE_PARAMS,
+            sensitive_values,
         })
     }
 
@@ -425,6 +479,56 @@ impl ClientInner {
     }
 }
 
+/// `secret` as sent and as an echo of the request may write it back: URL-encoded (a query, a
+/// form) and escaped in a JSON string; each once.
+fn secret_forms(secret: &str) -> Vec<String> {
+    let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let escaped = serde_json::to_string(secret).unwrap_or_default();
+    let escaped = escaped
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .unwrap_or(secret)
+        .to_owned();
+    let mut forms = vec![secret.to_owned()];
+    for form in [encoded, escaped] {
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
+/// The code of refused temporary credentials.
+const TOKEN_FAILURE: &str = "AuthFailure.TokenFailure";
+/// States of a call's one renewal of temporary credentials.
+const NOT_RENEWED: u8 = 0;
+const RENEWED: u8 = 1;
+const RETRIED: u8 = 2;
+
+/// What a failed attempt means for the call: see [`Error::is_retryable`]; throttling waits for
+/// the next rate window; an attempt that sent nothing leaves the previous attempt's error
+/// standing; refused temporary credentials, once renewed, are worth one more attempt.
+fn verdict<E: crate::ApiError>(error: &Error<E>, credentials_renewed: &AtomicU8) -> Verdict {
+    match error {
+        Error::Api(api) if api.is_throttling() => Verdict::RetryNextWindow,
+        Error::Api(api)
+            if api.code() == TOKEN_FAILURE
+                && credentials_renewed
+                    .compare_exchange(RENEWED, RETRIED, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok() =>
+        {
+            Verdict::Retry
+        }
+        Error::Validation(_)
+        | Error::Config(_)
+        | Error::Credentials(_)
+        | Error::Deadline(_)
+        | Error::QueueFull(_) => Verdict::NotSent,
+        error if error.is_retryable() => Verdict::Retry,
+        _ => Verdict::Final,
+    }
+}
+
 fn elapsed_ms(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
@@ -443,6 +547,7 @@ impl fmt::Debug for Client {
             )
             .field("method", &inner.method)
             .field("sign_method", &inner.sign_method)
+            .field("signed_headers", &inner.signed_headers)
             .field("timeout", &inner.timeout)
             .field("language", &inner.language)
             .field("header_names", &header_names)

@@ -17,17 +17,22 @@ use uuid::Uuid;
 
 use super::ClientInner;
 use super::config::{Endpoint, HttpMethod, RegionValue};
+use crate::action::is_sensitive;
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::signing::{
-    LegacyAlgorithm, LegacyCommonParams, LegacySignature, Tc3Request, Tc3Signature,
-    legacy_wire_form, sign_legacy,
+    LegacyAlgorithm, LegacyCommonParams, LegacySignature, SignedHeaders, Tc3Request, Tc3Signature,
+    legacy_string_to_sign, legacy_wire_form, sign_legacy,
 };
 use crate::wire::FlatParams;
 
 /// The `X-TC-RequestClient` header and `RequestClient` parameter: which SDK sent the request, as
 /// the official SDKs say (`SDK_PYTHON_3.0.1`). Not signed by TC3.
 pub const REQUEST_CLIENT: &str = concat!("SDK_RUST_GAAP_", env!("CARGO_PKG_VERSION"));
+
+/// The longest URL a GET may have: the documentation limits GET requests to 32 KB. Larger
+/// requests go by POST, whose body takes up to 10 MB.
+pub const MAX_GET_URL_BYTES: usize = 32 * 1024;
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -66,6 +71,10 @@ pub struct PreparedRequest {
     pub(crate) region: Option<RegionValue>,
     pub(crate) payload: Payload,
     pub(crate) client_token: Option<String>,
+    /// [`Action::SENSITIVE_PARAMS`](crate::Action::SENSITIVE_PARAMS) of the action.
+    pub(crate) sensitive: &'static [&'static str],
+    /// The values of those parameters in this request, scrubbed from quoted answers.
+    pub(crate) sensitive_values: Vec<String>,
 }
 
 /// The parameters, in the form the client's method and signature method send them.
@@ -154,18 +163,17 @@ pub enum SignatureDetails {
     Legacy(LegacySignature),
 }
 
+/// Shows what can be shown without knowing the action: the canonical request with its query's
+/// values replaced, the legacy string to sign with only the values of the non-secret common
+/// parameters. [`SignedRequest`]'s `Debug`, which knows the action's sensitive parameters, shows
+/// more.
 impl fmt::Debug for SignatureDetails {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SignatureDetails::Tc3(signature) => f.debug_tuple("Tc3").field(signature).finish(),
-            SignatureDetails::Legacy(signature) => f
-                .debug_struct("Legacy")
-                .field(
-                    "string_to_sign",
-                    &redact_token_param(&signature.string_to_sign),
-                )
-                .field("signature", &signature.signature)
-                .finish(),
+            SignatureDetails::Legacy(signature) => {
+                f.debug_tuple("Legacy").field(signature).finish()
+            }
         }
     }
 }
@@ -174,7 +182,9 @@ impl fmt::Debug for SignatureDetails {
 ///
 /// [`Client::dry_run`](crate::Client::dry_run) returns it without sending. The `Host` header is
 /// included, as signed; HTTP clients derive the same value from the URL. `Debug` redacts the
-/// session token (header or legacy parameter) and shows the body's length only.
+/// session token (header or legacy parameter), the values of the action's sensitive parameters
+/// wherever they appear (URL, canonical request, legacy string to sign) and the custom headers'
+/// values, and shows the body's length only.
 #[derive(Clone)]
 pub struct SignedRequest {
     /// POST or GET.
@@ -188,6 +198,11 @@ pub struct SignedRequest {
     pub body: Bytes,
     /// The signature and the strings it was computed from.
     pub signature: SignatureDetails,
+    /// The action's sensitive parameters, for `Debug`.
+    sensitive: &'static [&'static str],
+    /// The legacy string to sign with the token and sensitive values replaced, when it holds
+    /// any: its values are raw, so it cannot be redacted by parsing it afterwards.
+    shown_string_to_sign: Option<String>,
 }
 
 impl SignedRequest {
@@ -203,7 +218,10 @@ impl fmt::Debug for SignedRequest {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if *name == X_TC_TOKEN {
+                // The token and custom headers are marked sensitive; the Authorization header
+                // is too (for HTTP clients' logs), but it holds no secret and locates a
+                // signature mismatch.
+                let shown = if value.is_sensitive() && *name != AUTHORIZATION {
                     "<redacted>"
                 } else {
                     value.to_str().unwrap_or("<not text>")
@@ -211,39 +229,123 @@ impl fmt::Debug for SignedRequest {
                 (name.as_str(), shown)
             })
             .collect();
-        f.debug_struct("SignedRequest")
-            .field("method", &self.method)
-            .field("url", &redact_token_param(self.url.as_str()))
+        let url = match self.url.query() {
+            Some(query) => format!(
+                "{}?{}",
+                &self.url.as_str()[..self.url.as_str().len() - query.len() - 1],
+                redact_query(query, self.sensitive)
+            ),
+            None => self.url.to_string(),
+        };
+        let mut out = f.debug_struct("SignedRequest");
+        out.field("method", &self.method)
+            .field("url", &url)
             .field("headers", &headers)
-            .field("body_len", &self.body.len())
+            .field("body_len", &self.body.len());
+        match &self.signature {
+            SignatureDetails::Tc3(signature) => out.field(
+                "signature",
+                &ShownTc3 {
+                    signature,
+                    sensitive: self.sensitive,
+                },
+            ),
+            SignatureDetails::Legacy(signature) => out.field(
+                "signature",
+                &ShownLegacy {
+                    string_to_sign: self
+                        .shown_string_to_sign
+                        .as_deref()
+                        .unwrap_or(&signature.string_to_sign),
+                    signature: &signature.signature,
+                },
+            ),
+        };
+        out.finish()
+    }
+}
+
+/// A TC3 signature as [`SignedRequest`]'s `Debug` shows it.
+struct ShownTc3<'a> {
+    signature: &'a Tc3Signature,
+    sensitive: &'a [&'a str],
+}
+
+impl fmt::Debug for ShownTc3<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tc3")
+            .field(
+                "canonical_request",
+                &redact_canonical_query(&self.signature.canonical_request, |query| {
+                    redact_query(query, self.sensitive)
+                }),
+            )
+            .field("string_to_sign", &self.signature.string_to_sign)
+            .field("signature", &self.signature.signature)
+            .field("authorization", &self.signature.authorization)
+            .finish()
+    }
+}
+
+/// A legacy signature as [`SignedRequest`]'s `Debug` shows it.
+struct ShownLegacy<'a> {
+    string_to_sign: &'a str,
+    signature: &'a str,
+}
+
+impl fmt::Debug for ShownLegacy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Legacy")
+            .field("string_to_sign", &self.string_to_sign)
             .field("signature", &self.signature)
             .finish()
     }
 }
 
-/// Replaces the value of a `Token` parameter (legacy signatures send the session token as one)
-/// in a query, form or legacy string to sign.
-fn redact_token_param(text: &str) -> Cow<'_, str> {
-    let mut out = String::new();
-    let mut rest = text;
-    let mut changed = false;
-    while let Some(at) = rest.find("Token=") {
-        let starts_param = at == 0 || matches!(rest.as_bytes()[at - 1], b'&' | b'?');
-        let value_start = at + "Token=".len();
-        out.push_str(&rest[..value_start]);
-        rest = &rest[value_start..];
-        if starts_param {
-            let value_len = rest.find('&').unwrap_or(rest.len());
-            out.push_str("<redacted>");
-            rest = &rest[value_len..];
-            changed = true;
-        }
+/// An URL-encoded query or form (`a=1&b=2`) with the values of `Token` and of the parameters
+/// `sensitive` names replaced by `<redacted>`.
+pub(crate) fn redact_query<'q>(query: &'q str, sensitive: &[&str]) -> Cow<'q, str> {
+    let secret = |raw_key: &str| {
+        let key: Cow<'_, str> = form_urlencoded::parse(raw_key.as_bytes())
+            .next()
+            .map_or(Cow::Borrowed(raw_key), |(key, _)| key);
+        key == "Token" || is_sensitive(sensitive, &key)
+    };
+    if !query
+        .split('&')
+        .any(|pair| secret(pair.split('=').next().unwrap_or("")))
+    {
+        return Cow::Borrowed(query);
     }
-    if !changed {
-        return Cow::Borrowed(text);
+    let pairs: Vec<Cow<'_, str>> = query
+        .split('&')
+        .map(|pair| {
+            let key = pair.split('=').next().unwrap_or("");
+            if secret(key) {
+                Cow::Owned(format!("{key}=<redacted>"))
+            } else {
+                Cow::Borrowed(pair)
+            }
+        })
+        .collect();
+    Cow::Owned(pairs.join("&"))
+}
+
+/// A TC3 canonical request with its query line (the third) passed through `redact`.
+pub(crate) fn redact_canonical_query<'c>(
+    canonical_request: &'c str,
+    redact: impl FnOnce(&str) -> Cow<'_, str>,
+) -> Cow<'c, str> {
+    let mut lines = canonical_request.splitn(4, '\n');
+    let (Some(method), Some(path), Some(query), Some(rest)) =
+        (lines.next(), lines.next(), lines.next(), lines.next())
+    else {
+        return Cow::Borrowed(canonical_request);
+    };
+    match redact(query) {
+        Cow::Borrowed(_) => Cow::Borrowed(canonical_request),
+        Cow::Owned(query) => Cow::Owned(format!("{method}\n{path}\n{query}\n{rest}")),
     }
-    out.push_str(rest);
-    Cow::Owned(out)
 }
 
 impl ClientInner {
@@ -256,6 +358,7 @@ impl ClientInner {
     ) -> Result<SignedRequest, ConfigError> {
         let mut headers = HeaderMap::with_capacity(16);
         let host = &prepared.endpoint.host;
+        let mut shown_string_to_sign = None;
         let (method, url, body, signature) = match &prepared.payload {
             Payload::Json(body) => {
                 let signature =
@@ -303,6 +406,15 @@ impl ClientInner {
                     &pairs,
                     credentials.secret_key(),
                 );
+                let secret = |key: &str| key == "Token" || is_sensitive(prepared.sensitive, key);
+                if pairs.iter().any(|(key, _)| secret(key)) {
+                    let shown: Vec<(&str, &str)> = pairs
+                        .iter()
+                        .map(|&(key, value)| (key, if secret(key) { "<redacted>" } else { value }))
+                        .collect();
+                    shown_string_to_sign =
+                        Some(legacy_string_to_sign(method.as_str(), host, "/", &shown));
+                }
                 let form = legacy_wire_form(&pairs, &signature.signature);
                 let mut url = prepared.endpoint.base.clone();
                 let body = match method {
@@ -366,12 +478,20 @@ impl ClientInner {
         for (name, value) in &self.headers {
             headers.insert(name.clone(), value.clone());
         }
+        if method == HttpMethod::Get && url.as_str().len() > MAX_GET_URL_BYTES {
+            return Err(ConfigError::UrlTooLong {
+                length: url.as_str().len(),
+                limit: MAX_GET_URL_BYTES,
+            });
+        }
         Ok(SignedRequest {
             method,
             url,
             headers,
             body,
             signature,
+            sensitive: prepared.sensitive,
+            shown_string_to_sign,
         })
     }
 
@@ -396,8 +516,23 @@ impl ClientInner {
             timestamp: inputs.timestamp,
             service: &prepared.service,
         };
+        let mut signed_headers: [(&str, &str); 2] = [("", ""); 2];
+        let mut count = 0;
+        if self.signed_headers == SignedHeaders::WithAction {
+            signed_headers[0] = ("x-tc-action", &prepared.action);
+            count = 1;
+            if let Some(region) = &prepared.region {
+                signed_headers[1] = ("x-tc-region", &region.name);
+                count = 2;
+            }
+        }
         self.signer
-            .sign(&request, credentials.secret_id(), credentials.secret_key())
+            .sign_with_headers(
+                &request,
+                &signed_headers[..count],
+                credentials.secret_id(),
+                credentials.secret_key(),
+            )
             .map(SignatureDetails::Tc3)
             .map_err(ConfigError::Clock)
     }
@@ -429,22 +564,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn token_parameters_are_redacted_wherever_they_are() {
+    fn token_and_sensitive_parameters_are_redacted_wherever_they_are() {
+        let none: &[&str] = &[];
         assert_eq!(
-            redact_token_param("a=1&Token=sEcReT&b=2"),
+            redact_query("a=1&Token=sEcReT&b=2", none),
             "a=1&Token=<redacted>&b=2"
         );
-        assert_eq!(redact_token_param("Token=sEcReT"), "Token=<redacted>");
-        assert_eq!(
-            redact_token_param("GETh/?Action=A&Token=sEcReT"),
-            "GETh/?Action=A&Token=<redacted>"
-        );
+        assert_eq!(redact_query("Token=sEcReT", none), "Token=<redacted>");
         // Not a parameter named Token: left alone.
-        assert_eq!(redact_token_param("ClientToken=abc"), "ClientToken=abc");
-        assert_eq!(redact_token_param("x=Token=y"), "x=Token=y");
+        assert_eq!(redact_query("ClientToken=abc", none), "ClientToken=abc");
+        assert_eq!(redact_query("x=Token%3Dy", none), "x=Token%3Dy");
         assert_eq!(
-            redact_token_param("ClientToken=abc&Token=sEcReT&Token=again"),
+            redact_query("ClientToken=abc&Token=sEcReT&Token=again", none),
             "ClientToken=abc&Token=<redacted>&Token=<redacted>"
+        );
+        let sensitive = &["CertificateKey", "Set.*.Key"];
+        assert_eq!(
+            redact_query(
+                "CertificateKey=k%2B1&Set.0.Key=a&Set.1.Key=b&Set.1.Name=n&Certificate%4Bey=c",
+                sensitive
+            ),
+            "CertificateKey=<redacted>&Set.0.Key=<redacted>&Set.1.Key=<redacted>&Set.1.Name=n&\
+             Certificate%4Bey=<redacted>"
+        );
+        assert_eq!(
+            redact_canonical_query("GET\n/\nToken=t&a=1\ncontent-type:x\n", |q| {
+                redact_query(q, none)
+            }),
+            "GET\n/\nToken=<redacted>&a=1\ncontent-type:x\n"
         );
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::action::{Action, ApiError, ErrorMeta};
+use crate::action::{Action, ActionResponse, ApiError, ErrorMeta};
 use crate::error::{Error, MalformedReason, MalformedResponse};
 use crate::wire::response_from_json;
 
@@ -18,9 +18,10 @@ pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
 
 /// How much of a body a [`MalformedResponse`] quotes.
 const SNIPPET_CHARS: usize = 200;
-/// How much of a body is scanned for secrets to scrub before quoting (a secret that starts in
-/// the quoted part ends well within this window).
-const SCRUB_WINDOW: usize = 4096;
+/// How much of a body is scanned for secrets to scrub before quoting: a secret that starts in
+/// the quoted part ends within this window, a certificate's private key (a few KB of PEM)
+/// included.
+const SCRUB_WINDOW: usize = 64 * 1024;
 
 /// Reads the answer to a call of `A`: the typed response, the action's typed error
 /// ([`Error::Api`]) or [`Error::MalformedResponse`]. `send` uses exactly this function.
@@ -31,7 +32,8 @@ const SCRUB_WINDOW: usize = 4096;
 ///   HTTP status; an undocumented code becomes the `Unknown` variant.
 /// - `{"Response": {...}}` with a 2xx status is decoded leniently into `A::Response` (unknown
 ///   fields ignored, integers accepted as strings); a mismatch with the spec is malformed and
-///   says where.
+///   says where. Every API answer carries a `RequestId`: a success without one (or with an empty
+///   one) is malformed ([`MalformedReason::MissingRequestId`]), not a success.
 ///
 /// Never panics, whatever the bytes.
 pub fn parse_response<A: Action>(
@@ -39,23 +41,32 @@ pub fn parse_response<A: Action>(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<A::Response, Error<A::Error>> {
-    parse_response_scrubbed::<A>(status, content_type, body, &[])
+    parse_response_in_call::<A>(status, content_type, body, &Call::default())
 }
 
-/// [`parse_response`], replacing any of `secrets` in the quoted snippet: an error page that
-/// echoes the request's headers would otherwise put the session token in an error message.
-pub(crate) fn parse_response_scrubbed<A: Action>(
+/// What the client knows of the call an answer belongs to.
+#[derive(Default)]
+pub(crate) struct Call<'a> {
+    /// Text replaced by `<redacted>` wherever an error would quote the answer: an error page
+    /// that echoes the request would otherwise put the session token in an error message.
+    pub(crate) secrets: &'a [&'a str],
+    /// The call's `ClientToken`, recorded in the error.
+    pub(crate) client_token: Option<&'a str>,
+}
+
+/// [`parse_response`] for an answer to `call`.
+pub(crate) fn parse_response_in_call<A: Action>(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
-    secrets: &[&str],
+    call: &Call<'_>,
 ) -> Result<A::Response, Error<A::Error>> {
     let malformed = |reason: MalformedReason, request_id: Option<&str>| {
         Error::MalformedResponse(Box::new(malformed_response::<A>(
             status,
             content_type,
             body,
-            secrets,
+            call,
             reason,
             request_id,
         )))
@@ -95,14 +106,18 @@ pub(crate) fn parse_response_scrubbed<A: Action>(
             return Err(malformed(MalformedReason::BadErrorObject, request_id));
         };
         let message = error.get("Message").and_then(Value::as_str).unwrap_or("");
-        return Err(Error::Api(A::Error::from_meta(ErrorMeta {
-            code: code.to_owned(),
-            message: message.to_owned(),
-            request_id: request_id.unwrap_or("").to_owned(),
-        })));
+        // A server that echoes what it received (the token, a sensitive parameter) must not
+        // put it in an error message.
+        let message = scrub(message, call.secrets);
+        let mut meta = ErrorMeta::new(code, message, request_id.unwrap_or(""));
+        meta.client_token = call.client_token.map(str::to_owned);
+        return Err(Error::Api(A::Error::from_meta(meta)));
     }
     if !(200..300).contains(&status) {
         return Err(malformed(MalformedReason::UnexpectedStatus, request_id));
+    }
+    if request_id.is_none_or(str::is_empty) {
+        return Err(malformed(MalformedReason::MissingRequestId, None));
     }
     response_from_json::<A::Response>(response)
         .map_err(|error| malformed(MalformedReason::Decode(error), request_id))
@@ -114,13 +129,13 @@ pub(crate) fn cut_short<A: Action>(
     status: u16,
     content_type: Option<&str>,
     received: &[u8],
-    secrets: &[&str],
+    call: &Call<'_>,
 ) -> Error<A::Error> {
     Error::MalformedResponse(Box::new(malformed_response::<A>(
         status,
         content_type,
         received,
-        secrets,
+        call,
         MalformedReason::Truncated,
         None,
     )))
@@ -130,24 +145,31 @@ fn malformed_response<A: Action>(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
-    secrets: &[&str],
+    call: &Call<'_>,
     reason: MalformedReason,
     request_id: Option<&str>,
 ) -> MalformedResponse {
-    let quote = !matches!(
-        reason,
-        MalformedReason::Decode(_) | MalformedReason::UnexpectedStatus
-    );
+    // An answer that parses as an API answer may hold the response's data, and the data of an
+    // action with sensitive fields (a certificate's private key) must not reach an error message:
+    // only a page that is not the API's (HTML, an empty body) is quoted for those.
+    let quote = match reason {
+        MalformedReason::Decode(_)
+        | MalformedReason::UnexpectedStatus
+        | MalformedReason::MissingRequestId => false,
+        MalformedReason::Html | MalformedReason::Empty => true,
+        _ => <A::Response as ActionResponse>::SENSITIVE_FIELDS.is_empty(),
+    };
     MalformedResponse {
         status,
         content_type: content_type.map(|text| text.chars().take(100).collect()),
         snippet: if quote {
-            snippet(body, secrets)
+            snippet(body, call.secrets)
         } else {
             String::new()
         },
         reason,
         request_id: request_id.filter(|id| !id.is_empty()).map(str::to_owned),
+        client_token: call.client_token.map(str::to_owned),
         idempotency: A::IDEMPOTENCY,
     }
 }
@@ -164,17 +186,23 @@ fn looks_like_html(content_type: Option<&str>, body: &[u8]) -> bool {
     html_type || starts_with_tag
 }
 
-/// The start of `body` as safe text: lossy UTF-8, secrets replaced, escaped as a Rust string
-/// literal (so no control character reaches a terminal or a log line), cut to
-/// [`SNIPPET_CHARS`] characters.
-fn snippet(body: &[u8], secrets: &[&str]) -> String {
-    let window = &body[..body.len().min(SCRUB_WINDOW)];
-    let mut text = String::from_utf8_lossy(window).into_owned();
+/// `text` with each of `secrets` replaced by `<redacted>`.
+fn scrub(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
     for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
         if text.contains(secret) {
             text = text.replace(secret, "<redacted>");
         }
     }
+    text
+}
+
+/// The start of `body` as safe text: lossy UTF-8, secrets replaced, escaped as a Rust string
+/// literal (so no control character reaches a terminal or a log line), cut to
+/// [`SNIPPET_CHARS`] characters.
+fn snippet(body: &[u8], secrets: &[&str]) -> String {
+    let window = &body[..body.len().min(SCRUB_WINDOW)];
+    let text = scrub(&String::from_utf8_lossy(window), secrets);
     let mut out = String::with_capacity(SNIPPET_CHARS + 8);
     let mut chars = text.chars();
     for c in chars.by_ref().take(SNIPPET_CHARS) {

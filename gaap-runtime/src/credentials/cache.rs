@@ -23,16 +23,33 @@ pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
 /// through any request the server would still accept.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
+/// How long after a failed refresh the next one may start; it doubles with each failure in a
+/// row.
+pub const FAILURE_BACKOFF: Duration = Duration::from_secs(1);
+
+/// The longest wait between two refreshes that fail.
+pub const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Credentials closer than this to their expiry are never handed out, even when a refresh
+/// failed: a request signed with them could arrive after they expired.
+pub const EXPIRY_SAFETY_MARGIN: Duration = Duration::from_secs(30);
+
 /// Wraps a provider and reuses what it supplies until `expiry - margin`.
 ///
 /// Credentials without expiry are kept for the life of the cache. Credentials that live shorter
 /// than the margin are refreshed halfway through their remaining life, so that they are not
 /// fetched again on every call.
 ///
-/// When a refresh fails, the callers waiting for it get its error, and the next call tries
-/// again (a failure is never cached). If the previous credentials have not expired yet, they are
-/// returned instead of the error, with a warning in the log: a brief outage of the metadata
-/// service does not fail requests that can still be signed.
+/// When a refresh fails, the callers waiting for it get its error, and so do the calls of the
+/// next [`FAILURE_BACKOFF`] (doubling with each failure in a row, up to [`MAX_FAILURE_BACKOFF`]):
+/// a metadata service that is down is not asked again by every call. If the previous
+/// credentials are still good for at least [`EXPIRY_SAFETY_MARGIN`], they are returned instead
+/// of the error, with a warning in the log: a brief outage of the metadata service does not fail
+/// requests that can still be signed, and no request is signed with credentials about to expire
+/// in flight.
+///
+/// [`ProvideCredentials::invalidate`] drops the cached credentials if they are those given
+/// (the server refused them), so that the next call fetches fresh ones.
 pub struct CredentialsCache<P> {
     inner: P,
     margin: time::Duration,
@@ -54,6 +71,20 @@ struct Cached {
 struct RefreshOutcome {
     finished: u64,
     failure: Option<CredentialsError>,
+    /// Failed refreshes in a row.
+    failures: u32,
+    /// No refresh before this, after a failure.
+    retry_at: Option<OffsetDateTime>,
+}
+
+/// The wait after `failures` failed refreshes in a row: [`FAILURE_BACKOFF`] doubling, at most
+/// [`MAX_FAILURE_BACKOFF`].
+fn failure_backoff(failures: u32) -> time::Duration {
+    let doublings = failures.saturating_sub(1).min(16);
+    let wait = FAILURE_BACKOFF
+        .saturating_mul(1 << doublings)
+        .min(MAX_FAILURE_BACKOFF);
+    time::Duration::try_from(wait).unwrap_or(time::Duration::MAX)
 }
 
 impl<P: ProvideCredentials> CredentialsCache<P> {
@@ -95,19 +126,19 @@ impl<P: ProvideCredentials> CredentialsCache<P> {
         }
     }
 
-    /// The cached credentials if they have not expired yet, else `error`.
+    /// The cached credentials if they are good for [`EXPIRY_SAFETY_MARGIN`] more, else `error`.
     fn unexpired_or(
         &self,
         now: OffsetDateTime,
         error: CredentialsError,
     ) -> Result<Credentials, CredentialsError> {
         let cached = self.cached.read().unwrap_or_else(PoisonError::into_inner);
+        let safety = time::Duration::try_from(EXPIRY_SAFETY_MARGIN).unwrap_or_default();
         match cached.as_ref() {
             Some(cached)
-                if cached
-                    .credentials
-                    .expiry()
-                    .is_none_or(|expiry| now < expiry) =>
+                if cached.credentials.expiry().is_none_or(|expiry| {
+                    now.checked_add(safety).is_some_and(|then| then < expiry)
+                }) =>
             {
                 tracing::warn!(
                     error = %error,
@@ -150,11 +181,12 @@ impl<P: ProvideCredentials> CredentialsCache<P> {
         if let Some(credentials) = self.fresh(now) {
             return Ok(credentials);
         }
-        if outcome.finished != finished_before
-            && let Some(failure) = &outcome.failure
+        if let Some(failure) = &outcome.failure
+            && (outcome.finished != finished_before
+                || outcome.retry_at.is_some_and(|retry_at| now < retry_at))
         {
-            // A refresh ran while this call waited, and failed: share its outcome rather than
-            // run one more refresh per waiting caller.
+            // A refresh ran while this call waited, or failed moments ago: share its outcome
+            // rather than ask the provider again per caller.
             return self.unexpired_or(now, failure.clone());
         }
         let supplied = self.inner.provide().await;
@@ -177,10 +209,14 @@ impl<P: ProvideCredentials> CredentialsCache<P> {
                     refresh_at,
                 });
                 outcome.failure = None;
+                outcome.failures = 0;
+                outcome.retry_at = None;
                 Ok(credentials)
             }
             Err(error) => {
                 outcome.failure = Some(error.clone());
+                outcome.failures = outcome.failures.saturating_add(1);
+                outcome.retry_at = now.checked_add(failure_backoff(outcome.failures));
                 self.unexpired_or(now, error)
             }
         }
@@ -190,6 +226,19 @@ impl<P: ProvideCredentials> CredentialsCache<P> {
 impl<P: ProvideCredentials> ProvideCredentials for CredentialsCache<P> {
     fn provide(&self) -> ProvideFuture<'_> {
         Box::pin(self.cached_or_refresh())
+    }
+
+    fn invalidate(&self, credentials: &Credentials) -> bool {
+        let mut cached = self.cached.write().unwrap_or_else(PoisonError::into_inner);
+        let dropped = cached
+            .as_ref()
+            .is_some_and(|cached| cached.credentials.same_as(credentials));
+        if dropped {
+            tracing::debug!("cached credentials invalidated");
+            *cached = None;
+        }
+        drop(cached);
+        self.inner.invalidate(credentials) || dropped
     }
 }
 
@@ -379,14 +428,56 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failed_refresh_surfaces_its_error_and_the_next_call_tries_again() {
+    async fn a_failed_refresh_is_not_retried_before_its_backoff() {
         let clock = ManualClock::new();
         let cache = cache(&clock, Inner::new(&clock, Some(minutes(60))));
         cache.inner().failing.store(true, Ordering::SeqCst);
         let error = cache.provide().await.unwrap_err();
         assert_eq!(error.to_string(), "inner: failure 1");
+        // Within the second after the failure, calls get it without asking the provider.
+        for _ in 0..10 {
+            let again = cache.provide().await.unwrap_err();
+            assert_eq!(again.to_string(), "inner: failure 1");
+        }
+        assert_eq!(cache.inner().calls(), 1);
+        // Then the provider is asked again; failing, it waits 2 s, then 4 s...
+        let second = time::Duration::SECOND;
+        clock.set(second);
+        assert_eq!(
+            cache.provide().await.unwrap_err().to_string(),
+            "inner: failure 2"
+        );
+        clock.set(second * 2);
+        assert_eq!(
+            cache.provide().await.unwrap_err().to_string(),
+            "inner: failure 2"
+        );
+        clock.set(second * 3);
+        assert_eq!(
+            cache.provide().await.unwrap_err().to_string(),
+            "inner: failure 3"
+        );
+        assert_eq!(cache.inner().calls(), 3);
+        // A success resets the backoff.
         cache.inner().failing.store(false, Ordering::SeqCst);
-        assert_eq!(id(&cache).await, "id-2", "the failure was not cached");
+        clock.set(second * 7);
+        assert_eq!(id(&cache).await, "id-4");
+        assert_eq!(failure_backoff(1), second);
+        assert_eq!(failure_backoff(7), second * 60);
+        assert_eq!(failure_backoff(u32::MAX), second * 60);
+    }
+
+    #[tokio::test]
+    async fn invalidated_credentials_are_fetched_anew_and_others_are_kept() {
+        let clock = ManualClock::new();
+        let cache = cache(&clock, Inner::new(&clock, Some(minutes(60))));
+        let first = cache.provide().await.unwrap();
+        // Credentials other than the cached ones: nothing to drop.
+        assert!(!cache.invalidate(&Credentials::new("id-1", SECRET_KEY)));
+        assert_eq!(id(&cache).await, "id-1");
+        assert!(cache.invalidate(&first));
+        assert_eq!(id(&cache).await, "id-2");
+        assert_eq!(cache.inner().calls(), 2);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -407,6 +498,7 @@ mod tests {
         }
         assert_eq!(cache.inner().calls(), 1);
         cache.inner().failing.store(false, Ordering::SeqCst);
+        clock.set(time::Duration::SECOND);
         assert_eq!(id(&cache).await, "id-2");
     }
 
@@ -418,7 +510,8 @@ mod tests {
         cache.inner().failing.store(true, Ordering::SeqCst);
         clock.set(minutes(58));
         assert_eq!(id(&cache).await, "id-1");
-        clock.set(minutes(60));
+        // Within the safety margin of the expiry, they are not handed out any more.
+        clock.set(minutes(60) - time::Duration::seconds(30));
         let error = cache.provide().await.unwrap_err();
         assert_eq!(error.to_string(), "inner: failure 3");
         assert_error_redacted(&error);
@@ -438,6 +531,7 @@ mod tests {
             "{error}"
         );
         assert_error_redacted(&error);
+        clock.set(time::Duration::SECOND);
         cache.provide().await.unwrap_err();
         assert_eq!(cache.inner().calls(), 2);
     }

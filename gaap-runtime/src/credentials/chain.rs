@@ -67,6 +67,14 @@ impl ProvideCredentials for ChainProvider {
             Err(CredentialsError::NoneFound(tried))
         })
     }
+
+    fn invalidate(&self, credentials: &super::Credentials) -> bool {
+        let mut dropped = false;
+        for provider in &self.providers {
+            dropped |= provider.invalidate(credentials);
+        }
+        dropped
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,10 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-pub use cache::{Clock, CredentialsCache, DEFAULT_REFRESH_MARGIN};
+pub use cache::{
+    Clock, CredentialsCache, DEFAULT_REFRESH_MARGIN, EXPIRY_SAFETY_MARGIN, FAILURE_BACKOFF,
+    MAX_FAILURE_BACKOFF,
+};
 pub use chain::ChainProvider;
 pub use env::{
     CREDENTIALS_FILE_VAR, EnvLookup, EnvironmentProvider, SECRET_ID_VAR, SECRET_KEY_VAR,
@@ -33,7 +36,7 @@ pub use error::{CredentialsError, NotFound};
 pub use instance_role::{
     DEFAULT_METADATA_BASE_URL, DEFAULT_METADATA_TIMEOUT, InstanceRoleProvider,
 };
-pub use profile::{DEFAULT_PROFILE, ProfileProvider};
+pub use profile::{DEFAULT_PROFILE, MAX_CREDENTIALS_FILE_BYTES, ProfileProvider};
 pub use static_provider::StaticProvider;
 
 /// A secret id, a secret key and, for temporary credentials, a token and an expiry.
@@ -92,6 +95,11 @@ impl Credentials {
     pub fn expiry(&self) -> Option<OffsetDateTime> {
         self.0.expiry
     }
+
+    /// Whether `self` and `other` are the same credentials (clones of one value).
+    pub fn same_as(&self, other: &Credentials) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -118,17 +126,33 @@ pub type ProvideFuture<'a> =
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Looks the credentials up (reading a file, calling the metadata service...).
     fn provide(&self) -> ProvideFuture<'_>;
+
+    /// Says that the server refused `credentials` (`AuthFailure.TokenFailure`: temporary
+    /// credentials revoked or expired early): a provider that keeps credentials stops handing
+    /// these out, so that the next [`provide`](Self::provide) fetches fresh ones, and returns
+    /// `true`; then the client tries the call once more. The client calls it at most once per
+    /// call. A provider that keeps nothing has nothing to drop: `false`, the default.
+    fn invalidate(&self, credentials: &Credentials) -> bool {
+        let _ = credentials;
+        false
+    }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     fn provide(&self) -> ProvideFuture<'_> {
         (**self).provide()
     }
+    fn invalidate(&self, credentials: &Credentials) -> bool {
+        (**self).invalidate(credentials)
+    }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
     fn provide(&self) -> ProvideFuture<'_> {
         (**self).provide()
+    }
+    fn invalidate(&self, credentials: &Credentials) -> bool {
+        (**self).invalidate(credentials)
     }
 }
 

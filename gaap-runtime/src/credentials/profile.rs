@@ -15,6 +15,11 @@ use super::{
 pub const DEFAULT_PROFILE: &str = "default";
 
 const NAME: &str = "profile";
+
+/// The largest credentials file read. The file holds a few keys per profile; anything this large
+/// is not a credentials file (a path pointing at a log, a device), and reading it whole would
+/// cost memory and time on every refresh.
+pub const MAX_CREDENTIALS_FILE_BYTES: u64 = 64 * 1024;
 const SYSTEM_FILE: &str = "/etc/tencentcloud/credentials";
 
 /// Reads credentials from an INI file.
@@ -109,8 +114,18 @@ impl ProfileProvider {
     async fn lookup(&self) -> Result<Credentials, CredentialsError> {
         let (paths, explicit) = self.candidates()?;
         for path in &paths {
-            match tokio::fs::read_to_string(path).await {
-                Ok(text) => return self.parse(path, &text),
+            match read_bounded(path).await {
+                Ok(Some(text)) => return self.parse(path, &text),
+                Ok(None) => {
+                    return Err(CredentialsError::misconfigured(
+                        NAME,
+                        format!(
+                            "{} is larger than {MAX_CREDENTIALS_FILE_BYTES} bytes, too large for a \
+                             credentials file; point to the right file",
+                            path.display()
+                        ),
+                    ));
+                }
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                     return Err(CredentialsError::misconfigured(
@@ -206,6 +221,25 @@ impl ProvideCredentials for ProfileProvider {
     fn provide(&self) -> ProvideFuture<'_> {
         Box::pin(self.lookup())
     }
+}
+
+/// The file's text, or `None` when it is larger than [`MAX_CREDENTIALS_FILE_BYTES`]; bytes that
+/// are not UTF-8 are an `InvalidData` error, as `read_to_string` reports them.
+async fn read_bounded(path: &Path) -> std::io::Result<Option<String>> {
+    use tokio::io::AsyncReadExt as _;
+    let file = tokio::fs::File::open(path).await?;
+    let mut bytes = Vec::new();
+    // One byte more than allowed tells a file too large, whatever its metadata says (a FIFO,
+    // a file that grows).
+    file.take(MAX_CREDENTIALS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .await?;
+    if bytes.len() as u64 > MAX_CREDENTIALS_FILE_BYTES {
+        return Ok(None);
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error))
 }
 
 /// The keys of `[wanted]` in `text` (`None` if no such section), or the 1-based number of the
@@ -450,6 +484,26 @@ mod tests {
         let env = EnvLookup::from_pairs([(CREDENTIALS_FILE_VAR, "")]);
         let error = provide(ProfileProvider::new().with_env(env)).unwrap_err();
         assert!(error.to_string().contains(CREDENTIALS_FILE_VAR), "{error}");
+    }
+
+    #[test]
+    fn a_file_over_the_size_cap_is_an_error_and_one_at_the_cap_is_read() {
+        let dir = TempDir::new();
+        let head = format!("[default]\nsecret_id = AKID1\nsecret_key = {SECRET_KEY}\n");
+        let padding = MAX_CREDENTIALS_FILE_BYTES as usize - head.len();
+        let at_cap = dir.write("at-cap", &format!("{head}{}", "#".repeat(padding)));
+        let credentials =
+            provide(ProfileProvider::new().with_env(no_env()).with_path(&at_cap)).unwrap();
+        assert_eq!(credentials.secret_id(), "AKID1");
+        let over = dir.write("over", &format!("{head}{}", "#".repeat(padding + 1)));
+        let error =
+            provide(ProfileProvider::new().with_env(no_env()).with_path(&over)).unwrap_err();
+        assert!(
+            matches!(error, CredentialsError::Misconfigured { .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("65536 bytes"), "{error}");
+        assert_error_redacted(&error);
     }
 
     #[test]

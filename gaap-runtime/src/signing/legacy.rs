@@ -35,13 +35,61 @@ impl fmt::Display for LegacyAlgorithm {
 }
 
 /// A legacy signature and the string it signs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The string to sign holds every parameter's raw value, the session token included. `Debug`
+/// shows only the values of the common parameters that are no secret (`Action`, `Nonce`,
+/// `Timestamp`...), since it cannot know which of the action's parameters are; the fields hold
+/// the whole text.
+#[derive(Clone, PartialEq, Eq)]
 pub struct LegacySignature {
     /// `METHOD` + host + path + `?` + the `key=value` pairs sorted by key, joined by `&`, with
     /// raw (not URL-encoded) values.
     pub string_to_sign: String,
     /// The base64 of the HMAC of the string to sign: the value of the `Signature` parameter.
     pub signature: String,
+}
+
+/// The common parameters of the legacy methods, `Signature` included: never parameters of an
+/// action. All but `Token` are no secret.
+pub const LEGACY_COMMON_PARAMETERS: &[&str] = &[
+    "Action",
+    "Version",
+    "Timestamp",
+    "Nonce",
+    "SecretId",
+    "Region",
+    "SignatureMethod",
+    "Signature",
+    "Token",
+    "Language",
+    "RequestClient",
+];
+
+impl fmt::Debug for LegacySignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = match self.string_to_sign.split_once('?') {
+            Some((start, pairs)) => {
+                let pairs: Vec<String> = pairs
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((key, _))
+                            if key != "Token" && LEGACY_COMMON_PARAMETERS.contains(&key) =>
+                        {
+                            pair.to_owned()
+                        }
+                        Some((key, _)) => format!("{key}=<redacted>"),
+                        None => "<redacted>".to_owned(),
+                    })
+                    .collect();
+                format!("{start}?{}", pairs.join("&"))
+            }
+            None => "<redacted>".to_owned(),
+        };
+        f.debug_struct("LegacySignature")
+            .field("string_to_sign", &shown)
+            .field("signature", &self.signature)
+            .finish()
+    }
 }
 
 /// Signs the parameters of a legacy request.
@@ -91,6 +139,28 @@ pub fn sign_legacy<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
     secret_key: &str,
 ) -> LegacySignature {
+    let string_to_sign = legacy_string_to_sign(method, host, path, params);
+
+    let key = secret_key.as_bytes();
+    let message = string_to_sign.as_bytes();
+    let signature = match algorithm {
+        LegacyAlgorithm::HmacSha1 => BASE64.encode(hmac::<Sha1>(key, message)),
+        LegacyAlgorithm::HmacSha256 => BASE64.encode(hmac::<Sha256>(key, message)),
+    };
+    LegacySignature {
+        string_to_sign,
+        signature,
+    }
+}
+
+/// The string a legacy signature signs: `METHOD` + host + path + `?` + the pairs sorted by key
+/// (stable: equal keys keep their order), `key=value` with raw values, joined by `&`.
+pub fn legacy_string_to_sign<K: AsRef<str>, V: AsRef<str>>(
+    method: &str,
+    host: &str,
+    path: &str,
+    params: &[(K, V)],
+) -> String {
     let mut sorted: Vec<(&str, &str)> = params
         .iter()
         .map(|(key, value)| (key.as_ref(), value.as_ref()))
@@ -112,17 +182,7 @@ pub fn sign_legacy<K: AsRef<str>, V: AsRef<str>>(
         string_to_sign.push('=');
         string_to_sign.push_str(value);
     }
-
-    let key = secret_key.as_bytes();
-    let message = string_to_sign.as_bytes();
-    let signature = match algorithm {
-        LegacyAlgorithm::HmacSha1 => BASE64.encode(hmac::<Sha1>(key, message)),
-        LegacyAlgorithm::HmacSha256 => BASE64.encode(hmac::<Sha256>(key, message)),
-    };
-    LegacySignature {
-        string_to_sign,
-        signature,
-    }
+    string_to_sign
 }
 
 fn hmac<D>(key: &[u8], message: &[u8]) -> impl AsRef<[u8]> + use<D>
@@ -245,6 +305,29 @@ mod tests {
         assert_eq!(
             legacy_wire_form(&params, "a/b+c="),
             "Signature=a%2Fb%2Bc%3D"
+        );
+    }
+
+    #[test]
+    fn a_signature_shows_only_the_values_no_secret_can_hide_in() {
+        let params = [
+            ("Token", "tOkEn"),
+            ("Action", "A"),
+            ("CertificateKey", "pRiVaTe&x=y"),
+            ("Nonce", "1"),
+        ];
+        let signed = sign_legacy(LegacyAlgorithm::HmacSha1, "GET", "h", "/", &params, "k");
+        assert!(signed.string_to_sign.contains("tOkEn"));
+        let shown = format!("{signed:?}");
+        assert!(
+            shown.contains(
+                "GETh/?Action=A&CertificateKey=<redacted>&x=<redacted>&Nonce=1&Token=<redacted>"
+            ),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("tOkEn") && !shown.contains("pRiVaTe"),
+            "{shown}"
         );
     }
 

@@ -5,8 +5,10 @@
 //! nonce), sends exactly the bytes it signed, and puts the result on the wire. That keeps every
 //! step checkable against the official SDKs' test vectors, and lets a user sign a request by hand.
 //!
-//! - [`sign_tc3`] and [`Tc3Signer`]: the current method. The signature goes in the
-//!   `Authorization` header; the signed headers are `content-type;host`, as in the official SDKs.
+//! - [`sign_tc3`], [`sign_tc3_with_headers`] and [`Tc3Signer`]: the current method. The
+//!   signature goes in the `Authorization` header. It covers `content-type;host` at least (the
+//!   minimal form, as in the official SDKs); the client signs `x-tc-action` (and `x-tc-region`)
+//!   too by default, so that a captured request cannot be replayed as another action.
 //! - [`sign_legacy`], [`legacy_wire_form`] and [`LegacyCommonParams`]: the older HmacSHA1 and
 //!   HmacSHA256 methods, where the common parameters and the signature travel as parameters.
 //! - [`SignMethod`]: which of the three a client uses.
@@ -37,9 +39,13 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use legacy::{
-    LegacyAlgorithm, LegacyCommonParams, LegacySignature, legacy_wire_form, sign_legacy,
+    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, LegacyCommonParams, LegacySignature,
+    legacy_string_to_sign, legacy_wire_form, sign_legacy,
 };
-pub use tc3::{TC3_ALGORITHM, TC3_SIGNED_HEADERS, Tc3Request, Tc3Signature, Tc3Signer, sign_tc3};
+pub use tc3::{
+    TC3_ALGORITHM, TC3_SIGNED_HEADERS, Tc3Request, Tc3Signature, Tc3Signer, sign_tc3,
+    sign_tc3_with_headers,
+};
 
 /// The signature method a client signs its requests with.
 ///
@@ -111,6 +117,25 @@ impl FromStr for SignMethod {
     }
 }
 
+/// Which headers a client's TC3 signatures cover.
+///
+/// Every TC3 signature covers `content-type` and `host`; the documentation allows more ("也可加入
+/// 其他头部参与签名"), and its worked example also signs `x-tc-action`. A signature over
+/// `content-type;host` alone covers the body but not the action: a captured
+/// `DescribeProxies {"ProxyIds": [...]}` could be replayed within five minutes as a
+/// `CloseProxies` with the same body. The default closes that hole.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignedHeaders {
+    /// `content-type;host;x-tc-action`, plus `x-tc-region` when the request carries a region:
+    /// a signature that holds for this action (and region) only. The default.
+    #[default]
+    WithAction,
+    /// `content-type;host`, as the official SDKs sign: requests identical, byte for byte, to
+    /// theirs (for comparing with another SDK, or a gateway that expects exactly that).
+    Minimal,
+}
+
 /// Why a request could not be signed.
 ///
 /// Never carries a secret: only the offending non-secret input.
@@ -126,6 +151,14 @@ pub enum SigningError {
     /// A signature method name other than `TC3-HMAC-SHA256`, `HmacSHA1` or `HmacSHA256`.
     #[error("unknown signature method {0:?}: expected TC3-HMAC-SHA256, HmacSHA1 or HmacSHA256")]
     UnknownSignMethod(String),
+    /// A header given to [`sign_tc3_with_headers`] cannot be signed. Its value is not quoted.
+    #[error("the header {name:?} cannot be signed: {reason}")]
+    SignedHeader {
+        /// The header name, cut to 64 characters.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! TC3-HMAC-SHA256: the canonical request, the string to sign, the derived signing key and its
 //! cache, and the `Authorization` header value.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{PoisonError, RwLock};
 
@@ -13,8 +14,8 @@ use super::SigningError;
 /// The algorithm name that opens the string to sign and the `Authorization` header.
 pub const TC3_ALGORITHM: &str = "TC3-HMAC-SHA256";
 
-/// The headers TC3 signs, in canonical form. The official SDKs sign these two only, so a request
-/// signed here is indistinguishable from one of theirs.
+/// The headers every TC3 signature covers, and all that the minimal form ([`sign_tc3`]) covers:
+/// the official SDKs sign these two only. [`sign_tc3_with_headers`] signs more.
 pub const TC3_SIGNED_HEADERS: &str = "content-type;host";
 
 /// The last unix second whose UTC date still has four year digits (9999-12-31T23:59:59Z).
@@ -48,15 +49,16 @@ pub struct Tc3Request<'a> {
     pub service: &'a str,
 }
 
-/// Shows the payload's length only: a body can carry secrets of its own (a certificate's
-/// private key, say), and this type is likely to be logged when a signature is debugged.
+/// Shows the payload's length and the query's names only: both can carry secrets of their own
+/// (a certificate's private key, say), and this type is likely to be logged when a signature is
+/// debugged.
 impl fmt::Debug for Tc3Request<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tc3Request")
             .field("method", &self.method)
             .field("host", &self.host)
             .field("path", &self.path)
-            .field("query", &self.query)
+            .field("query", &query_without_values(self.query))
             .field("content_type", &self.content_type)
             .field("payload_len", &self.payload.len())
             .field("timestamp", &self.timestamp)
@@ -67,7 +69,10 @@ impl fmt::Debug for Tc3Request<'_> {
 
 /// A TC3 signature with the intermediate strings that produced it, so that a mismatch with the
 /// server (which answers `AuthFailure.SignatureFailure` and nothing more) can be located.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the canonical request with its query's values replaced (a GET carries every
+/// parameter there, a private key included); the fields hold the whole text.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Tc3Signature {
     /// The canonical request: method, URI, query, canonical headers, signed headers and the
     /// hex SHA-256 of the payload, separated by newlines.
@@ -83,7 +88,39 @@ pub struct Tc3Signature {
     pub authorization: String,
 }
 
-/// Signs `request` with TC3-HMAC-SHA256, deriving the signing key afresh.
+impl fmt::Debug for Tc3Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = self.canonical_request.splitn(4, '\n');
+        let canonical_request = match (lines.next(), lines.next(), lines.next(), lines.next()) {
+            (Some(method), Some(path), Some(query), Some(rest)) => {
+                format!("{method}\n{path}\n{}\n{rest}", query_without_values(query))
+            }
+            _ => "<not a canonical request>".to_owned(),
+        };
+        f.debug_struct("Tc3Signature")
+            .field("canonical_request", &canonical_request)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("credential_scope", &self.credential_scope)
+            .field("signature", &self.signature)
+            .field("authorization", &self.authorization)
+            .finish()
+    }
+}
+
+/// A query (`a=1&b=2`) with every value replaced: `a=<redacted>&b=<redacted>`.
+fn query_without_values(query: &str) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| format!("{}=<redacted>", pair.split('=').next().unwrap_or("")))
+        .collect();
+    pairs.join("&")
+}
+
+/// Signs `request` with TC3-HMAC-SHA256 over `content-type;host` only (the minimal form, what
+/// the official SDKs send), deriving the signing key afresh.
 ///
 /// A client that signs many requests should use a [`Tc3Signer`], which derives the key once per
 /// day. The result is the same.
@@ -96,11 +133,35 @@ pub fn sign_tc3(
     secret_id: &str,
     secret_key: &str,
 ) -> Result<Tc3Signature, SigningError> {
+    sign_tc3_with_headers(request, &[], secret_id, secret_key)
+}
+
+/// Signs `request` with TC3-HMAC-SHA256 over `content-type`, `host` and the `(name, value)`
+/// headers of `headers` (`[("x-tc-action", "CreateTCPListeners")]`), as sent.
+///
+/// As the documentation says, the names are lower-cased and sorted, and every signed value is
+/// trimmed and lower-cased in the canonical request (`x-tc-action:createtcplisteners`). Signing
+/// `x-tc-action` makes a captured request useless as another action: the server, rebuilding
+/// the canonical request from the headers it receives, refuses one whose action was changed.
+///
+/// # Errors
+///
+/// [`SigningError::TimestampOutOfRange`] as [`sign_tc3`]; [`SigningError::SignedHeader`] for a
+/// name that is empty, not a header name, given twice (`content-type` and `host` are always
+/// signed), or a value holding a line break.
+pub fn sign_tc3_with_headers(
+    request: &Tc3Request<'_>,
+    headers: &[(&str, &str)],
+    secret_id: &str,
+    secret_key: &str,
+) -> Result<Tc3Signature, SigningError> {
     let date = utc_date(request.timestamp)?;
     let date_text = date_text(date);
+    let canonical = CanonicalHeaders::checked(request, headers)?;
     let signing_mac = derive_signing_mac(secret_key, &date_text, request.service);
     Ok(finish_signature(
         request,
+        &canonical,
         secret_id,
         &date_text,
         signing_mac,
@@ -159,7 +220,23 @@ impl Tc3Signer {
         secret_id: &str,
         secret_key: &str,
     ) -> Result<Tc3Signature, SigningError> {
+        self.sign_with_headers(request, &[], secret_id, secret_key)
+    }
+
+    /// Signs `request` as [`sign_tc3_with_headers`] does, with this signer's cached keys.
+    ///
+    /// # Errors
+    ///
+    /// As [`sign_tc3_with_headers`].
+    pub fn sign_with_headers(
+        &self,
+        request: &Tc3Request<'_>,
+        headers: &[(&str, &str)],
+        secret_id: &str,
+        secret_key: &str,
+    ) -> Result<Tc3Signature, SigningError> {
         let date = utc_date(request.timestamp)?;
+        let canonical = CanonicalHeaders::checked(request, headers)?;
         let date_text = date_text(date);
         let secret_key_sha256: [u8; 32] = Sha256::digest(secret_key.as_bytes()).into();
         let is_wanted = |entry: &CachedKey| {
@@ -203,6 +280,7 @@ impl Tc3Signer {
         };
         Ok(finish_signature(
             request,
+            &canonical,
             secret_id,
             &date_text,
             signing_mac,
@@ -295,29 +373,263 @@ fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
     Hmac::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
+/// The signed headers, sorted by name: `content-type`, `host` and the extra ones, values as sent
+/// (they are trimmed and lower-cased as they are written out). Held on the stack for the usual
+/// few headers: signing is on the path of every request.
+struct CanonicalHeaders<'a> {
+    headers: Headers<'a>,
+}
+
+/// The usual handful of headers inline, more on the heap.
+enum Headers<'a> {
+    Inline([(&'a str, &'a str); INLINE_HEADERS], usize),
+    Heap(Vec<(Cow<'a, str>, &'a str)>),
+}
+
+/// How many signed headers are held without allocating: content-type, host, x-tc-action,
+/// x-tc-region and two more.
+const INLINE_HEADERS: usize = 6;
+
+impl<'a> CanonicalHeaders<'a> {
+    /// The headers of `request` and `extra`, checked; `None` for the minimal form, which needs
+    /// no work before it is written.
+    fn checked(
+        request: &Tc3Request<'a>,
+        extra: &[(&'a str, &'a str)],
+    ) -> Result<Option<Self>, SigningError> {
+        if extra.is_empty() {
+            return Ok(None);
+        }
+        Self::new(request, extra).map(Some)
+    }
+
+    /// `content-type` and `host` only.
+    fn minimal(request: &Tc3Request<'a>) -> Self {
+        let mut inline = [("", ""); INLINE_HEADERS];
+        inline[0] = ("content-type", request.content_type);
+        inline[1] = ("host", request.host);
+        CanonicalHeaders {
+            headers: Headers::Inline(inline, 2),
+        }
+    }
+
+    fn new(request: &Tc3Request<'a>, extra: &[(&'a str, &'a str)]) -> Result<Self, SigningError> {
+        for (name, value) in extra {
+            let invalid = |reason| SigningError::SignedHeader {
+                name: name.chars().take(64).collect(),
+                reason,
+            };
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                return Err(invalid("not a header name"));
+            }
+            if value.contains(['\r', '\n']) {
+                return Err(invalid("its value holds a line break"));
+            }
+        }
+        let fixed = [
+            ("content-type", request.content_type),
+            ("host", request.host),
+        ];
+        let lower_case = extra
+            .iter()
+            .all(|(name, _)| !name.bytes().any(|b| b.is_ascii_uppercase()));
+        let headers = if lower_case && fixed.len() + extra.len() <= INLINE_HEADERS {
+            let mut inline = [("", ""); INLINE_HEADERS];
+            let len = fixed.len() + extra.len();
+            for (slot, header) in inline.iter_mut().zip(fixed.iter().chain(extra)) {
+                *slot = *header;
+            }
+            // A handful of names, usually in order already: insertion sort.
+            for i in 1..len {
+                let mut j = i;
+                while j > 0 && inline[j - 1].0 > inline[j].0 {
+                    inline.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+            Headers::Inline(inline, len)
+        } else {
+            let mut heap: Vec<(Cow<'a, str>, &'a str)> = fixed
+                .iter()
+                .chain(extra)
+                .map(|&(name, value)| {
+                    let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                        Cow::Owned(name.to_ascii_lowercase())
+                    } else {
+                        Cow::Borrowed(name)
+                    };
+                    (name, value)
+                })
+                .collect();
+            heap.sort_by(|a, b| a.0.cmp(&b.0));
+            Headers::Heap(heap)
+        };
+        let canonical = CanonicalHeaders { headers };
+        let mut previous = "";
+        let mut twice = None;
+        canonical.each(|name, _| {
+            if name == previous && twice.is_none() {
+                twice = Some(name.chars().take(64).collect());
+            }
+            previous = name;
+        });
+        if let Some(name) = twice {
+            return Err(SigningError::SignedHeader {
+                name,
+                reason: "signed twice (content-type and host are always signed)",
+            });
+        }
+        Ok(canonical)
+    }
+
+    /// Calls `f` with each header, in order.
+    fn each<'s>(&'s self, mut f: impl FnMut(&'s str, &'s str)) {
+        match &self.headers {
+            Headers::Inline(headers, len) => {
+                for &(name, value) in &headers[..*len] {
+                    f(name, value);
+                }
+            }
+            Headers::Heap(headers) => {
+                for (name, value) in headers {
+                    f(name, value);
+                }
+            }
+        }
+    }
+
+    /// The length of the block `name:value\n`... and of the names list, an upper bound.
+    fn len_hint(&self) -> usize {
+        let mut len = 0;
+        self.each(|name, value| len += 2 * name.len() + value.len() + 3);
+        len
+    }
+
+    /// `name:value\n` per header, values trimmed and lower-cased.
+    fn write_block(&self, out: &mut String) {
+        self.each(|name, value| {
+            out.push_str(name);
+            out.push(':');
+            push_normalized(out, value);
+            out.push('\n');
+        });
+    }
+
+    /// The `SignedHeaders` list: the names joined by `;`.
+    fn write_names(&self, out: &mut String) {
+        let mut first = true;
+        self.each(|name, _| {
+            if !first {
+                out.push(';');
+            }
+            first = false;
+            out.push_str(name);
+        });
+    }
+}
+
+/// `value` as the canonical request holds it: trimmed and lower-cased.
+fn push_normalized(out: &mut String, value: &str) {
+    let start = out.len();
+    out.push_str(value.trim());
+    if out.as_bytes()[start..].iter().any(u8::is_ascii_uppercase) {
+        out[start..].make_ascii_lowercase();
+    }
+}
+
+/// The bytes of an HTTP header name (RFC 9110 `tchar`).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
 fn finish_signature(
     request: &Tc3Request<'_>,
+    headers: &Option<CanonicalHeaders<'_>>,
     secret_id: &str,
     date_text: &str,
     signing_mac: Hmac<Sha256>,
 ) -> Tc3Signature {
     let hashed_payload = LowerHex::of(&Sha256::digest(request.payload).into());
-    let canonical_request = [
+    let plain = |value: &str| {
+        value.trim().len() == value.len() && !value.bytes().any(|b| b.is_ascii_uppercase())
+    };
+    let headers = match headers {
+        Some(headers) => headers,
+        None if plain(request.content_type) && plain(request.host) => {
+            // The minimal form with values as they go into the canonical request, as every
+            // official SDK signs: one allocation, no per-header work.
+            let canonical_request = [
+                request.method,
+                "\n",
+                request.path,
+                "\n",
+                request.query,
+                "\ncontent-type:",
+                request.content_type,
+                "\nhost:",
+                request.host,
+                "\n\n",
+                TC3_SIGNED_HEADERS,
+                "\n",
+                hashed_payload.as_str(),
+            ]
+            .concat();
+            return sign_canonical(
+                request,
+                canonical_request,
+                0..0,
+                secret_id,
+                date_text,
+                signing_mac,
+            );
+        }
+        None => &CanonicalHeaders::minimal(request),
+    };
+    let mut canonical_request = String::with_capacity(
+        request.method.len() + request.path.len() + request.query.len() + headers.len_hint() + 70,
+    );
+    for part in [
         request.method,
         "\n",
         request.path,
         "\n",
         request.query,
-        "\ncontent-type:",
-        request.content_type,
-        "\nhost:",
-        request.host,
-        "\n\n",
-        TC3_SIGNED_HEADERS,
         "\n",
-        hashed_payload.as_str(),
-    ]
-    .concat();
+    ] {
+        canonical_request.push_str(part);
+    }
+    headers.write_block(&mut canonical_request);
+    canonical_request.push('\n');
+    let names_start = canonical_request.len();
+    headers.write_names(&mut canonical_request);
+    let names_end = canonical_request.len();
+    canonical_request.push('\n');
+    canonical_request.push_str(hashed_payload.as_str());
+    sign_canonical(
+        request,
+        canonical_request,
+        names_start..names_end,
+        secret_id,
+        date_text,
+        signing_mac,
+    )
+}
+
+/// The string to sign, the signature and the `Authorization` header of `canonical_request`,
+/// whose `SignedHeaders` list is at `names` (an empty range: the minimal form's).
+fn sign_canonical(
+    request: &Tc3Request<'_>,
+    canonical_request: String,
+    names: std::ops::Range<usize>,
+    secret_id: &str,
+    date_text: &str,
+    signing_mac: Hmac<Sha256>,
+) -> Tc3Signature {
+    let names = if names.is_empty() {
+        TC3_SIGNED_HEADERS
+    } else {
+        &canonical_request[names]
+    };
     let credential_scope = [date_text, "/", request.service, "/tc3_request"].concat();
     let string_to_sign = [
         TC3_ALGORITHM,
@@ -345,7 +657,7 @@ fn finish_signature(
         "/",
         &credential_scope,
         ", SignedHeaders=",
-        TC3_SIGNED_HEADERS,
+        names,
         ", Signature=",
         &signature,
     ]
@@ -445,6 +757,16 @@ mod tests {
         let other = signer.sign(&req, "id", "another key").unwrap();
         assert_eq!(Ok(other.clone()), sign_tc3(&req, "id", "another key"));
         assert_ne!(Ok(other), signer.sign(&req, "id", "key"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_query_values() {
+        let mut get = request(0);
+        get.method = "GET";
+        get.query = "Key=pRiVaTe&Name=n";
+        let shown = format!("{get:?} {:?}", sign_tc3(&get, "id", "key").unwrap());
+        assert!(!shown.contains("pRiVaTe"), "{shown}");
+        assert!(shown.contains("Key=<redacted>&Name=<redacted>"), "{shown}");
     }
 
     #[test]

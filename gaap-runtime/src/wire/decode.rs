@@ -47,8 +47,15 @@ pub enum DecodeErrorKind {
         present: usize,
     },
     /// A flattened key that is not well formed (`A..B`, `Ports.01`, an index gap, a key that is
-    /// both a value and a parent).
+    /// both a value and a parent). `key` is cut to its first
+    /// [`MAX_QUOTED_KEY_CHARS`](super::MAX_QUOTED_KEY_CHARS) characters.
     MalformedKey { key: String, reason: String },
+    /// A flattened key with more than `limit` segments
+    /// ([`MAX_KEY_DEPTH`](super::MAX_KEY_DEPTH)); `key` is cut as for `MalformedKey`.
+    KeyTooDeep { key: String, limit: usize },
+    /// A flattened key with an array index above `limit`
+    /// ([`MAX_ARRAY_INDEX`](super::MAX_ARRAY_INDEX)); `key` is cut as for `MalformedKey`.
+    IndexTooLarge { key: String, limit: usize },
 }
 
 /// A value that could not be read, with the path of the value.
@@ -105,6 +112,14 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::MalformedKey { key, reason } => {
                 write!(f, "malformed parameter key `{key}`: {reason}")
             }
+            DecodeErrorKind::KeyTooDeep { key, limit } => write!(
+                f,
+                "parameter key `{key}` has more than {limit} segments, the limit of nesting"
+            ),
+            DecodeErrorKind::IndexTooLarge { key, limit } => write!(
+                f,
+                "parameter key `{key}` has an array index above {limit}, the limit of array indices"
+            ),
         }
     }
 }

@@ -17,4 +17,4 @@ pub use decode::{
     request_from_json, required_field, response_from_json, string_value,
 };
 pub use flatten::{FlatParams, Flatten, flatten_field};
-pub use unflatten::unflatten;
+pub use unflatten::{MAX_ARRAY_INDEX, MAX_KEY_DEPTH, MAX_QUOTED_KEY_CHARS, unflatten};
