@@ -15,6 +15,7 @@
 pub mod action;
 pub mod builder;
 pub mod client;
+pub mod common_error;
 pub mod credentials;
 pub mod error;
 pub mod paginate;
@@ -34,6 +35,7 @@ pub use client::{
     Client, ClientBuilder, HttpMethod, Language, PreparedRequest, SignedRequest, SigningInputs,
     parse_response,
 };
+pub use common_error::CommonError;
 pub use credentials::{
     Credentials, CredentialsError, ProvideCredentials, StaticProvider, default_provider,
 };

@@ -9,6 +9,8 @@ mod action;
 mod builder;
 mod enums;
 mod error;
+
+pub use error::common_error_enum;
 mod flatten;
 mod json;
 mod structs;
