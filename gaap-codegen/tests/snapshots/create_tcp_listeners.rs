@@ -1152,22 +1152,15 @@ pub mod create_tcp_listeners {
                 .finish()
         }
     }
-    #[automatically_derived]
-    impl ::gaap_runtime::__private::serde::Serialize for CreateTcpListenersResponse {
-        fn serialize<__S>(
-            &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
-        where
-            __S: ::gaap_runtime::__private::serde::Serializer,
-        {
-            use ::gaap_runtime::__private::serde::ser::SerializeStruct as _;
-            let mut __state = __serializer
-                .serialize_struct("CreateTCPListenersResponse", 2usize)?;
-            __state.serialize_field("ListenerIds", &self.listener_ids)?;
-            __state.serialize_field("RequestId", &self.request_id)?;
-            __state.end()
-        }
+    ::gaap_runtime::__private::server_only! {
+        #[automatically_derived] impl ::gaap_runtime::__private::serde::Serialize for
+        CreateTcpListenersResponse { fn serialize < __S > (& self, __serializer : __S) ->
+        ::core::result::Result < __S::Ok, __S::Error > where __S :
+        ::gaap_runtime::__private::serde::Serializer, { use
+        ::gaap_runtime::__private::serde::ser::SerializeStruct as _; let mut __state =
+        __serializer.serialize_struct("CreateTCPListenersResponse", 2usize) ?; __state
+        .serialize_field("ListenerIds", & self.listener_ids) ?; __state
+        .serialize_field("RequestId", & self.request_id) ?; __state.end() } }
     }
     #[automatically_derived]
     impl ::gaap_runtime::wire::FromJson for CreateTcpListenersResponse {
@@ -1545,22 +1538,19 @@ pub mod create_tcp_listeners {
         pub fn flatten(&self) -> ::gaap_runtime::FlatParams {
             ::gaap_runtime::Flatten::flatten(self)
         }
-        /// Reads a request back from flattened parameters, as a server would: unknown or
-        /// malformed keys, missing required parameters and undocumented enum values are
-        /// errors.
-        pub fn from_flat<'a, I>(
-            pairs: I,
-        ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError>
-        where
-            I: ::core::iter::IntoIterator<Item = (&'a str, &'a str)>,
-        {
-            ::gaap_runtime::wire::request_from_flat(pairs)
-        }
-        /// Reads a request from its JSON body, as a server would.
-        pub fn from_json_value(
-            value: &::gaap_runtime::__private::Value,
-        ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError> {
-            ::gaap_runtime::wire::request_from_json(value)
+        ::gaap_runtime::__private::server_only! {
+            #[doc =
+            r" Reads a request back from flattened parameters, as a server would: unknown or"]
+            #[doc =
+            r" malformed keys, missing required parameters and undocumented enum values are"]
+            #[doc = r" errors."] pub fn from_flat < 'a, I > (pairs : I) ->
+            ::core::result::Result < Self, ::gaap_runtime::DecodeError > where I :
+            ::core::iter::IntoIterator < Item = (& 'a str, & 'a str) >, {
+            ::gaap_runtime::wire::request_from_flat(pairs) } #[doc =
+            r" Reads a request from its JSON body, as a server would."] pub fn
+            from_json_value(value : & ::gaap_runtime::__private::Value) ->
+            ::core::result::Result < Self, ::gaap_runtime::DecodeError > {
+            ::gaap_runtime::wire::request_from_json(value) }
         }
     }
     /// Object types and enumerations of this action's parameters and response.
