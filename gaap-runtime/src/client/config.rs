@@ -17,7 +17,7 @@ use crate::credentials::{Clock, ProvideCredentials, default_provider};
 use crate::error::ConfigError;
 use crate::rate_limit::RateLimiter;
 use crate::retry::RetryConfig;
-use crate::signing::{SignMethod, SignedHeaders, Tc3Signer};
+use crate::signing::{SignMethod, SignedHeaders, Tc3Signer, is_tc3_common_header};
 
 /// How requests travel.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -194,20 +194,10 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
 }
 
-/// The headers the client computes; a custom header may not replace them.
-const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "content-type",
-    "content-length",
-    "host",
-    "x-tc-action",
-    "x-tc-version",
-    "x-tc-timestamp",
-    "x-tc-region",
-    "x-tc-token",
-    "x-tc-language",
-    "x-tc-requestclient",
-];
+/// The headers the client computes besides the common parameters' `X-TC-*` headers
+/// ([`COMMON_PARAMETERS`](crate::signing::COMMON_PARAMETERS)); a custom header may not replace
+/// any of them.
+const RESERVED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "host"];
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -550,7 +540,7 @@ fn check_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Co
     };
     let name =
         HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("not a valid header name"))?;
-    if RESERVED_HEADERS.contains(&name.as_str()) {
+    if RESERVED_HEADERS.contains(&name.as_str()) || is_tc3_common_header(name.as_str()) {
         return Err(invalid(
             "the client computes this header itself (it is signed or describes the body)",
         ));
