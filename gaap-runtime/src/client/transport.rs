@@ -8,8 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HOST};
 
-use super::config::HttpMethod;
-use super::request::SignedRequest;
+use super::request::{HttpMethod, SignedRequest};
 use super::response::MAX_RESPONSE_BYTES;
 use crate::error::{ConfigError, Fate, TransportKind};
 
