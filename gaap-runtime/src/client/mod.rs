@@ -25,7 +25,6 @@ mod transport;
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::Duration;
 
 use http::HeaderValue;
 use time::OffsetDateTime;
@@ -43,6 +42,7 @@ pub use response::{MAX_RESPONSE_BYTES, parse_response};
 use config::{check_header, proxy_setting};
 use endpoint::{Endpoint, RegionValue, is_loopback};
 use request::{Payload, RequestSigner};
+use transport::Transport;
 
 use crate::action::{Action, ActionResponse, RegionRule, is_sensitive};
 use crate::credentials::{Clock, Credentials, ProvideCredentials, default_provider};
@@ -87,21 +87,25 @@ pub struct Client {
 }
 
 pub(crate) struct ClientInner {
-    http: reqwest::Client,
-    credentials: Arc<dyn ProvideCredentials>,
+    // What a request is made of: where it goes, how it travels and is signed, whether it is
+    // checked first.
     region: Option<RegionValue>,
     endpoint: Option<Arc<Endpoint>>,
+    /// The documented hosts already parsed (see `ENDPOINT_CACHE_CAPACITY`).
+    endpoints: RwLock<Vec<(&'static str, Arc<Endpoint>)>>,
     method: HttpMethod,
     sign_method: SignMethod,
-    timeout: Duration,
-    retry: RetryConfig,
-    rate_limiter: Option<RateLimiter>,
     validate: bool,
+    // What signs: the credentials, the time and nonce of each signature, the signer.
+    credentials: Arc<dyn ProvideCredentials>,
     clock: Clock,
     nonce: NonceSource,
-    /// What signs.
     signing: RequestSigner,
-    endpoints: RwLock<Vec<(&'static str, Arc<Endpoint>)>>,
+    // What sends.
+    transport: Transport,
+    // What retries and throttles.
+    retry: RetryConfig,
+    rate_limiter: Option<RateLimiter>,
 }
 
 // Built here rather than in `config`, which would otherwise import the client it builds (and
@@ -143,7 +147,11 @@ impl ClientBuilder {
                 name: "X-TC-RequestClient".into(),
                 reason: "the value holds a control or non-visible-ASCII character",
             })?;
-        let http = transport::build_http_client(self.connect_timeout, proxy_setting(&self.proxy)?)?;
+        let transport = Transport::new(
+            self.connect_timeout,
+            proxy_setting(&self.proxy)?,
+            self.timeout,
+        )?;
         let clock = self
             .clock
             .unwrap_or_else(|| Arc::new(OffsetDateTime::now_utc));
@@ -152,7 +160,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| Arc::new(|| u64::from(fastrand::u32(1..))));
         Ok(Client {
             inner: Arc::new(ClientInner {
-                http,
+                transport,
                 credentials: self
                     .credentials
                     .unwrap_or_else(|| Arc::new(default_provider())),
@@ -160,7 +168,6 @@ impl ClientBuilder {
                 endpoint: endpoint.map(Arc::new),
                 method: self.method,
                 sign_method: self.sign_method,
-                timeout: self.timeout,
                 retry: self.retry,
                 rate_limiter: self.rate_limit.then(RateLimiter::new),
                 validate: self.validate,
@@ -329,8 +336,7 @@ impl Client {
         if left.is_zero() {
             return Err(out_of_time(Waiting::Sending));
         }
-        let timeout = inner.timeout.min(left);
-        let outcome = transport::execute(&inner.http, signed, timeout).await;
+        let outcome = inner.transport.send(signed, left).await;
         let span = tracing::Span::current();
         span.record("latency_ms", elapsed_ms(now));
         match outcome {
@@ -640,7 +646,7 @@ impl fmt::Debug for Client {
             .field("method", &inner.method)
             .field("sign_method", &inner.sign_method)
             .field("signed_headers", &inner.signing.signed_headers)
-            .field("timeout", &inner.timeout)
+            .field("timeout", &inner.transport.timeout())
             .field("language", &inner.signing.language)
             .field("header_names", &header_names)
             .field("retry", &inner.retry)
