@@ -473,6 +473,28 @@ fn each_kind_of_bad_spec_is_reported_at_its_json_path() {
             "type parameter `ListenerNameState`",
         ),
         (
+            "a member whose setter is another's set_x",
+            |s| {
+                s["request"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": "SetDelayLoop", "type": "int64"}));
+            },
+            "$.request",
+            "two methods `set_delay_loop`",
+        ),
+        (
+            "a member named like the builder's build()",
+            |s| {
+                s["request"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": "Build", "type": "string"}));
+            },
+            "$.request",
+            "two methods `build`",
+        ),
+        (
             "recursive type",
             |s| {
                 s["types"] = json!({"Node": {"members": [{"name": "Next", "type": "Node"}]}});
