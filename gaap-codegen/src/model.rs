@@ -381,7 +381,7 @@ pub enum Setters {
     /// An optional field's setter (named as the field) and, for an optional scalar, the setter
     /// that takes an `Option` (`set_x`).
     Optional {
-        field: Field,
+        field: Box<Field>,
         set_or_clear: Option<Ident>,
     },
 }

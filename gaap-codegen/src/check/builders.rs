@@ -37,7 +37,7 @@ pub fn builder(
                 let set_or_clear = (f.presence == Presence::Optional)
                     .then(|| format_ident!("set_{}", names::unraw(&f.ident)));
                 setters.push(Setters::Optional {
-                    field: f.clone(),
+                    field: Box::new(f.clone()),
                     set_or_clear,
                 });
                 continue;
