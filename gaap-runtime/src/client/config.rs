@@ -32,7 +32,7 @@ pub(super) enum ProxySetting {
     Url(String),
 }
 
-/// Builds a [`Client`]. Start from [`Client::builder`].
+/// Builds a [`Client`](crate::Client). Start from [`Client::builder`](crate::Client::builder).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -108,7 +108,7 @@ impl ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// Where credentials come from; the default is [`default_provider`] (environment, profile
+    /// Where credentials come from; the default is [`default_provider`](crate::credentials::default_provider) (environment, profile
     /// file, CVM instance role, with refresh before expiry).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
