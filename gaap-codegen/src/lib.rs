@@ -25,7 +25,7 @@ use std::path::Path;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-pub use check::{check_action, check_shared_types, common_codes};
+pub use check::{check_action, check_shared_types, common_codes, common_error_codes};
 use diag::Diagnostics;
 use spec::Spec;
 
@@ -176,6 +176,13 @@ fn shared_types_from_action_module(path: &syn::Path) -> TokenStream {
         }
         _ => quote!(super::#path),
     }
+}
+
+/// The runtime's `CommonError`: one variant per common error code of Tencent Cloud API 3.0,
+/// which every action's error enum reaches through its `Common` variant. Expanded once, inside
+/// the runtime, so that a hundred actions do not each carry the 38 common codes.
+pub fn expand_common_error(options: &Options) -> TokenStream {
+    expand::common_error_enum(&common_error_codes(), &options.runtime)
 }
 
 /// The object types and enums of several specs, generated once so that actions can share them.

@@ -347,8 +347,8 @@ pub enum StructRole {
 /// One typestate slot of a builder: a required field or an exactly-one-of group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuilderState {
-    /// The index of the slot in the struct's `slots`.
-    pub slot: usize,
+    /// The slot it tracks: a required field or an exactly-one-of group.
+    pub slot: Slot,
     /// The builder's type parameter (`SchedulerState`): distinct from every type the builder's
     /// signatures name, so that rustdoc never shows a parameter that reads like an enum.
     pub param: Ident,
@@ -368,6 +368,22 @@ pub struct Builder {
     /// (`params`, `params::real_server_bind_set_req`).
     pub markers: Vec<Ident>,
     pub states: Vec<BuilderState>,
+    /// The setters of each slot of the struct, in slot order.
+    pub setters: Vec<Setters>,
+}
+
+/// The setters of one slot of a builder.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Setters {
+    /// Those of `states[i]`: the required field's setter, or the group setter and one per member
+    /// of an exactly-one-of group; each moves the state to `Set`.
+    State(usize),
+    /// An optional field's setter (named as the field) and, for an optional scalar, the setter
+    /// that takes an `Option` (`set_x`).
+    Optional {
+        field: Box<Field>,
+        set_or_clear: Option<Ident>,
+    },
 }
 
 /// A request, response or object type.

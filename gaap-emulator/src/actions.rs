@@ -72,7 +72,8 @@ pub(crate) fn catalogue(
         .collect()
 }
 
-/// The documented codes of an action of the SDK (its own and the common ones).
+/// The codes an action of the SDK documents itself (each with its own variant); the common ones
+/// are `gaap::CommonError::CODES`.
 #[cfg(test)]
 pub(crate) fn documented_codes(action: &str) -> Option<&'static [&'static str]> {
     struct Codes;

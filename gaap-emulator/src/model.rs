@@ -891,7 +891,7 @@ impl Model {
                 continue;
             };
             for code in action.error_codes() {
-                if !codes.contains(&code) {
+                if !codes.contains(&code) && !gaap::CommonError::CODES.contains(&code) {
                     problems.push(format!(
                         "action {name}: answers {code}, which is not documented for it"
                     ));

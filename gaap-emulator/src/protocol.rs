@@ -15,7 +15,8 @@
 use std::borrow::Cow;
 
 use gaap_runtime::signing::{
-    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, TC3_ALGORITHM, Tc3Request, Tc3Signer, sign_legacy,
+    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, SignMethod, TC3_ALGORITHM, Tc3Request, Tc3Signer,
+    sign_legacy,
 };
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderMap, Method};
@@ -411,15 +412,23 @@ impl<'r> Received<'r> {
                 format!("Nonce `{nonce}` is not a positive integer"),
             ));
         }
+        // Absent means HmacSHA1, as for the real endpoint; the names are `SignMethod`'s.
         let algorithm = match self.common("SignatureMethod")? {
-            None | Some("HmacSHA1") => LegacyAlgorithm::HmacSha1,
-            Some("HmacSHA256") => LegacyAlgorithm::HmacSha256,
-            Some(other) => {
-                return Err(ApiError::new(
-                    code::INVALID_PARAMETER_VALUE,
-                    format!("SignatureMethod `{other}` is not HmacSHA1 or HmacSHA256"),
-                ));
-            }
+            None => LegacyAlgorithm::HmacSha1,
+            Some(name) => name
+                .parse::<SignMethod>()
+                .ok()
+                .and_then(SignMethod::legacy_algorithm)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        code::INVALID_PARAMETER_VALUE,
+                        format!(
+                            "SignatureMethod `{name}` is not {} or {}",
+                            SignMethod::HmacSha1,
+                            SignMethod::HmacSha256
+                        ),
+                    )
+                })?,
         };
         let credential = credential(secret_id).ok_or_else(|| secret_id_not_found(secret_id))?;
         let signed: Vec<(&str, &str)> = params
@@ -512,18 +521,11 @@ fn flat_pairs(source: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
     Ok(pairs)
 }
 
+/// The header of a common parameter in a TC3 request, from the runtime's table.
 fn tc3_header(name: &'static str) -> &'static str {
-    match name {
-        "Action" => "X-TC-Action",
-        "Version" => "X-TC-Version",
-        "Timestamp" => "X-TC-Timestamp",
-        "Region" => "X-TC-Region",
-        "Token" => "X-TC-Token",
-        "Language" => "X-TC-Language",
-        "RequestClient" => "X-TC-RequestClient",
-        // Never asked for TC3 requests; named after the parameter for a clear message.
-        other => other,
-    }
+    // Never asked for the parameters TC3 has no header for; named after the parameter for a
+    // clear message.
+    gaap_runtime::signing::tc3_header(name).unwrap_or(name)
 }
 
 /// The parts of a TC3 `Authorization` header.

@@ -49,7 +49,7 @@ fn now() -> i64 {
 }
 
 fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    gaap_runtime::tls::ensure_tls_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(120))
         .tls_certs_only([])

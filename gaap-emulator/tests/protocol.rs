@@ -347,7 +347,7 @@ async fn headers_the_python_sdk_adds_are_accepted() {
 #[tokio::test]
 async fn http2_with_prior_knowledge_works_too() {
     let emulator = Emulator::start().await.unwrap();
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    gaap_runtime::tls::ensure_tls_provider();
     let h2 = reqwest::Client::builder()
         .http2_prior_knowledge()
         .tls_certs_only([])

@@ -111,3 +111,15 @@ pub fn expand_types(input: TokenStream) -> TokenStream {
     };
     gaap_codegen::expand_types(&files, &options).into()
 }
+
+/// `[runtime]`: the runtime's `CommonError` (expanded once, in the runtime).
+#[doc(hidden)]
+#[proc_macro]
+pub fn expand_common_error(input: TokenStream) -> TokenStream {
+    let runtime = parse_macro_input!(input with runtime_path);
+    let options = Options {
+        runtime,
+        ..Options::default()
+    };
+    gaap_codegen::expand_common_error(&options).into()
+}

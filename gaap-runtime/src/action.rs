@@ -53,7 +53,8 @@ pub trait Action:
 {
     /// The typed successful response.
     type Response: ActionResponse;
-    /// The typed error of this action: one variant per documented code and per common code.
+    /// The typed error of this action: one variant per code the action documents, `Common`
+    /// ([`CommonError`](crate::CommonError)) for the common codes of Tencent Cloud API 3.0.
     type Error: ApiError;
 
     /// The action name sent as `X-TC-Action` (`CreateTCPListeners`).
@@ -201,7 +202,8 @@ pub fn find_code(codes: &[&str], code: &str) -> Option<usize> {
 /// The typed error of one action, as generated from the spec's error codes and the common
 /// error codes of Tencent Cloud API 3.0.
 pub trait ApiError: std::error::Error + Send + Sync + 'static {
-    /// Every code with its own variant: the action's documented codes, then the common ones.
+    /// Every code with its own variant: the codes the action documents. The common codes are
+    /// [`CommonError::CODES`](crate::CommonError::CODES).
     const CODES: &'static [&'static str];
 
     /// Maps an error the server returned to its variant; an undocumented code becomes the

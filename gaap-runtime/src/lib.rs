@@ -15,6 +15,7 @@
 pub mod action;
 pub mod builder;
 pub mod client;
+pub mod common_error;
 pub mod credentials;
 pub mod error;
 pub mod paginate;
@@ -22,7 +23,7 @@ pub mod path;
 pub mod rate_limit;
 pub mod retry;
 pub mod signing;
-pub(crate) mod tls;
+pub mod tls;
 pub mod validate;
 pub mod waiter;
 pub mod wire;
@@ -34,6 +35,7 @@ pub use client::{
     Client, ClientBuilder, HttpMethod, Language, PreparedRequest, SignedRequest, SigningInputs,
     parse_response,
 };
+pub use common_error::CommonError;
 pub use credentials::{
     Credentials, CredentialsError, ProvideCredentials, StaticProvider, default_provider,
 };
@@ -91,9 +93,29 @@ macro_rules! gaap_types {
     };
 }
 
+/// Expands to the items it is given when the runtime's `server` feature is on, to nothing
+/// otherwise. The generated code wraps what only a server or a tool that prints responses needs
+/// in it: a proc macro expanding in a user's crate cannot test the runtime's features itself
+/// (`cfg` there reads the user's features), but this macro was compiled with them.
+#[cfg(feature = "server")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __server_only {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Without the `server` feature: nothing (see the other definition).
+#[cfg(not(feature = "server"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __server_only {
+    ($($item:tt)*) => {};
+}
+
 /// Items the generated code refers to. Not part of the public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__server_only as server_only;
     pub use gaap_macros::{expand_action, expand_types};
     pub use serde;
     pub use serde_json;

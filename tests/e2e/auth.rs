@@ -53,7 +53,9 @@ async fn a_wrong_secret_key_is_a_signature_failure_whatever_the_signature_method
             assert!(
                 matches!(
                     error,
-                    CreateTcpListenersError::AuthFailureSignatureFailure(_)
+                    CreateTcpListenersError::Common(
+                        gaap::CommonError::AuthFailureSignatureFailure(_)
+                    )
                 ),
                 "{method} {sign_method:?}: {error:?}"
             );
@@ -75,7 +77,7 @@ async fn an_unknown_secret_id_is_secret_id_not_found() {
         assert!(
             matches!(
                 error,
-                CreateTcpListenersError::AuthFailureSecretIdNotFound(_)
+                CreateTcpListenersError::Common(gaap::CommonError::AuthFailureSecretIdNotFound(_))
             ),
             "{sign_method:?}: {error:?}"
         );
@@ -95,7 +97,7 @@ async fn a_client_clock_more_than_five_minutes_off_is_signature_expire() {
         assert!(
             matches!(
                 error,
-                CreateTcpListenersError::AuthFailureSignatureExpire(_)
+                CreateTcpListenersError::Common(gaap::CommonError::AuthFailureSignatureExpire(_))
             ),
             "{skew_seconds} s: {error:?}"
         );
@@ -140,7 +142,10 @@ async fn a_session_token_that_does_not_fit_is_token_failure() {
             )
             .await;
             assert!(
-                matches!(error, CreateTcpListenersError::AuthFailureTokenFailure(_)),
+                matches!(
+                    error,
+                    CreateTcpListenersError::Common(gaap::CommonError::AuthFailureTokenFailure(_))
+                ),
                 "{sign_method:?}, case {case}: {error:?}"
             );
             // The server's message never carries the token back.
@@ -217,7 +222,9 @@ async fn refused_cached_temporary_credentials_are_renewed_once_per_call() {
     assert!(
         matches!(
             error,
-            Error::Api(CreateTcpListenersError::AuthFailureTokenFailure(_))
+            Error::Api(CreateTcpListenersError::Common(
+                gaap::CommonError::AuthFailureTokenFailure(_)
+            ))
         ),
         "{error:?}"
     );

@@ -159,7 +159,9 @@ async fn a_paginator_stays_under_the_documented_rate_limit() {
     assert!(
         matches!(
             refused,
-            Error::Api(DescribeTcpListenersError::RequestLimitExceeded(_))
+            Error::Api(DescribeTcpListenersError::Common(
+                gaap::CommonError::RequestLimitExceeded(_)
+            ))
         ),
         "{refused:?}"
     );

@@ -55,7 +55,9 @@ async fn without_retries_a_burst_over_the_documented_limit_gets_the_typed_reques
         let (port, result) = joined.unwrap();
         match result {
             Ok(_) => created += 1,
-            Err(Error::Api(CreateTcpListenersError::RequestLimitExceeded(meta))) => {
+            Err(Error::Api(CreateTcpListenersError::Common(
+                gaap::CommonError::RequestLimitExceeded(meta),
+            ))) => {
                 assert!(!meta.request_id.is_empty());
                 throttled += 1;
             }

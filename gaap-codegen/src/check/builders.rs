@@ -8,7 +8,7 @@ use proc_macro2::Ident;
 use quote::format_ident;
 
 use crate::diag::Diagnostics;
-use crate::model::{Builder, BuilderState, Presence, Slot, Struct, Ty};
+use crate::model::{Builder, BuilderState, Presence, Setters, Slot, Struct, Ty};
 use crate::names;
 use crate::spec::Spec;
 
@@ -29,10 +29,19 @@ pub fn builder(
 ) -> Option<Builder> {
     let before = diags.items().len();
     let mut states = Vec::new();
-    for (slot, entry) in s.slots.iter().enumerate() {
+    let mut setters = Vec::new();
+    for entry in &s.slots {
         let (marker_source, label) = match entry {
             Slot::Field(f) if f.presence == Presence::Required => (f.wire.clone(), f.wire.clone()),
-            Slot::Field(_) => continue,
+            Slot::Field(f) => {
+                let set_or_clear = (f.presence == Presence::Optional)
+                    .then(|| format_ident!("set_{}", names::unraw(&f.ident)));
+                setters.push(Setters::Optional {
+                    field: Box::new(f.clone()),
+                    set_or_clear,
+                });
+                continue;
+            }
             Slot::Choice(c) => {
                 let wires: Vec<&str> = c.variants.iter().map(|v| v.field.wire.as_str()).collect();
                 (wires.join("Or"), wires.join(" | "))
@@ -44,8 +53,9 @@ pub fn builder(
             continue;
         };
         let param = format_ident!("{}State", names::unraw(&marker));
+        setters.push(Setters::State(states.len()));
         states.push(BuilderState {
-            slot,
+            slot: entry.clone(),
             param,
             marker,
             label,
@@ -94,6 +104,7 @@ pub fn builder(
             );
         }
     }
+    check_method_names(s, &states, &setters, at, diags);
     if diags.items().len() != before {
         return None;
     }
@@ -103,7 +114,60 @@ pub fn builder(
         optionals,
         markers,
         states,
+        setters,
     })
+}
+
+/// Two members whose setters share a name (`X` and `SetX`: `set_x` twice), or a member named
+/// like the builder's own methods (`New`, `Build`), are reported: rustc would otherwise point
+/// inside the macro's expansion.
+fn check_method_names(
+    s: &Struct,
+    states: &[BuilderState],
+    setters: &[Setters],
+    at: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: BTreeMap<String, String> = [("new", "the builder"), ("build", "the builder")]
+        .into_iter()
+        .map(|(name, owner)| (name.to_owned(), owner.to_owned()))
+        .collect();
+    let mut methods: Vec<(String, String)> = Vec::new();
+    for setter in setters {
+        match setter {
+            Setters::Optional {
+                field,
+                set_or_clear,
+            } => {
+                methods.push((names::unraw(&field.ident), field.wire.clone()));
+                if let Some(set) = set_or_clear {
+                    methods.push((set.to_string(), field.wire.clone()));
+                }
+            }
+            Setters::State(i) => match states.get(*i).map(|state| &state.slot) {
+                Some(Slot::Field(f)) => methods.push((names::unraw(&f.ident), f.wire.clone())),
+                Some(Slot::Choice(c)) => {
+                    methods.push((names::unraw(&c.field_ident), c.enum_ident.to_string()));
+                    for v in &c.variants {
+                        methods.push((names::unraw(&v.setter), v.field.wire.clone()));
+                    }
+                }
+                None => {}
+            },
+        }
+    }
+    for (method, owner) in methods {
+        if let Some(first) = seen.insert(method.clone(), owner.clone()) {
+            diags.error(
+                at,
+                format!(
+                    "the builder of `{}` would have two methods `{method}` (for {first} and \
+                     {owner}); rename a member",
+                    s.wire
+                ),
+            );
+        }
+    }
 }
 
 /// Whether every field has an empty value (no required enum, object or exactly-one-of group),

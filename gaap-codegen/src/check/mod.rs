@@ -18,7 +18,7 @@ use members::{CheckedMember, Scope, check_members};
 use rules::{RuleScope, check_rules};
 use types::{Named, NamedKind, check_enum, enum_base, primitive};
 
-pub use errors::common_codes;
+pub use errors::{common_codes, common_error_codes};
 
 use crate::diag::Diagnostics;
 use crate::model::{

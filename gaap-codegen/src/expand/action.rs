@@ -49,6 +49,26 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
 
     let operations = super::waiters::action_items(action, ctx);
 
+    let server_decoding = super::server_only(
+        quote! {
+            /// Reads a request back from flattened parameters, as a server would: unknown or
+            /// malformed keys, missing required parameters and undocumented enum values are
+            /// errors.
+            pub fn from_flat<'a, I>(pairs: I) -> ::core::result::Result<Self, #rt::DecodeError>
+            where
+                I: ::core::iter::IntoIterator<Item = (&'a str, &'a str)>,
+            {
+                #rt::wire::request_from_flat(pairs)
+            }
+
+            /// Reads a request from its JSON body, as a server would.
+            pub fn from_json_value(value: &#rt::__private::Value) -> ::core::result::Result<Self, #rt::DecodeError> {
+                #rt::wire::request_from_json(value)
+            }
+        },
+        ctx,
+    );
+
     let sensitive_params = sensitive_const(quote!(SENSITIVE_PARAMS), &action.sensitive_params);
     let sensitive_fields = sensitive_const(quote!(SENSITIVE_FIELDS), &action.sensitive_fields);
 
@@ -89,20 +109,7 @@ pub fn impls(action: &Action, ctx: &Ctx) -> TokenStream {
                 #rt::Flatten::flatten(self)
             }
 
-            /// Reads a request back from flattened parameters, as a server would: unknown or
-            /// malformed keys, missing required parameters and undocumented enum values are
-            /// errors.
-            pub fn from_flat<'a, I>(pairs: I) -> ::core::result::Result<Self, #rt::DecodeError>
-            where
-                I: ::core::iter::IntoIterator<Item = (&'a str, &'a str)>,
-            {
-                #rt::wire::request_from_flat(pairs)
-            }
-
-            /// Reads a request from its JSON body, as a server would.
-            pub fn from_json_value(value: &#rt::__private::Value) -> ::core::result::Result<Self, #rt::DecodeError> {
-                #rt::wire::request_from_json(value)
-            }
+            #server_decoding
         }
     }
 }

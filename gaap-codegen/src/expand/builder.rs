@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{Ctx, doc, field_doc};
-use crate::model::{Builder, BuilderState, Field, Presence, Slot, Struct, Ty};
+use crate::model::{Builder, BuilderState, Field, Presence, Setters, Slot, Struct, Ty};
 use crate::names::unraw;
 
 /// The builder of a struct that has one, its `builder()` constructor, and nothing otherwise.
@@ -100,8 +100,8 @@ fn marker_path(b: &Builder, state: &BuilderState) -> TokenStream {
 }
 
 /// The type a state holds once set.
-fn state_value_ty(s: &Struct, state: &BuilderState, ctx: &Ctx) -> TokenStream {
-    match &s.slots[state.slot] {
+fn state_value_ty(state: &BuilderState, ctx: &Ctx) -> TokenStream {
+    match &state.slot {
         Slot::Field(f) => ctx.field_ty(f),
         Slot::Choice(c) => {
             let enum_ident = &c.enum_ident;
@@ -111,8 +111,8 @@ fn state_value_ty(s: &Struct, state: &BuilderState, ctx: &Ctx) -> TokenStream {
 }
 
 /// The builder's field that holds a state's value.
-fn state_member(s: &Struct, state: &BuilderState) -> Ident {
-    match &s.slots[state.slot] {
+fn state_member(state: &BuilderState) -> Ident {
+    match &state.slot {
         Slot::Field(f) => f.ident.clone(),
         Slot::Choice(c) => c.field_ident.clone(),
     }
@@ -126,12 +126,8 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
     let unset = quote!(#rt::builder::Unset);
 
     let params: Vec<&Ident> = b.states.iter().map(|st| &st.param).collect();
-    let members: Vec<Ident> = b.states.iter().map(|st| state_member(s, st)).collect();
-    let value_tys: Vec<TokenStream> = b
-        .states
-        .iter()
-        .map(|st| state_value_ty(s, st, ctx))
-        .collect();
+    let members: Vec<Ident> = b.states.iter().map(state_member).collect();
+    let value_tys: Vec<TokenStream> = b.states.iter().map(|st| state_value_ty(st, ctx)).collect();
     let optionals: Vec<&Field> = s
         .slots
         .iter()
@@ -172,10 +168,19 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
     };
 
     let mut setters = TokenStream::new();
-    for (slot_index, slot) in s.slots.iter().enumerate() {
-        let state = b.states.iter().position(|st| st.slot == slot_index);
-        match (slot, state) {
-            (Slot::Field(f), Some(i)) => {
+    for slot_setters in &b.setters {
+        let (i, state) = match slot_setters {
+            Setters::Optional {
+                field,
+                set_or_clear,
+            } => {
+                setters.extend(optional_setters(field, set_or_clear.as_ref(), ctx));
+                continue;
+            }
+            Setters::State(i) => (*i, &b.states[*i]),
+        };
+        match &state.slot {
+            Slot::Field(f) => {
                 let member = &f.ident;
                 let (arg, convert) = setter_arg(&f.ty, ctx);
                 let ret = with_set(i);
@@ -192,10 +197,9 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
                     }
                 });
             }
-            (Slot::Field(f), None) => setters.extend(optional_setters(f, ctx)),
-            (Slot::Choice(c), Some(i)) => {
+            Slot::Choice(c) => {
                 let param = params[i];
-                let marker = marker_path(b, &b.states[i]);
+                let marker = marker_path(b, state);
                 let enum_ident = &c.enum_ident;
                 let ret = with_set(i);
                 let group_setter = &c.field_ident;
@@ -247,8 +251,6 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
                     });
                 }
             }
-            // The model gives every choice a state.
-            (Slot::Choice(_), None) => {}
         }
     }
 
@@ -352,7 +354,7 @@ fn builder_of(s: &Struct, b: &Builder, ctx: &Ctx) -> TokenStream {
 }
 
 /// `x(value)` and, for an optional scalar, `set_x(Option<value>)`.
-fn optional_setters(f: &Field, ctx: &Ctx) -> TokenStream {
+fn optional_setters(f: &Field, set_or_clear: Option<&Ident>, ctx: &Ctx) -> TokenStream {
     let member = &f.ident;
     let (arg, convert) = setter_arg(&f.ty, ctx);
     let value = if f.presence == Presence::Optional {
@@ -372,8 +374,7 @@ fn optional_setters(f: &Field, ctx: &Ctx) -> TokenStream {
             self
         }
     };
-    if f.presence == Presence::Optional {
-        let set_name = format_ident!("set_{}", unraw(member));
+    if let Some(set_name) = set_or_clear {
         let ty = ctx.field_ty(f);
         let set_doc = format!(" Sets or clears the optional `{}`.", f.wire);
         out.extend(quote! {

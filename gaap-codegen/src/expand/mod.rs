@@ -9,6 +9,8 @@ mod action;
 mod builder;
 mod enums;
 mod error;
+
+pub use error::common_error_enum;
 mod flatten;
 mod json;
 mod structs;
@@ -241,7 +243,7 @@ fn action_items(action: &Action, ctx: &Ctx) -> TokenStream {
     out.extend(builder::marker_modules([&action.request]));
     out.extend(builder::builder(&action.request, ctx));
     out.extend(structs::definition(&action.response, ctx));
-    out.extend(json::serialize(&action.response, ctx));
+    out.extend(server_only(json::serialize(&action.response, ctx), ctx));
     out.extend(json::from_json(&action.response, ctx));
     for e in &action.enums {
         out.extend(enums::enumeration(e, ctx));
@@ -258,7 +260,12 @@ pub fn types(set: &TypeSet, ctx: &Ctx) -> TokenStream {
     let mut out = TokenStream::new();
     for object in &set.objects {
         out.extend(structs::definition(object, ctx));
-        out.extend(json::serialize(object, ctx));
+        let serialize = json::serialize(object, ctx);
+        out.extend(if object.in_requests {
+            serialize
+        } else {
+            server_only(serialize, ctx)
+        });
         out.extend(json::from_json(object, ctx));
         if object.in_requests {
             out.extend(flatten::flatten(object, ctx));
@@ -271,6 +278,13 @@ pub fn types(set: &TypeSet, ctx: &Ctx) -> TokenStream {
     }
     out.extend(builder::marker_modules(&set.objects));
     out
+}
+
+/// `items`, compiled only with the runtime's `server` feature: what only a server or a tool that
+/// prints responses uses (a response's `Serialize`, a request's `from_flat`).
+pub fn server_only(items: TokenStream, ctx: &Ctx) -> TokenStream {
+    let rt = &ctx.rt;
+    quote!(#rt::__private::server_only! { #items })
 }
 
 /// `serde::Deserialize` through the runtime's `FromJson` (read leniently, as a response), shared

@@ -1152,22 +1152,15 @@ pub mod create_tcp_listeners {
                 .finish()
         }
     }
-    #[automatically_derived]
-    impl ::gaap_runtime::__private::serde::Serialize for CreateTcpListenersResponse {
-        fn serialize<__S>(
-            &self,
-            __serializer: __S,
-        ) -> ::core::result::Result<__S::Ok, __S::Error>
-        where
-            __S: ::gaap_runtime::__private::serde::Serializer,
-        {
-            use ::gaap_runtime::__private::serde::ser::SerializeStruct as _;
-            let mut __state = __serializer
-                .serialize_struct("CreateTCPListenersResponse", 2usize)?;
-            __state.serialize_field("ListenerIds", &self.listener_ids)?;
-            __state.serialize_field("RequestId", &self.request_id)?;
-            __state.end()
-        }
+    ::gaap_runtime::__private::server_only! {
+        #[automatically_derived] impl ::gaap_runtime::__private::serde::Serialize for
+        CreateTcpListenersResponse { fn serialize < __S > (& self, __serializer : __S) ->
+        ::core::result::Result < __S::Ok, __S::Error > where __S :
+        ::gaap_runtime::__private::serde::Serializer, { use
+        ::gaap_runtime::__private::serde::ser::SerializeStruct as _; let mut __state =
+        __serializer.serialize_struct("CreateTCPListenersResponse", 2usize) ?; __state
+        .serialize_field("ListenerIds", & self.listener_ids) ?; __state
+        .serialize_field("RequestId", & self.request_id) ?; __state.end() } }
     }
     #[automatically_derived]
     impl ::gaap_runtime::wire::FromJson for CreateTcpListenersResponse {
@@ -1211,18 +1204,18 @@ pub mod create_tcp_listeners {
             ::gaap_runtime::wire::deserialize_via_json(__deserializer)
         }
     }
-    /// An error `CreateTCPListeners` returned: one variant per code its documentation lists and per common code of Tencent Cloud API 3.0, and `Unknown` for any other code. Every variant keeps the code, the server's message and the request id.
+    /// An error `CreateTCPListeners` returned: one variant per code its documentation lists, `Common` for the common codes of Tencent Cloud API 3.0 it does not list, and `Unknown` for any other code. Every variant keeps the code, the server's message and the request id.
     #[non_exhaustive]
     pub enum CreateTcpListenersError {
         /// `AuthFailure`: CAM签名/鉴权错误。
         AuthFailure(::gaap_runtime::ErrorMeta),
         /// `AuthFailure.NotEnterpriseAuthorization`: 非企业认证客户。
         AuthFailureNotEnterpriseAuthorization(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.UnauthorizedOperation` (common to every action): The request is not authorized (CAM).
+        /// `AuthFailure.UnauthorizedOperation` (also a common code): The request is not authorized (CAM).
         ///
         /// 子账户未授权操作。
         AuthFailureUnauthorizedOperation(::gaap_runtime::ErrorMeta),
-        /// `FailedOperation` (common to every action): The operation failed.
+        /// `FailedOperation` (also a common code): The operation failed.
         ///
         /// 操作失败。
         FailedOperation(::gaap_runtime::ErrorMeta),
@@ -1246,15 +1239,15 @@ pub mod create_tcp_listeners {
         FailedOperationResourceUpgrading(::gaap_runtime::ErrorMeta),
         /// `FailedOperation.UserNotConfirmProtocol`: 未开通协议。
         FailedOperationUserNotConfirmProtocol(::gaap_runtime::ErrorMeta),
-        /// `InternalError` (common to every action): Internal error.
+        /// `InternalError` (also a common code): Internal error.
         ///
         /// 内部错误。
         InternalError(::gaap_runtime::ErrorMeta),
-        /// `InvalidParameter` (common to every action): Incorrect request parameter (format, type).
+        /// `InvalidParameter` (also a common code): Incorrect request parameter (format, type).
         ///
         /// 参数错误。
         InvalidParameter(::gaap_runtime::ErrorMeta),
-        /// `InvalidParameterValue` (common to every action): Invalid parameter value.
+        /// `InvalidParameterValue` (also a common code): Invalid parameter value.
         ///
         /// 参数取值错误。
         InvalidParameterValue(::gaap_runtime::ErrorMeta),
@@ -1262,87 +1255,33 @@ pub mod create_tcp_listeners {
         InvalidParameterValueDuplicatedListenerPort(::gaap_runtime::ErrorMeta),
         /// `InvalidParameterValue.InvalidListenerPort`: 该监听器端口不可用。
         InvalidParameterValueInvalidListenerPort(::gaap_runtime::ErrorMeta),
-        /// `MissingParameter` (common to every action): A parameter is missing.
+        /// `MissingParameter` (also a common code): A parameter is missing.
         ///
         /// 缺少参数错误。
         MissingParameter(::gaap_runtime::ErrorMeta),
-        /// `ResourceNotFound` (common to every action): The resource does not exist.
+        /// `ResourceNotFound` (also a common code): The resource does not exist.
         ///
         /// 资源不存在。
         ResourceNotFound(::gaap_runtime::ErrorMeta),
-        /// `ResourceUnavailable` (common to every action): The resource is unavailable.
+        /// `ResourceUnavailable` (also a common code): The resource is unavailable.
         ///
         /// 资源不可用。
         ResourceUnavailable(::gaap_runtime::ErrorMeta),
         /// `ResourceUnavailable.AccountViolation`: 账号下存在违规资源，详情请查看站内信或邮件。
         ResourceUnavailableAccountViolation(::gaap_runtime::ErrorMeta),
-        /// `UnsupportedOperation` (common to every action): Unsupported operation.
+        /// `UnsupportedOperation` (also a common code): Unsupported operation.
         ///
         /// 操作不支持。
         UnsupportedOperation(::gaap_runtime::ErrorMeta),
-        /// `ActionOffline` (common to every action): The API is deactivated.
-        ActionOffline(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.InvalidAuthorization` (common to every action): The Authorization header does not meet the standard.
-        AuthFailureInvalidAuthorization(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.InvalidSecretId` (common to every action): Invalid key (not a cloud API key).
-        AuthFailureInvalidSecretId(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.MFAFailure` (common to every action): MFA failure.
-        AuthFailureMfaFailure(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.SecretIdNotFound` (common to every action): The key does not exist, was deleted or disabled.
-        AuthFailureSecretIdNotFound(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.SignatureExpire` (common to every action): Signature expired: the timestamp and the server time differ by more than five minutes.
-        AuthFailureSignatureExpire(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.SignatureFailure` (common to every action): Invalid signature: the signature calculation is incorrect.
-        AuthFailureSignatureFailure(::gaap_runtime::ErrorMeta),
-        /// `AuthFailure.TokenFailure` (common to every action): Incorrect token.
-        AuthFailureTokenFailure(::gaap_runtime::ErrorMeta),
-        /// `DryRunOperation` (common to every action): The request would have succeeded, but DryRun was set.
-        DryRunOperation(::gaap_runtime::ErrorMeta),
-        /// `InvalidAction` (common to every action): The API does not exist.
-        InvalidAction(::gaap_runtime::ErrorMeta),
-        /// `InvalidRequest` (common to every action): The multipart body of the request is incorrect.
-        InvalidRequest(::gaap_runtime::ErrorMeta),
-        /// `IpInBlacklist` (common to every action): The IP address is in the blocklist.
-        IpInBlacklist(::gaap_runtime::ErrorMeta),
-        /// `IpNotInWhitelist` (common to every action): The IP address is not in the allowlist.
-        IpNotInWhitelist(::gaap_runtime::ErrorMeta),
-        /// `LimitExceeded` (common to every action): The quota limit is exceeded.
-        LimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `NoSuchProduct` (common to every action): The product does not exist.
-        NoSuchProduct(::gaap_runtime::ErrorMeta),
-        /// `NoSuchVersion` (common to every action): The API version does not exist.
-        NoSuchVersion(::gaap_runtime::ErrorMeta),
-        /// `RequestLimitExceeded` (common to every action): The request rate limit is exceeded.
-        RequestLimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded` (common to every action): The global-region frequency limit of the account is exceeded.
-        RequestLimitExceededGlobalRegionUinLimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `RequestLimitExceeded.IPLimitExceeded` (common to every action): The IP frequency limit is exceeded.
-        RequestLimitExceededIpLimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `RequestLimitExceeded.UinLimitExceeded` (common to every action): The frequency limit of the root account is exceeded.
-        RequestLimitExceededUinLimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `RequestSizeLimitExceeded` (common to every action): The request packet size exceeds the limit.
-        RequestSizeLimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `ResourceInUse` (common to every action): The resource is in use.
-        ResourceInUse(::gaap_runtime::ErrorMeta),
-        /// `ResourceInsufficient` (common to every action): Insufficient resource.
-        ResourceInsufficient(::gaap_runtime::ErrorMeta),
-        /// `ResponseSizeLimitExceeded` (common to every action): The response packet size exceeds the limit.
-        ResponseSizeLimitExceeded(::gaap_runtime::ErrorMeta),
-        /// `ServiceUnavailable` (common to every action): The service is temporarily unavailable.
-        ServiceUnavailable(::gaap_runtime::ErrorMeta),
-        /// `UnauthorizedOperation` (common to every action): Unauthorized operation.
-        UnauthorizedOperation(::gaap_runtime::ErrorMeta),
-        /// `UnknownParameter` (common to every action): Unknown parameter: an undefined parameter was sent.
-        UnknownParameter(::gaap_runtime::ErrorMeta),
-        /// `UnsupportedProtocol` (common to every action): Unsupported HTTP(S) protocol: only GET and POST are supported.
-        UnsupportedProtocol(::gaap_runtime::ErrorMeta),
-        /// `UnsupportedRegion` (common to every action): Unsupported region.
-        UnsupportedRegion(::gaap_runtime::ErrorMeta),
-        /// A code the spec of `CreateTCPListeners` does not document; `code()` returns it.
+        /// A common code of Tencent Cloud API 3.0 (signature, throttling, parameters…),
+        /// shared by every action.
+        Common(::gaap_runtime::CommonError),
+        /// A code the spec of `CreateTCPListeners` does not document and that is not a common code; `code()` returns it.
         Unknown(::gaap_runtime::ErrorMeta),
     }
     impl CreateTcpListenersError {
-        /// Every code with its own variant, in variant order.
+        /// The codes with a variant of their own (those the action documents), in variant
+        /// order; the common ones are `CommonError::CODES` of the runtime.
         pub const CODES: &'static [&'static str] = &[
             "AuthFailure",
             "AuthFailure.NotEnterpriseAuthorization",
@@ -1368,35 +1307,6 @@ pub mod create_tcp_listeners {
             "ResourceUnavailable",
             "ResourceUnavailable.AccountViolation",
             "UnsupportedOperation",
-            "ActionOffline",
-            "AuthFailure.InvalidAuthorization",
-            "AuthFailure.InvalidSecretId",
-            "AuthFailure.MFAFailure",
-            "AuthFailure.SecretIdNotFound",
-            "AuthFailure.SignatureExpire",
-            "AuthFailure.SignatureFailure",
-            "AuthFailure.TokenFailure",
-            "DryRunOperation",
-            "InvalidAction",
-            "InvalidRequest",
-            "IpInBlacklist",
-            "IpNotInWhitelist",
-            "LimitExceeded",
-            "NoSuchProduct",
-            "NoSuchVersion",
-            "RequestLimitExceeded",
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
-            "RequestLimitExceeded.IPLimitExceeded",
-            "RequestLimitExceeded.UinLimitExceeded",
-            "RequestSizeLimitExceeded",
-            "ResourceInUse",
-            "ResourceInsufficient",
-            "ResponseSizeLimitExceeded",
-            "ServiceUnavailable",
-            "UnauthorizedOperation",
-            "UnknownParameter",
-            "UnsupportedProtocol",
-            "UnsupportedRegion",
         ];
         /// The documented description of each code of `CODES`.
         const DESCRIPTIONS: &'static [&'static str] = &[
@@ -1424,35 +1334,6 @@ pub mod create_tcp_listeners {
             "The resource is unavailable.",
             "账号下存在违规资源，详情请查看站内信或邮件。",
             "Unsupported operation.",
-            "The API is deactivated.",
-            "The Authorization header does not meet the standard.",
-            "Invalid key (not a cloud API key).",
-            "MFA failure.",
-            "The key does not exist, was deleted or disabled.",
-            "Signature expired: the timestamp and the server time differ by more than five minutes.",
-            "Invalid signature: the signature calculation is incorrect.",
-            "Incorrect token.",
-            "The request would have succeeded, but DryRun was set.",
-            "The API does not exist.",
-            "The multipart body of the request is incorrect.",
-            "The IP address is in the blocklist.",
-            "The IP address is not in the allowlist.",
-            "The quota limit is exceeded.",
-            "The product does not exist.",
-            "The API version does not exist.",
-            "The request rate limit is exceeded.",
-            "The global-region frequency limit of the account is exceeded.",
-            "The IP frequency limit is exceeded.",
-            "The frequency limit of the root account is exceeded.",
-            "The request packet size exceeds the limit.",
-            "The resource is in use.",
-            "Insufficient resource.",
-            "The response packet size exceeds the limit.",
-            "The service is temporarily unavailable.",
-            "Unauthorized operation.",
-            "Unknown parameter: an undefined parameter was sent.",
-            "Unsupported HTTP(S) protocol: only GET and POST are supported.",
-            "Unsupported region.",
         ];
         /// The variant of an error the server returned.
         pub fn from_meta(meta: ::gaap_runtime::ErrorMeta) -> Self {
@@ -1511,52 +1392,12 @@ pub mod create_tcp_listeners {
                     Self::ResourceUnavailableAccountViolation(meta)
                 }
                 ::core::option::Option::Some(23) => Self::UnsupportedOperation(meta),
-                ::core::option::Option::Some(24) => Self::ActionOffline(meta),
-                ::core::option::Option::Some(25) => {
-                    Self::AuthFailureInvalidAuthorization(meta)
+                _ => {
+                    match ::gaap_runtime::CommonError::from_meta(meta) {
+                        ::core::result::Result::Ok(__common) => Self::Common(__common),
+                        ::core::result::Result::Err(__meta) => Self::Unknown(__meta),
+                    }
                 }
-                ::core::option::Option::Some(26) => {
-                    Self::AuthFailureInvalidSecretId(meta)
-                }
-                ::core::option::Option::Some(27) => Self::AuthFailureMfaFailure(meta),
-                ::core::option::Option::Some(28) => {
-                    Self::AuthFailureSecretIdNotFound(meta)
-                }
-                ::core::option::Option::Some(29) => {
-                    Self::AuthFailureSignatureExpire(meta)
-                }
-                ::core::option::Option::Some(30) => {
-                    Self::AuthFailureSignatureFailure(meta)
-                }
-                ::core::option::Option::Some(31) => Self::AuthFailureTokenFailure(meta),
-                ::core::option::Option::Some(32) => Self::DryRunOperation(meta),
-                ::core::option::Option::Some(33) => Self::InvalidAction(meta),
-                ::core::option::Option::Some(34) => Self::InvalidRequest(meta),
-                ::core::option::Option::Some(35) => Self::IpInBlacklist(meta),
-                ::core::option::Option::Some(36) => Self::IpNotInWhitelist(meta),
-                ::core::option::Option::Some(37) => Self::LimitExceeded(meta),
-                ::core::option::Option::Some(38) => Self::NoSuchProduct(meta),
-                ::core::option::Option::Some(39) => Self::NoSuchVersion(meta),
-                ::core::option::Option::Some(40) => Self::RequestLimitExceeded(meta),
-                ::core::option::Option::Some(41) => {
-                    Self::RequestLimitExceededGlobalRegionUinLimitExceeded(meta)
-                }
-                ::core::option::Option::Some(42) => {
-                    Self::RequestLimitExceededIpLimitExceeded(meta)
-                }
-                ::core::option::Option::Some(43) => {
-                    Self::RequestLimitExceededUinLimitExceeded(meta)
-                }
-                ::core::option::Option::Some(44) => Self::RequestSizeLimitExceeded(meta),
-                ::core::option::Option::Some(45) => Self::ResourceInUse(meta),
-                ::core::option::Option::Some(46) => Self::ResourceInsufficient(meta),
-                ::core::option::Option::Some(47) => Self::ResponseSizeLimitExceeded(meta),
-                ::core::option::Option::Some(48) => Self::ServiceUnavailable(meta),
-                ::core::option::Option::Some(49) => Self::UnauthorizedOperation(meta),
-                ::core::option::Option::Some(50) => Self::UnknownParameter(meta),
-                ::core::option::Option::Some(51) => Self::UnsupportedProtocol(meta),
-                ::core::option::Option::Some(52) => Self::UnsupportedRegion(meta),
-                _ => Self::Unknown(meta),
             }
         }
         /// The variant of a code, with a message and request id.
@@ -1594,36 +1435,8 @@ pub mod create_tcp_listeners {
                 | Self::ResourceUnavailable(__meta)
                 | Self::ResourceUnavailableAccountViolation(__meta)
                 | Self::UnsupportedOperation(__meta)
-                | Self::ActionOffline(__meta)
-                | Self::AuthFailureInvalidAuthorization(__meta)
-                | Self::AuthFailureInvalidSecretId(__meta)
-                | Self::AuthFailureMfaFailure(__meta)
-                | Self::AuthFailureSecretIdNotFound(__meta)
-                | Self::AuthFailureSignatureExpire(__meta)
-                | Self::AuthFailureSignatureFailure(__meta)
-                | Self::AuthFailureTokenFailure(__meta)
-                | Self::DryRunOperation(__meta)
-                | Self::InvalidAction(__meta)
-                | Self::InvalidRequest(__meta)
-                | Self::IpInBlacklist(__meta)
-                | Self::IpNotInWhitelist(__meta)
-                | Self::LimitExceeded(__meta)
-                | Self::NoSuchProduct(__meta)
-                | Self::NoSuchVersion(__meta)
-                | Self::RequestLimitExceeded(__meta)
-                | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(__meta)
-                | Self::RequestLimitExceededIpLimitExceeded(__meta)
-                | Self::RequestLimitExceededUinLimitExceeded(__meta)
-                | Self::RequestSizeLimitExceeded(__meta)
-                | Self::ResourceInUse(__meta)
-                | Self::ResourceInsufficient(__meta)
-                | Self::ResponseSizeLimitExceeded(__meta)
-                | Self::ServiceUnavailable(__meta)
-                | Self::UnauthorizedOperation(__meta)
-                | Self::UnknownParameter(__meta)
-                | Self::UnsupportedProtocol(__meta)
-                | Self::UnsupportedRegion(__meta)
                 | Self::Unknown(__meta) => __meta,
+                Self::Common(__common) => __common.meta(),
             }
         }
         /// The error code as the server sent it.
@@ -1640,12 +1453,15 @@ pub mod create_tcp_listeners {
         }
         /// The documented description of the code; `None` for `Unknown`.
         pub fn description(&self) -> ::core::option::Option<&'static str> {
-            if let Self::Unknown(_) = self {
-                return ::core::option::Option::None;
+            match self {
+                Self::Unknown(_) => ::core::option::Option::None,
+                Self::Common(__common) => __common.description(),
+                _ => {
+                    ::gaap_runtime::action::find_code(Self::CODES, self.code())
+                        .and_then(|__i| Self::DESCRIPTIONS.get(__i))
+                        .copied()
+                }
             }
-            ::gaap_runtime::action::find_code(Self::CODES, self.code())
-                .and_then(|__i| Self::DESCRIPTIONS.get(__i))
-                .copied()
         }
     }
     #[automatically_derived]
@@ -1722,22 +1538,19 @@ pub mod create_tcp_listeners {
         pub fn flatten(&self) -> ::gaap_runtime::FlatParams {
             ::gaap_runtime::Flatten::flatten(self)
         }
-        /// Reads a request back from flattened parameters, as a server would: unknown or
-        /// malformed keys, missing required parameters and undocumented enum values are
-        /// errors.
-        pub fn from_flat<'a, I>(
-            pairs: I,
-        ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError>
-        where
-            I: ::core::iter::IntoIterator<Item = (&'a str, &'a str)>,
-        {
-            ::gaap_runtime::wire::request_from_flat(pairs)
-        }
-        /// Reads a request from its JSON body, as a server would.
-        pub fn from_json_value(
-            value: &::gaap_runtime::__private::Value,
-        ) -> ::core::result::Result<Self, ::gaap_runtime::DecodeError> {
-            ::gaap_runtime::wire::request_from_json(value)
+        ::gaap_runtime::__private::server_only! {
+            #[doc =
+            r" Reads a request back from flattened parameters, as a server would: unknown or"]
+            #[doc =
+            r" malformed keys, missing required parameters and undocumented enum values are"]
+            #[doc = r" errors."] pub fn from_flat < 'a, I > (pairs : I) ->
+            ::core::result::Result < Self, ::gaap_runtime::DecodeError > where I :
+            ::core::iter::IntoIterator < Item = (& 'a str, & 'a str) >, {
+            ::gaap_runtime::wire::request_from_flat(pairs) } #[doc =
+            r" Reads a request from its JSON body, as a server would."] pub fn
+            from_json_value(value : & ::gaap_runtime::__private::Value) ->
+            ::core::result::Result < Self, ::gaap_runtime::DecodeError > {
+            ::gaap_runtime::wire::request_from_json(value) }
         }
     }
     /// Object types and enumerations of this action's parameters and response.

@@ -290,9 +290,8 @@ pub fn client() -> reqwest::Client {
 
 /// A client that gives up after `timeout`.
 pub fn client_with_timeout(timeout: Duration) -> reqwest::Client {
-    // Unused for plain HTTP, but reqwest wants a provider to build any client. Fails (harmlessly)
-    // when another test installed it first.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Unused for plain HTTP, but reqwest wants a provider to build any client.
+    gaap_runtime::tls::ensure_tls_provider();
     reqwest::Client::builder()
         .timeout(timeout)
         // Plain HTTP only: no root certificates to load (loading them costs ~30 ms per client).

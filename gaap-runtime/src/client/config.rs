@@ -5,147 +5,23 @@
 //! that was known when the client was made.
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderName, HeaderValue};
-use time::OffsetDateTime;
 use url::Url;
 
-use super::{Client, ClientInner, NonceSource};
-use crate::credentials::{Clock, ProvideCredentials, default_provider};
+// `HttpMethod` and `Language` are re-exported here too, where they were first defined.
+use super::request::NonceSource;
+pub use super::request::{HttpMethod, Language};
+use crate::credentials::{Clock, ProvideCredentials};
 use crate::error::ConfigError;
-use crate::rate_limit::RateLimiter;
 use crate::retry::RetryConfig;
-use crate::signing::{SignMethod, SignedHeaders, Tc3Signer};
-
-/// How requests travel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum HttpMethod {
-    /// POST: the parameters as a JSON body with TC3, as a form body with the legacy methods.
-    /// The default, as in the official SDKs.
-    #[default]
-    Post,
-    /// GET: the parameters `.N`-flattened in the query. URLs are limited in length, so large
-    /// requests should use POST.
-    Get,
-}
-
-impl HttpMethod {
-    /// `POST` or `GET`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Post => "POST",
-            HttpMethod::Get => "GET",
-        }
-    }
-
-    pub(crate) fn to_http(self) -> http::Method {
-        match self {
-            HttpMethod::Post => http::Method::POST,
-            HttpMethod::Get => http::Method::GET,
-        }
-    }
-}
-
-impl fmt::Display for HttpMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The language of the server's error messages (`X-TC-Language`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Language {
-    /// Simplified Chinese, `zh-CN`: the server's default.
-    ZhCn,
-    /// English, `en-US`.
-    EnUs,
-}
-
-impl Language {
-    /// `zh-CN` or `en-US`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::ZhCn => "zh-CN",
-            Language::EnUs => "en-US",
-        }
-    }
-}
-
-impl fmt::Display for Language {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// An endpoint override: where every action's requests go instead of its documented host.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Endpoint {
-    /// `scheme://host[:port]/`.
-    pub(crate) base: Url,
-    /// The `Host` header the request carries and the signature covers: the host, with the port
-    /// when it is not the scheme's default (as HTTP clients send it).
-    pub(crate) host: String,
-    /// `host` as a header value, made once rather than per request.
-    pub(crate) host_header: HeaderValue,
-}
-
-impl Endpoint {
-    /// Parses `host`, `host:port` or `scheme://host[:port][/]`; the scheme defaults to https.
-    pub(crate) fn parse(text: &str) -> Result<Endpoint, ConfigError> {
-        let invalid = |reason: &str| ConfigError::InvalidEndpoint {
-            reason: reason.to_owned(),
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(invalid("it is empty"));
-        }
-        let with_scheme;
-        let text = if text.contains("://") {
-            text
-        } else {
-            with_scheme = format!("https://{text}");
-            &with_scheme
-        };
-        let url = Url::parse(text).map_err(|error| invalid(&error.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid("the scheme must be http or https"));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid("it must not hold a user name or password"));
-        }
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid(
-                "it must not have a path, query or fragment: every action is at `/`",
-            ));
-        }
-        let Some(host) = url.host_str() else {
-            return Err(invalid("it has no host"));
-        };
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        // A parsed host is ASCII (IDNA-encoded), so this does not fail; stay total anyway.
-        let host_header =
-            HeaderValue::from_str(&host).map_err(|_| invalid("the host is not ASCII"))?;
-        Ok(Endpoint {
-            base: url,
-            host,
-            host_header,
-        })
-    }
-
-    /// The documented endpoint of an action: `https://{host}/`.
-    pub(crate) fn documented(host: &str) -> Result<Endpoint, ConfigError> {
-        Endpoint::parse(host)
-    }
-}
+use crate::signing::{SignMethod, SignedHeaders, is_tc3_common_header};
 
 /// A proxy setting.
 #[derive(Clone, Default)]
-enum ProxySetting {
+pub(super) enum ProxySetting {
     /// The `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` environment variables, as curl and
     /// the official SDKs read them.
     #[default]
@@ -156,7 +32,7 @@ enum ProxySetting {
     Url(String),
 }
 
-/// Builds a [`Client`]. Start from [`Client::builder`].
+/// Builds a [`Client`](crate::Client). Start from [`Client::builder`](crate::Client::builder).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -174,40 +50,30 @@ enum ProxySetting {
 /// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
-    credentials: Option<Arc<dyn ProvideCredentials>>,
-    region: Option<String>,
-    endpoint: Option<String>,
-    method: HttpMethod,
-    sign_method: SignMethod,
-    connect_timeout: Duration,
-    timeout: Duration,
-    proxy: ProxySetting,
-    language: Option<Language>,
-    headers: Vec<(String, String)>,
-    retry: RetryConfig,
-    rate_limit: bool,
-    validate: bool,
-    clock: Option<Clock>,
-    nonce: Option<NonceSource>,
-    request_client: Option<String>,
-    signed_headers: SignedHeaders,
-    allow_insecure_http: bool,
+    pub(super) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(super) region: Option<String>,
+    pub(super) endpoint: Option<String>,
+    pub(super) method: HttpMethod,
+    pub(super) sign_method: SignMethod,
+    pub(super) connect_timeout: Duration,
+    pub(super) timeout: Duration,
+    pub(super) proxy: ProxySetting,
+    pub(super) language: Option<Language>,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) retry: RetryConfig,
+    pub(super) rate_limit: bool,
+    pub(super) validate: bool,
+    pub(super) clock: Option<Clock>,
+    pub(super) nonce: Option<NonceSource>,
+    pub(super) request_client: Option<String>,
+    pub(super) signed_headers: SignedHeaders,
+    pub(super) allow_insecure_http: bool,
 }
 
-/// The headers the client computes; a custom header may not replace them.
-const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "content-type",
-    "content-length",
-    "host",
-    "x-tc-action",
-    "x-tc-version",
-    "x-tc-timestamp",
-    "x-tc-region",
-    "x-tc-token",
-    "x-tc-language",
-    "x-tc-requestclient",
-];
+/// The headers the client computes besides the common parameters' `X-TC-*` headers
+/// ([`COMMON_PARAMETERS`](crate::signing::COMMON_PARAMETERS)); a custom header may not replace
+/// any of them.
+const RESERVED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "host"];
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -242,7 +108,7 @@ impl ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// Where credentials come from; the default is [`default_provider`] (environment, profile
+    /// Where credentials come from; the default is [`default_provider`](crate::credentials::default_provider) (environment, profile
     /// file, CVM instance role, with refresh before expiry).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
@@ -389,88 +255,6 @@ impl ClientBuilder {
         self.request_client = Some(name.into());
         self
     }
-
-    /// Checks the settings and builds the client.
-    ///
-    /// # Errors
-    ///
-    /// A [`ConfigError`] naming the bad setting: an endpoint, proxy, region or header that
-    /// cannot be used.
-    pub fn build(self) -> Result<Client, ConfigError> {
-        let endpoint = self.endpoint.as_deref().map(Endpoint::parse).transpose()?;
-        if let Some(endpoint) = &endpoint
-            && endpoint.base.scheme() == "http"
-            && !self.allow_insecure_http
-            && !is_loopback(&endpoint.base)
-        {
-            return Err(ConfigError::InsecureEndpoint {
-                host: endpoint.host.clone(),
-            });
-        }
-        let region = self.region.as_deref().map(RegionValue::new).transpose()?;
-        let mut headers = Vec::with_capacity(self.headers.len());
-        let mut trace_id = None;
-        for (name, value) in &self.headers {
-            let (name, value) = check_header(name, value)?;
-            if name == "x-tc-traceid" {
-                trace_id = Some(value);
-            } else {
-                headers.push((name, value));
-            }
-        }
-        let request_client = self
-            .request_client
-            .unwrap_or_else(|| super::REQUEST_CLIENT.to_owned());
-        let request_client_header =
-            HeaderValue::from_str(&request_client).map_err(|_| ConfigError::InvalidHeader {
-                name: "X-TC-RequestClient".into(),
-                reason: "the value holds a control or non-visible-ASCII character",
-            })?;
-        let http =
-            super::transport::build_http_client(self.connect_timeout, proxy_setting(&self.proxy)?)?;
-        let clock = self
-            .clock
-            .unwrap_or_else(|| Arc::new(OffsetDateTime::now_utc));
-        let nonce = self
-            .nonce
-            .unwrap_or_else(|| Arc::new(|| u64::from(fastrand::u32(1..))));
-        Ok(Client {
-            inner: Arc::new(ClientInner {
-                http,
-                credentials: self
-                    .credentials
-                    .unwrap_or_else(|| Arc::new(default_provider())),
-                region,
-                endpoint: endpoint.map(Arc::new),
-                method: self.method,
-                sign_method: self.sign_method,
-                timeout: self.timeout,
-                language: self.language,
-                headers,
-                trace_id,
-                retry: self.retry,
-                rate_limiter: self.rate_limit.then(RateLimiter::new),
-                validate: self.validate,
-                clock,
-                nonce,
-                signer: Tc3Signer::new(),
-                endpoints: RwLock::new(Vec::new()),
-                request_client,
-                request_client_header,
-                signed_headers: self.signed_headers,
-            }),
-        })
-    }
-}
-
-/// Whether the URL's host is this machine: `localhost`, `127.0.0.0/8`, `[::1]`.
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// Shows the settings; header values and the proxy URL (which may hold a password) are
@@ -503,54 +287,18 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// The client's region, with its header value made once.
-#[derive(Clone, Debug)]
-pub(crate) struct RegionValue {
-    pub(crate) name: Arc<str>,
-    pub(crate) header: HeaderValue,
-}
-
-impl RegionValue {
-    fn new(region: &str) -> Result<RegionValue, ConfigError> {
-        check_region(region)?;
-        Ok(RegionValue {
-            name: region.into(),
-            header: HeaderValue::from_str(region).map_err(|_| ConfigError::InvalidRegion {
-                region: region.chars().take(64).collect(),
-                reason: "not a valid header value",
-            })?,
-        })
-    }
-}
-
-fn check_region(region: &str) -> Result<(), ConfigError> {
-    let invalid = |reason| ConfigError::InvalidRegion {
-        region: region.chars().take(64).collect(),
-        reason,
-    };
-    if region.is_empty() {
-        return Err(invalid("it is empty; leave the region unset instead"));
-    }
-    if !region
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(invalid(
-            "a region name holds only ASCII letters, digits and dashes (\"ap-guangzhou\")",
-        ));
-    }
-    Ok(())
-}
-
 /// Checks a custom header; the value is not quoted in errors.
-fn check_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ConfigError> {
+pub(super) fn check_header(
+    name: &str,
+    value: &str,
+) -> Result<(HeaderName, HeaderValue), ConfigError> {
     let invalid = |reason| ConfigError::InvalidHeader {
         name: name.chars().take(64).collect(),
         reason,
     };
     let name =
         HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("not a valid header name"))?;
-    if RESERVED_HEADERS.contains(&name.as_str()) {
+    if RESERVED_HEADERS.contains(&name.as_str()) || is_tc3_common_header(name.as_str()) {
         return Err(invalid(
             "the client computes this header itself (it is signed or describes the body)",
         ));
@@ -561,7 +309,9 @@ fn check_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Co
     Ok((name, value))
 }
 
-fn proxy_setting(setting: &ProxySetting) -> Result<Option<Option<reqwest::Proxy>>, ConfigError> {
+pub(super) fn proxy_setting(
+    setting: &ProxySetting,
+) -> Result<Option<Option<reqwest::Proxy>>, ConfigError> {
     match setting {
         ProxySetting::Environment => Ok(None),
         ProxySetting::Disabled => Ok(Some(None)),
@@ -582,59 +332,6 @@ fn proxy_setting(setting: &ProxySetting) -> Result<Option<Option<reqwest::Proxy>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn endpoints_take_host_host_port_or_url() {
-        let cases = [
-            (
-                "gaap.tencentcloudapi.com",
-                "https://gaap.tencentcloudapi.com/",
-                "gaap.tencentcloudapi.com",
-            ),
-            (
-                "127.0.0.1:8080",
-                "https://127.0.0.1:8080/",
-                "127.0.0.1:8080",
-            ),
-            (
-                "http://127.0.0.1:8080",
-                "http://127.0.0.1:8080/",
-                "127.0.0.1:8080",
-            ),
-            ("http://localhost:80/", "http://localhost/", "localhost"),
-            ("https://h.example:443", "https://h.example/", "h.example"),
-            ("http://[::1]:9000", "http://[::1]:9000/", "[::1]:9000"),
-            (" HTTPS://H.Example ", "https://h.example/", "h.example"),
-        ];
-        for (text, base, host) in cases {
-            let endpoint = Endpoint::parse(text).unwrap();
-            assert_eq!(
-                (endpoint.base.as_str(), endpoint.host.as_str()),
-                (base, host),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn bad_endpoints_are_refused_with_a_reason() {
-        for text in [
-            "",
-            "ftp://h",
-            "http://user:pw@h",
-            "http://h/path",
-            "http://h/?q",
-            "http://h:99999",
-            "http://",
-        ] {
-            let error = Endpoint::parse(text).unwrap_err();
-            assert!(
-                matches!(error, ConfigError::InvalidEndpoint { .. }),
-                "{text}"
-            );
-            assert!(!error.to_string().contains("pw"), "{error}");
-        }
-    }
 
     #[test]
     fn plain_http_is_for_the_local_machine_unless_allowed() {
@@ -687,14 +384,6 @@ mod tests {
         let error = check_header("X-Secret", "line\nbreak-sEcReT").unwrap_err();
         assert!(!error.to_string().contains("sEcReT"), "{error}");
         assert!(check_header("bad name", "v").is_err());
-    }
-
-    #[test]
-    fn regions_are_checked() {
-        assert!(check_region("ap-guangzhou").is_ok());
-        assert!(check_region("").is_err());
-        assert!(check_region("ap guangzhou").is_err());
-        assert!(check_region("ap-广州").is_err());
     }
 
     #[test]

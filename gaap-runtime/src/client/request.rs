@@ -15,14 +15,13 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 use uuid::Uuid;
 
-use super::ClientInner;
-use super::config::{Endpoint, HttpMethod, RegionValue};
+use super::endpoint::{Endpoint, RegionValue};
 use crate::action::is_sensitive;
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::signing::{
     LegacyAlgorithm, LegacyCommonParams, LegacySignature, SignedHeaders, Tc3Request, Tc3Signature,
-    legacy_string_to_sign, legacy_wire_form, sign_legacy,
+    Tc3Signer, legacy_string_to_sign, legacy_wire_form, sign_legacy,
 };
 use crate::wire::FlatParams;
 
@@ -36,6 +35,69 @@ pub const MAX_GET_URL_BYTES: usize = 32 * 1024;
 
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
+
+/// How requests travel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// POST: the parameters as a JSON body with TC3, as a form body with the legacy methods.
+    /// The default, as in the official SDKs.
+    #[default]
+    Post,
+    /// GET: the parameters `.N`-flattened in the query. URLs are limited in length, so large
+    /// requests should use POST.
+    Get,
+}
+
+impl HttpMethod {
+    /// `POST` or `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Post => "POST",
+            HttpMethod::Get => "GET",
+        }
+    }
+
+    pub(crate) fn to_http(self) -> http::Method {
+        match self {
+            HttpMethod::Post => http::Method::POST,
+            HttpMethod::Get => http::Method::GET,
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The language of the server's error messages (`X-TC-Language`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// Simplified Chinese, `zh-CN`: the server's default.
+    ZhCn,
+    /// English, `en-US`.
+    EnUs,
+}
+
+impl Language {
+    /// `zh-CN` or `en-US`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where the `Nonce` of legacy signatures comes from.
+pub type NonceSource = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 static X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
 static X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
@@ -348,7 +410,20 @@ pub(crate) fn redact_canonical_query<'c>(
     }
 }
 
-impl ClientInner {
+/// What signs: the client's settings that go into every signed request besides the request's
+/// own parameters (the extra headers, the language, the `RequestClient` and which headers TC3
+/// signatures cover), and the TC3 key cache.
+pub(crate) struct RequestSigner {
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) trace_id: Option<HeaderValue>,
+    pub(crate) language: Option<Language>,
+    pub(crate) request_client: String,
+    pub(crate) request_client_header: HeaderValue,
+    pub(crate) signed_headers: SignedHeaders,
+    pub(crate) signer: Tc3Signer,
+}
+
+impl RequestSigner {
     /// Signs `prepared` with `credentials` at `inputs`: the second stage of every attempt.
     pub(crate) fn sign_prepared(
         &self,

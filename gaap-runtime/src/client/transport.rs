@@ -8,12 +8,47 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HOST};
 
-use super::config::HttpMethod;
-use super::request::SignedRequest;
+use super::request::{HttpMethod, SignedRequest};
 use super::response::MAX_RESPONSE_BYTES;
 use crate::error::{ConfigError, Fate, TransportKind};
 
 const USER_AGENT: &str = concat!("gaap-rs/", env!("CARGO_PKG_VERSION"));
+
+/// What sends: the HTTP client (one connection pool shared by the client's clones) and the
+/// longest an attempt may take.
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Transport {
+    /// `proxy` as for [`build_http_client`]; `timeout` bounds each attempt.
+    pub(crate) fn new(
+        connect_timeout: Duration,
+        proxy: Option<Option<reqwest::Proxy>>,
+        timeout: Duration,
+    ) -> Result<Transport, ConfigError> {
+        Ok(Transport {
+            http: build_http_client(connect_timeout, proxy)?,
+            timeout,
+        })
+    }
+
+    /// The longest an attempt may take.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sends one signed request and reads its answer, within the attempt timeout or `left`
+    /// (what remains of the call's budget), whichever is shorter.
+    pub(crate) async fn send(
+        &self,
+        signed: SignedRequest,
+        left: Duration,
+    ) -> Result<RawResponse, Failure> {
+        execute(&self.http, signed, self.timeout.min(left)).await
+    }
+}
 
 /// Builds the HTTP client. `proxy`: `None` for the environment's proxy settings, `Some(None)`
 /// for no proxy, `Some(Some(proxy))` for that proxy.

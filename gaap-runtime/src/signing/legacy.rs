@@ -9,6 +9,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
 
+use super::common::LEGACY_COMMON_PARAMETERS;
+
 /// The hash of a legacy signature, named by the `SignatureMethod` parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LegacyAlgorithm {
@@ -48,22 +50,6 @@ pub struct LegacySignature {
     /// The base64 of the HMAC of the string to sign: the value of the `Signature` parameter.
     pub signature: String,
 }
-
-/// The common parameters of the legacy methods, `Signature` included: never parameters of an
-/// action. All but `Token` are no secret.
-pub const LEGACY_COMMON_PARAMETERS: &[&str] = &[
-    "Action",
-    "Version",
-    "Timestamp",
-    "Nonce",
-    "SecretId",
-    "Region",
-    "SignatureMethod",
-    "Signature",
-    "Token",
-    "Language",
-    "RequestClient",
-];
 
 impl fmt::Debug for LegacySignature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -32,15 +32,19 @@
 //! # Ok::<(), gaap_runtime::signing::SigningError>(())
 //! ```
 
+mod common;
 mod legacy;
 mod tc3;
 
 use std::fmt;
 use std::str::FromStr;
 
+pub use common::{
+    COMMON_PARAMETERS, CommonParameter, LEGACY_COMMON_PARAMETERS, is_tc3_common_header, tc3_header,
+};
 pub use legacy::{
-    LEGACY_COMMON_PARAMETERS, LegacyAlgorithm, LegacyCommonParams, LegacySignature,
-    legacy_string_to_sign, legacy_wire_form, sign_legacy,
+    LegacyAlgorithm, LegacyCommonParams, LegacySignature, legacy_string_to_sign, legacy_wire_form,
+    sign_legacy,
 };
 pub use tc3::{
     TC3_ALGORITHM, TC3_SIGNED_HEADERS, Tc3Request, Tc3Signature, Tc3Signer, sign_tc3,

@@ -8,13 +8,15 @@
 //!   inverse and reports malformed pairs as errors.
 
 mod decode;
+mod error;
 mod flatten;
 mod unflatten;
 
 pub use decode::{
-    DecodeError, DecodeErrorKind, FromJson, Mode, choice, deny_unknown, deserialize_via_json,
-    integer_value, object, optional_array_field, optional_field, request_from_flat,
-    request_from_json, required_field, response_from_json, string_value,
+    FromJson, Mode, choice, deny_unknown, deserialize_via_json, integer_value, object,
+    optional_array_field, optional_field, request_from_flat, request_from_json, required_field,
+    response_from_json, string_value,
 };
+pub use error::{DecodeError, DecodeErrorKind};
 pub use flatten::{FlatParams, Flatten, flatten_field};
 pub use unflatten::{MAX_ARRAY_INDEX, MAX_KEY_DEPTH, MAX_QUOTED_KEY_CHARS, unflatten};

@@ -11,7 +11,7 @@ use std::collections::btree_map::{self, Entry};
 
 use serde_json::{Map, Value};
 
-use super::decode::{DecodeError, DecodeErrorKind};
+use super::error::{DecodeError, DecodeErrorKind};
 
 /// The most segments a flattened key may have (`RealServerBindSet.0.RealServerId` has three).
 /// The deepest key of any documented GAAP request has four
