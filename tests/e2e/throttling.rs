@@ -30,15 +30,6 @@ fn burst(
     calls
 }
 
-/// Waits (liveness-bounded, polling) until `condition` holds.
-async fn wait_until(what: &str, condition: impl Fn() -> bool) {
-    let deadline = Instant::now() + LIVENESS;
-    while !condition() {
-        assert!(Instant::now() < deadline, "gave up waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-}
-
 #[tokio::test]
 async fn without_retries_a_burst_over_the_documented_limit_gets_the_typed_request_limit_exceeded() {
     let clock = ManualClock::at_system_now();
@@ -70,8 +61,10 @@ async fn without_retries_a_burst_over_the_documented_limit_gets_the_typed_reques
     assert_eq!(emulator.listener_count(), 20);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn throttled_creates_are_retried_until_they_all_succeed() {
+    // The emulator's clock follows the client's virtual time (`linked_clock`): its bucket of 10
+    // refills only as the throttled retries wait for the next one-second window.
     let clock = ManualClock::at_system_now();
     let emulator = emulator_with(
         Config::builtin()
@@ -80,32 +73,15 @@ async fn throttled_creates_are_retried_until_they_all_succeed() {
     )
     .await;
     let client = build(
-        client_of(&emulator).retry(
+        client_of(&emulator).clock(linked_clock(&clock)).retry(
             RetryConfig::standard()
                 .with_max_attempts(200)
                 .with_backoff(Duration::from_millis(10), Duration::from_millis(100))
                 .with_max_total_time(LIVENESS),
         ),
     );
+    let started = Instant::now();
     let mut calls = burst(&client, 1..31);
-
-    // While the clock stands still, ten calls get through and the others are refused and retried.
-    wait_until("the twenty refused calls retried", || {
-        emulator.request_count(CREATE) >= 50
-    })
-    .await;
-    assert_eq!(emulator.listener_count(), 10);
-
-    // Time moves again: the bucket refills and the retries get through.
-    let ticker = tokio::spawn(async move {
-        let mut last = Instant::now();
-        loop {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            let now = Instant::now();
-            clock.advance(now - last);
-            last = now;
-        }
-    });
     let mut ports = Vec::new();
     while let Some(joined) = calls.join_next().await {
         let (port, result) = joined.unwrap();
@@ -117,22 +93,39 @@ async fn throttled_creates_are_retried_until_they_all_succeed() {
             Err(error) => panic!("port {port}: {error:?}"),
         }
     }
-    ticker.abort();
     ports.sort_unstable();
     assert_eq!(ports_on(&emulator, PROXY), ports);
     assert_eq!(ports.len(), 30);
-    // Every refusal was retried: more requests than calls.
-    assert!(emulator.request_count(CREATE) >= 50);
+    // Ten got through at once; twenty were refused and retried, ten of them again: at least 60
+    // requests, and the last ten could not succeed before the bucket's second refill.
+    assert!(
+        emulator.request_count(CREATE) >= 60,
+        "{}",
+        emulator.request_count(CREATE)
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_client_side_rate_limiter_keeps_a_burst_under_the_documented_limit() {
-    // The system clock and the documented 20 per second: what the real endpoint does.
-    let emulator = emulator_with(Config::builtin().with_throttling(Throttling::Documented)).await;
+    // The documented 20 per second, on the emulator's clock linked to the client's virtual time:
+    // only the limiter's spacing lets time pass.
+    let clock = ManualClock::at_system_now();
+    let emulator = emulator_with(
+        Config::builtin()
+            .with_throttling(Throttling::Documented)
+            .with_clock(clock.clone()),
+    )
+    .await;
     // Retries off: a single RequestLimitExceeded would fail its call. Every call of the burst
     // runs on its own clone of the client: clones share the limiter.
     let client = build(
         client_of(&emulator)
+            .clock(linked_clock(&clock))
             .rate_limit(true)
             .retry(RetryConfig::disabled()),
     );
