@@ -99,6 +99,8 @@ impl fmt::Display for Language {
 /// Where the `Nonce` of legacy signatures comes from.
 pub type NonceSource = Arc<dyn Fn() -> u64 + Send + Sync>;
 
+// `HeaderName` statics must be lower-case literals; a test checks each against
+// `signing::COMMON_PARAMETERS`, the one table of the common parameters and their headers.
 static X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
 static X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
 static X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
@@ -637,6 +639,35 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_common_headers_are_those_of_the_common_parameter_table() {
+        let pairs = [
+            (&X_TC_ACTION, "Action"),
+            (&X_TC_VERSION, "Version"),
+            (&X_TC_TIMESTAMP, "Timestamp"),
+            (&X_TC_REGION, "Region"),
+            (&X_TC_TOKEN, "Token"),
+            (&X_TC_LANGUAGE, "Language"),
+            (&X_TC_REQUEST_CLIENT, "RequestClient"),
+        ];
+        for (header, parameter) in pairs {
+            assert_eq!(
+                crate::signing::tc3_header(parameter).map(str::to_ascii_lowercase),
+                Some(header.as_str().to_owned()),
+                "{parameter}"
+            );
+        }
+        let with_header = crate::signing::COMMON_PARAMETERS
+            .iter()
+            .filter(|p| crate::signing::tc3_header(p.name).is_some())
+            .count();
+        assert_eq!(
+            with_header,
+            pairs.len(),
+            "a common header without its static"
+        );
+    }
 
     #[test]
     fn token_and_sensitive_parameters_are_redacted_wherever_they_are() {
