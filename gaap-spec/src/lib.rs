@@ -1,10 +1,12 @@
-//! The spec file format, as serde types that mirror the JSON exactly.
+//! The GAAP spec format: one API action per JSON file, as serde types that mirror the JSON
+//! exactly, with [`parse`] (errors carry the JSON path, line and column) and the [`Scalar`] types.
 //!
-//! This is the first stage of the pipeline: it only says what a file contains. Whether the
-//! contents make sense (types exist, ranges are ordered, rules name real parameters) is the
-//! business of [`check_action`](crate::check_action). The format is documented for spec authors
-//! in `specs/README.md`; keep the two in step. Unknown fields are rejected so that a typo
-//! (`requried`) is an error instead of a silently ignored constraint.
+//! This crate owns what a file contains; whether the contents make sense (types exist, ranges
+//! are ordered, rules name real parameters) is the business of the generator's `check_action`
+//! (`gaap-codegen`). It depends on serde and serde_json only, so that the `gaap` command reads
+//! specs at run time with the same model as the generator, without compiling `syn`. The format
+//! is documented for spec authors in `specs/README.md`; keep the two in step. Unknown fields are
+//! rejected so that a typo (`requried`) is an error instead of a silently ignored constraint.
 //!
 //! The types also serialize, in the same shape, so that tools (the importer) can write specs.
 //!
@@ -12,13 +14,86 @@
 //! (the Chinese original); likewise `title`/`title_zh`, `description`/`description_zh`. Rustdoc
 //! shows the English text first.
 
+mod scalar;
+
+pub use scalar::{IntTy, Scalar};
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
-/// The version of the spec format this generator reads.
+/// The version of the spec format this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// Why spec text does not parse: where (line and column, and the JSON path of the value when
+/// the JSON itself is well formed) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line and column of the problem.
+    pub position: (usize, usize),
+    /// `$.request[2].type`; `$` for the document; empty for a syntax error, whose position says
+    /// where.
+    pub json_path: String,
+    /// What is wrong, without serde_json's trailing position (the position is above).
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (line, column) = self.position;
+        if self.json_path.is_empty() {
+            write!(f, "{} (line {line}, column {column})", self.message)
+        } else {
+            write!(
+                f,
+                "{}: {} (line {line}, column {column})",
+                self.json_path, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses the text of one spec file.
+pub fn parse(text: &str) -> Result<Spec, ParseError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec = serde_path_to_error::deserialize::<_, Spec>(&mut de).map_err(|err| {
+        let inner = err.inner();
+        let syntax = inner.is_syntax() || inner.is_eof();
+        // A syntax error has no meaningful path; its line and column say where.
+        let json_path = match err.path().to_string() {
+            _ if syntax => String::new(),
+            p if p == "." => "$".to_owned(),
+            p => format!("$.{p}"),
+        };
+        let message = strip_position(&inner.to_string());
+        ParseError {
+            position: (inner.line(), inner.column()),
+            json_path,
+            message: if syntax {
+                format!("invalid JSON: {message}")
+            } else {
+                message
+            },
+        }
+    })?;
+    de.end().map_err(|err| ParseError {
+        position: (err.line(), err.column()),
+        json_path: "$".to_owned(),
+        message: format!("invalid JSON: {}", strip_position(&err.to_string())),
+    })?;
+    Ok(spec)
+}
+
+/// serde_json appends " at line L column C"; [`ParseError`] holds the position itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
 
 /// One API action: a whole spec file.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
