@@ -66,7 +66,5 @@ pub fn visit<V: CliVisitor>(action: &str, visitor: V) -> ::core::option::Option<
 }
 
 fn action_name(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    value.get("action")?.as_str().map(str::to_owned)
+    gaap_codegen::spec::action_name(&std::fs::read_to_string(path).ok()?)
 }

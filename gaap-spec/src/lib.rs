@@ -95,6 +95,13 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The action a spec's text names (`CreateTCPListeners`), without reading the rest: for build
+/// scripts that list the actions and leave the reporting of a bad spec to the generator.
+pub fn action_name(text: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    value.get("action")?.as_str().map(str::to_owned)
+}
+
 /// One API action: a whole spec file.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -441,4 +448,50 @@ pub struct AcceptorSpec {
     /// Why the acceptor is there: the documentation it comes from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_name_reads_only_the_action() {
+        // The rest of the file need not be a valid spec: the generator reports it.
+        assert_eq!(
+            action_name(r#"{"action": "CreateTCPListeners", "format": "x"}"#).as_deref(),
+            Some("CreateTCPListeners")
+        );
+        assert_eq!(action_name(r#"{"action": 1}"#), None);
+        assert_eq!(action_name(r#"{"format": 1}"#), None);
+        assert_eq!(action_name("{"), None);
+    }
+
+    #[test]
+    fn parse_errors_name_the_json_path_and_position() {
+        let text = "{\"format\": 1, \"service\": \"gaap\", \"version\": \"v\", \"action\": \"A\",\n\
+                    \"host\": \"h\", \"region\": \"none\", \"request\": [{\"name\": \"P\", \"type\": \"string\", \"requried\": true}], \"response\": []}";
+        let error = parse(text).unwrap_err();
+        assert_eq!(error.json_path, "$.request[0].requried");
+        assert!(
+            error.message.starts_with("unknown field `requried`"),
+            "{error}"
+        );
+        assert_eq!(error.position.0, 2);
+
+        let error = parse("{\"format\": ").unwrap_err();
+        assert_eq!(error.json_path, "");
+        assert!(error.message.starts_with("invalid JSON: "), "{error}");
+
+        let parsed =
+            parse(&text.replace("\"requried\": true", "\"required\": true")).map(|s| s.action);
+        assert_eq!(parsed, Ok("A".to_owned()));
+        let trailing = parse(&format!("{} x", text.replace("requried", "required"))).unwrap_err();
+        assert_eq!(trailing.json_path, "$");
+        assert!(
+            trailing
+                .message
+                .starts_with("invalid JSON: trailing characters"),
+            "{trailing}"
+        );
+    }
 }
