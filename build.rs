@@ -71,7 +71,5 @@ pub fn visit_action<V: ::gaap_runtime::ActionVisitor>(action: &str, visitor: V) 
 }
 
 fn action_name(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    value.get("action")?.as_str().map(str::to_owned)
+    gaap_codegen::spec::action_name(&std::fs::read_to_string(path).ok()?)
 }

@@ -63,40 +63,8 @@ pub fn visit<V: CliVisitor>(action: &str, visitor: V) -> ::core::option::Option<
     );
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("registry.rs"), out).expect("OUT_DIR is writable");
-    std::fs::write(out_dir.join("scalars.rs"), scalars()).expect("OUT_DIR is writable");
-}
-
-/// `scalar(name)`, the spec format's scalar types from the generator's one table of them
-/// (`gaap_codegen::model::Scalar`), with the bounds of each integer type.
-fn scalars() -> String {
-    let mut arms = String::new();
-    for scalar in gaap_codegen::model::Scalar::ALL {
-        let name = scalar.spec_name();
-        let value = match scalar.rust_path() {
-            ["bool"] => "Scalar::Bool".to_owned(),
-            ["f64"] => "Scalar::Float".to_owned(),
-            ["std", "string", "String"] => "Scalar::String".to_owned(),
-            [int] if int.starts_with('i') || int.starts_with('u') => format!(
-                "Scalar::Int {{ name: {name:?}, min: i128::from({int}::MIN), \
-                 max: i128::from({int}::MAX) }}"
-            ),
-            other => panic!("gaap-cli does not know the spec's scalar type {name} ({other:?})"),
-        };
-        writeln!(arms, "        {name:?} => {value},").unwrap();
-    }
-    format!(
-        r#"/// The scalar type a spec names (`uint64`), if any.
-fn scalar(name: &str) -> ::core::option::Option<Scalar> {{
-    ::core::option::Option::Some(match name {{
-{arms}        _ => return ::core::option::Option::None,
-    }})
-}}
-"#
-    )
 }
 
 fn action_name(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    value.get("action")?.as_str().map(str::to_owned)
+    gaap_codegen::spec::action_name(&std::fs::read_to_string(path).ok()?)
 }

@@ -14,7 +14,7 @@ use crate::spec::{Lang, Member, Scalar, Shape, Spec, members};
 /// `gaap <Action> --help`.
 pub fn action_help(spec: &Spec, lang: Lang) -> String {
     let mut out = String::new();
-    let title = spec.title.get(lang);
+    let title = lang.pick(&spec.title, &spec.title_zh);
     let _ = writeln!(
         out,
         "gaap {}{}",
@@ -25,7 +25,7 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
             format!(": {title}")
         }
     );
-    let description = spec.description.get(lang);
+    let description = lang.pick(&spec.description, &spec.description_zh);
     if !description.is_empty() {
         let _ = writeln!(out, "\n{}", wrap(description, 0));
     }
@@ -57,7 +57,7 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
             let Some(def) = spec.types.get(name) else {
                 continue;
             };
-            let doc = def.doc.get(lang);
+            let doc = lang.pick(&def.doc, &def.doc_zh);
             let _ = writeln!(
                 out,
                 "  {name}{}",
@@ -71,7 +71,7 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
                 member_help(spec, member, lang, "    ", &mut out);
             }
             for rule in &def.rules {
-                rule_help(rule, lang, "    rule: ", &mut out);
+                rule_help(rule, "    rule: ", &mut out);
             }
         }
     }
@@ -79,7 +79,7 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
     if !spec.rules.is_empty() {
         let _ = writeln!(out, "\nRules:");
         for rule in &spec.rules {
-            rule_help(rule, lang, "  ", &mut out);
+            rule_help(rule, "  ", &mut out);
         }
     }
 
@@ -133,7 +133,7 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
     if !examples.is_empty() {
         let _ = writeln!(out, "\nExamples (from the documentation):");
         for (example, command) in examples {
-            let title = example.title.get(lang);
+            let title = example.title.as_str();
             if !title.is_empty() {
                 let _ = writeln!(out, "  # {title}");
             }
@@ -160,7 +160,7 @@ pub fn action_help(spec: &Spec, lang: Lang) -> String {
                 out,
                 "  {:width$}  {}",
                 error.code,
-                error.description.get(lang)
+                lang.pick(&error.description, &error.description_zh)
             );
         }
     }
@@ -262,7 +262,7 @@ fn member_help(spec: &Spec, member: &Member, lang: Lang, indent: &str, out: &mut
         }
     );
     let inner = format!("{indent}      ");
-    let doc = member.doc.get(lang);
+    let doc = lang.pick(&member.doc, &member.doc_zh);
     if !doc.is_empty() {
         let _ = writeln!(out, "{}", wrap_indented(doc, &inner));
     }
@@ -275,14 +275,18 @@ fn member_help(spec: &Spec, member: &Member, lang: Lang, indent: &str, out: &mut
         _ => None,
     };
     if let Some(values) = values {
-        let width = values.iter().map(|v| v.text().len()).max().unwrap_or(0);
+        let width = values
+            .iter()
+            .map(|v| crate::spec::enum_text(v).len())
+            .max()
+            .unwrap_or(0);
         let _ = writeln!(out, "{inner}values:");
         for value in values {
-            let doc = value.doc.get(lang);
+            let doc = lang.pick(&value.doc, &value.doc_zh);
             let _ = writeln!(
                 out,
                 "{inner}  {:width$}  {}{}",
-                value.text(),
+                crate::spec::enum_text(value),
                 value.name.as_deref().unwrap_or(""),
                 if doc.is_empty() {
                     String::new()
@@ -304,12 +308,12 @@ fn bounds_text(min: Option<u64>, max: Option<u64>) -> String {
     }
 }
 
-fn rule_help(rule: &crate::spec::RuleSpec, lang: Lang, indent: &str, out: &mut String) {
-    let doc = rule.doc.get(lang);
+fn rule_help(rule: &crate::spec::RuleSpec, indent: &str, out: &mut String) {
+    let doc = rule.doc.as_str();
     let _ = writeln!(
         out,
         "{indent}{}{}",
-        rule.describe(),
+        crate::spec::describe_rule(rule),
         if doc.is_empty() {
             String::new()
         } else {
@@ -471,7 +475,7 @@ pub fn action_list(lang: Lang) -> String {
     let mut out = String::from("Actions (gaap <Action> --help for its parameters):\n");
     for name in names {
         let title = crate::spec::load(name)
-            .map(|spec| spec.title.get(lang).to_owned())
+            .map(|spec| lang.pick(&spec.title, &spec.title_zh).to_owned())
             .unwrap_or_default();
         let _ = writeln!(out, "  {name:width$}  {title}");
     }
@@ -510,7 +514,7 @@ impl<'s> Skeleton<'s> {
         enum_values: Option<&'s [crate::spec::EnumValue]>,
     ) -> SkeletonValue<'s> {
         match self.spec.shape(ty, enum_values) {
-            Shape::Scalar(scalar, _) => SkeletonValue::Text(scalar.tccli_name()),
+            Shape::Scalar(scalar, _) => SkeletonValue::Text(crate::spec::tccli_name(scalar)),
             Shape::Array(element) => {
                 SkeletonValue::List(Box::new(self.value(element, enum_values)))
             }

@@ -210,23 +210,22 @@ pub fn completion_command() -> clap::Command {
         let Some(spec) = spec::load(name) else {
             continue;
         };
-        let mut sub =
-            clap::Command::new(name.to_owned()).about(spec.title.get(Lang::English).to_owned());
+        let mut sub = clap::Command::new(name.to_owned())
+            .about(Lang::English.pick(&spec.title, &spec.title_zh).to_owned());
         for member in &spec.request {
             let mut arg = clap::Arg::new(member.name.clone())
                 .long(member.name.clone())
                 .value_name(member.ty.clone())
                 .help(
-                    member
-                        .doc
-                        .get(Lang::English)
+                    Lang::English
+                        .pick(&member.doc, &member.doc_zh)
                         .lines()
                         .next()
                         .unwrap_or("")
                         .to_owned(),
                 );
             if let spec::Shape::Scalar(_, Some(values)) = spec.member_shape(member) {
-                let values: Vec<String> = values.iter().map(spec::EnumValue::text).collect();
+                let values: Vec<String> = values.iter().map(spec::enum_text).collect();
                 arg = arg.value_parser(clap::builder::PossibleValuesParser::new(values));
             }
             sub = sub.arg(arg);

@@ -207,7 +207,7 @@ fn parse_json(text: &str, shown: &str) -> Result<Value, String> {
 pub fn scalar_value(scalar: Scalar, text: &str) -> Value {
     let parsed = match scalar {
         Scalar::String => None,
-        Scalar::Int { .. } => text
+        Scalar::Int(_) => text
             .parse::<u64>()
             .map(Value::from)
             .or_else(|_| text.parse::<i64>().map(Value::from))
@@ -443,11 +443,7 @@ mod tests {
         assert_eq!(scalar_value(Scalar::Bool, "T"), json!(true));
         assert_eq!(scalar_value(Scalar::Bool, "0"), json!(false));
         assert_eq!(scalar_value(Scalar::Bool, "yes"), json!("yes"));
-        let int = Scalar::Int {
-            name: "int64",
-            min: 0,
-            max: 1,
-        };
+        let int = Scalar::Int(crate::spec::IntTy::I64);
         assert_eq!(scalar_value(int, "-3"), json!(-3));
         assert_eq!(scalar_value(int, "3x"), json!("3x"));
         assert_eq!(scalar_value(Scalar::Float, "0.5"), json!(0.5));

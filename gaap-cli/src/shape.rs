@@ -142,7 +142,9 @@ fn check_scalar(
         (Scalar::Bool, Value::String(s)) => s == "true" || s == "false",
         (Scalar::Float, Value::Number(_)) => true,
         (Scalar::Float, Value::String(s)) => s.parse::<f64>().is_ok(),
-        (Scalar::Int { name, min, max }, Value::Number(_) | Value::String(_)) => {
+        (Scalar::Int(width), Value::Number(_) | Value::String(_)) => {
+            let (min, max) = width.bounds();
+            let name = scalar.spec_name();
             match integer(value) {
                 Some(n) if (min..=max).contains(&n) => true,
                 Some(n) => {
@@ -163,7 +165,7 @@ fn check_scalar(
             Scalar::String => "a string".to_owned(),
             Scalar::Bool => "a boolean (true or false)".to_owned(),
             Scalar::Float => "a number".to_owned(),
-            Scalar::Int { name, .. } => format!("an integer ({name})"),
+            Scalar::Int(_) => format!("an integer ({})", scalar.spec_name()),
         };
         problem(
             out,
@@ -178,7 +180,7 @@ fn check_scalar(
             (a, b) => integer(a).is_some() && integer(a) == integer(b),
         };
         if !values.iter().any(matches) {
-            let allowed: Vec<String> = values.iter().map(EnumValue::text).collect();
+            let allowed: Vec<String> = values.iter().map(crate::spec::enum_text).collect();
             problem(
                 out,
                 at,

@@ -1,17 +1,15 @@
 //! The specs as the command reads them: embedded at build time, parsed only for the action a
-//! command names, and read leniently.
+//! command names, with the SDK's own model of the format (`gaap-spec`, the crate the generator
+//! reads them with; serde only, so `syn` and the generator stay out of the binary).
 //!
-//! `gaap_codegen::spec` is the authority on the format (specs/README.md) and refuses unknown
-//! keys, so that a typo in a spec is a compile error. The command reads the same files after the
-//! SDK has compiled them, so it needs no such strictness: unknown keys are ignored here, and only
-//! what the command uses (members, types, constraints, rules, docs, examples, error codes,
-//! waiters, pagination) is read. Reading this way also keeps `syn` and the generator out of the
-//! binary.
+//! What is the command's own: choosing `doc` or `doc_zh` by language, resolving a member's type
+//! into a [`Shape`], and rules in a few words for the help.
 
-use std::collections::BTreeMap;
+use std::ops::Deref;
 
-use serde::Deserialize;
-use serde_json::{Number, Value};
+use serde_json::Value;
+
+pub use gaap_spec::{Condition, EnumValue, Example, IntTy, Member, RuleSpec, Scalar, TypeDef};
 
 use crate::registry::SPECS;
 
@@ -53,15 +51,13 @@ pub fn closest<'a>(candidates: impl Iterator<Item = &'a str>, wanted: &str) -> V
 ///
 /// # Panics
 ///
-/// Never for the embedded specs: the build compiled every one of them into typed code, and a
-/// test parses each of them here.
+/// Never for the embedded specs: the build compiled every one of them into typed code with the
+/// same model, and a test parses each of them here.
 pub fn load(action: &str) -> Option<Spec> {
     let text = spec_text(action)?;
-    Some(
-        serde_json::from_str(text).unwrap_or_else(|error| {
-            panic!("the embedded spec of {action} does not parse: {error}")
-        }),
-    )
+    Some(Spec(gaap_spec::parse(text).unwrap_or_else(|error| {
+        panic!("the embedded spec of {action} does not parse: {error}")
+    })))
 }
 
 /// The language docs are shown in.
@@ -73,369 +69,93 @@ pub enum Lang {
     Chinese,
 }
 
-/// One documented text, as specs/README.md defines it: `doc` holds the English text where the
-/// API description has one, `doc_zh` the Chinese original (likewise `title`/`title_zh`,
-/// `description`/`description_zh`); either may be absent.
-#[derive(Clone, Debug, Default)]
-pub struct Text {
-    /// `key`: English where available.
-    main: String,
-    /// `key_zh`: the Chinese original.
-    zh: String,
-}
-
-impl Text {
-    /// The text under `key` of a JSON object, with its `key_zh` version.
-    fn read(object: &Value, key: &str) -> Self {
-        let get = |name: &str| {
-            object
-                .get(name)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        Text {
-            main: get(key),
-            zh: get(&format!("{key}_zh")),
-        }
-    }
-
-    /// The text in `lang` when the spec has it (`doc` for English, `doc_zh` for Chinese), else
-    /// the other one; empty when the spec has neither.
-    pub fn get(&self, lang: Lang) -> &str {
-        let (first, second) = match lang {
-            Lang::English => (&self.main, &self.zh),
-            Lang::Chinese => (&self.zh, &self.main),
+impl Lang {
+    /// One documented text in this language, as specs/README.md defines the pairs: `doc` holds
+    /// the English text where the API description has one, `doc_zh` the Chinese original
+    /// (likewise `title`/`title_zh`, `description`/`description_zh`); either may be empty. The
+    /// text in this language when the spec has it, else the other one.
+    pub fn pick<'a>(self, main: &'a str, zh: &'a str) -> &'a str {
+        let (first, second) = match self {
+            Lang::English => (main, zh),
+            Lang::Chinese => (zh, main),
         };
         if first.is_empty() { second } else { first }
     }
+}
 
-    /// Whether the spec has no text at all.
-    pub fn is_empty(&self) -> bool {
-        self.main.is_empty() && self.zh.is_empty()
+/// One action's spec, with what the command asks of it.
+#[derive(Clone, Debug)]
+pub struct Spec(gaap_spec::Spec);
+
+impl Deref for Spec {
+    type Target = gaap_spec::Spec;
+    fn deref(&self) -> &gaap_spec::Spec {
+        &self.0
     }
 }
 
-/// Deserializes `$outer`: its documented texts (each read from `key` and `key_zh` of the JSON
-/// object, see [`Text::read`]) and the rest, `$inner`, from the same object; `$outer`
-/// derefs to `$inner`.
-macro_rules! with_texts {
-    ($outer:ident { $($field:ident: $key:literal),+ } => $inner:ident) => {
-        impl<'de> Deserialize<'de> for $outer {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = Value::deserialize(deserializer)?;
-                let inner = $inner::deserialize(&value).map_err(serde::de::Error::custom)?;
-                Ok($outer {
-                    $($field: Text::read(&value, $key),)+
-                    inner,
-                })
-            }
-        }
-
-        impl std::ops::Deref for $outer {
-            type Target = $inner;
-            fn deref(&self) -> &$inner {
-                &self.inner
-            }
-        }
-    };
+/// The value of an enumeration as typed on a command line (`rr`, `1`).
+pub fn enum_text(value: &EnumValue) -> String {
+    value_text(&value.value)
 }
 
-/// One action's spec.
-#[derive(Clone, Debug)]
-pub struct Spec {
-    pub title: Text,
-    pub description: Text,
-    inner: SpecFields,
-}
-
-/// What a spec says besides its title and description.
-#[derive(Clone, Debug, Deserialize)]
-pub struct SpecFields {
-    pub action: String,
-    pub version: String,
-    pub request: Vec<Member>,
-    #[serde(default)]
-    pub rules: Vec<RuleSpec>,
-    #[serde(default)]
-    pub response: Vec<Member>,
-    #[serde(default)]
-    pub types: BTreeMap<String, TypeDef>,
-    #[serde(default)]
-    pub errors: Vec<ErrorSpec>,
-    #[serde(default)]
-    pub examples: Vec<Example>,
-    /// How the action pages, if it does (`--all-pages`).
-    #[serde(default)]
-    pub pagination: Option<Pagination>,
-    /// The action's waiters by name (`--wait`).
-    #[serde(default)]
-    pub waiters: BTreeMap<String, WaiterSpec>,
-}
-
-/// A paged action's `pagination` block: which members hold the offset, the page size, the
-/// total and the items.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Pagination {
-    pub offset: String,
-    pub limit: String,
-    pub total: String,
-    pub items: String,
-    pub max_page_size: u64,
-}
-
-/// A waiter of the action, as its help shows it (the generated waiter does the polling).
-#[derive(Clone, Debug, Deserialize)]
-pub struct WaiterSpec {
-    /// What it waits for (English).
-    #[serde(default)]
-    pub doc: String,
-    /// Seconds between polls, at least and at most.
-    pub min_delay: u64,
-    pub max_delay: u64,
-    /// The longest wait, in seconds.
-    pub max_wait: u64,
-}
-
-with_texts!(Spec { title: "title", description: "description" } => SpecFields);
-
-/// A request parameter, a response field or a member of an object type.
-#[derive(Clone, Debug)]
-pub struct Member {
-    pub doc: Text,
-    inner: MemberFields,
-}
-
-/// What a member says besides its docs.
-#[derive(Clone, Debug, Deserialize)]
-pub struct MemberFields {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub ty: String,
-    #[serde(default)]
-    pub required: bool,
-    #[serde(default)]
-    pub sensitive: bool,
-    #[serde(default)]
-    pub range: Option<Bounds<Number>>,
-    #[serde(default)]
-    pub length: Option<Bounds<u64>>,
-    #[serde(default)]
-    pub items: Option<Items>,
-    #[serde(default, rename = "enum")]
-    pub enum_values: Option<Vec<EnumValue>>,
-}
-
-with_texts!(Member { doc: "doc" } => MemberFields);
-
-/// Inclusive bounds; either may be absent.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Bounds<T> {
-    pub min: Option<T>,
-    pub max: Option<T>,
-}
-
-/// Constraints on an array as a whole.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Items {
-    #[serde(default)]
-    pub min: Option<u64>,
-    #[serde(default)]
-    pub max: Option<u64>,
-    #[serde(default)]
-    pub unique: bool,
-}
-
-/// One documented value of an enumeration.
-#[derive(Clone, Debug)]
-pub struct EnumValue {
-    pub doc: Text,
-    inner: EnumValueFields,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct EnumValueFields {
-    pub value: Value,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-with_texts!(EnumValue { doc: "doc" } => EnumValueFields);
-
-impl EnumValue {
-    /// The value as typed on a command line (`rr`, `1`).
-    pub fn text(&self) -> String {
-        match &self.value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }
+/// A spec's value as a command line user writes it: a string without its quotes.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
-/// A named type: an object (with `members`) or an enumeration (with `type` and `enum`).
-#[derive(Clone, Debug)]
-pub struct TypeDef {
-    pub doc: Text,
-    inner: TypeDefFields,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct TypeDefFields {
-    #[serde(default)]
-    pub members: Option<Vec<Member>>,
-    #[serde(default)]
-    pub rules: Vec<RuleSpec>,
-    #[serde(default, rename = "type")]
-    pub ty: Option<String>,
-    #[serde(default, rename = "enum")]
-    pub enum_values: Option<Vec<EnumValue>>,
-}
-
-with_texts!(TypeDef { doc: "doc" } => TypeDefFields);
-
-/// A cross-field rule: exactly one of the rule keys is given.
-#[derive(Clone, Debug)]
-pub struct RuleSpec {
-    pub doc: Text,
-    inner: RuleFields,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct RuleFields {
-    #[serde(default)]
-    pub exactly_one_of: Option<Vec<String>>,
-    #[serde(default)]
-    pub at_most_one_of: Option<Vec<String>>,
-    #[serde(default)]
-    pub at_least_one_of: Option<Vec<String>>,
-    #[serde(default)]
-    pub less_than: Option<Vec<String>>,
-    #[serde(default)]
-    pub less_or_equal: Option<Vec<String>>,
-    #[serde(default)]
-    pub when: Option<Condition>,
-    #[serde(default)]
-    pub then: Option<Condition>,
-}
-
-with_texts!(RuleSpec { doc: "doc" } => RuleFields);
-
-/// A test on one parameter.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Condition {
-    pub param: String,
-    #[serde(default)]
-    pub equals: Option<Value>,
-    #[serde(default)]
-    pub not_equals: Option<Value>,
-    #[serde(default)]
-    pub present: Option<bool>,
-}
-
-impl Condition {
-    /// `Scheduler = rr`, `Domain is set`.
-    pub fn describe(&self) -> String {
-        let shown = |value: &Value| match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        match (&self.equals, &self.not_equals, self.present) {
-            (Some(value), _, _) => format!("{} = {}", self.param, shown(value)),
-            (_, Some(value), _) => format!("{} ≠ {}", self.param, shown(value)),
-            (_, _, Some(true)) => format!("{} is set", self.param),
-            _ => format!("{} is not set", self.param),
-        }
+/// A condition in a few words: `Scheduler = rr`, `Domain is set`.
+pub fn describe_condition(condition: &Condition) -> String {
+    let shown = value_text;
+    match (&condition.equals, &condition.not_equals, condition.present) {
+        (Some(value), _, _) => format!("{} = {}", condition.param, shown(value)),
+        (_, Some(value), _) => format!("{} ≠ {}", condition.param, shown(value)),
+        (_, _, Some(true)) => format!("{} is set", condition.param),
+        _ => format!("{} is not set", condition.param),
     }
 }
 
-impl RuleSpec {
-    /// The rule in a few words (`exactly one of ProxyId, GroupId`).
-    pub fn describe(&self) -> String {
-        if let Some(params) = &self.exactly_one_of {
-            format!("exactly one of {}", params.join(", "))
-        } else if let Some(params) = &self.at_most_one_of {
-            format!("at most one of {}", params.join(", "))
-        } else if let Some(params) = &self.at_least_one_of {
-            format!("at least one of {}", params.join(", "))
-        } else if let Some(pair) = &self.less_than {
-            format!(
-                "{} < {} when both are set",
-                pair[0],
-                pair.get(1).map_or("?", |s| s)
-            )
-        } else if let Some(pair) = &self.less_or_equal {
-            format!(
-                "{} ≤ {} when both are set",
-                pair[0],
-                pair.get(1).map_or("?", |s| s)
-            )
-        } else if let (Some(when), Some(then)) = (&self.when, &self.then) {
-            format!("when {}: {}", when.describe(), then.describe())
-        } else {
-            "(a rule this command does not know)".to_owned()
-        }
+/// A rule in a few words (`exactly one of ProxyId, GroupId`).
+pub fn describe_rule(rule: &RuleSpec) -> String {
+    if let Some(params) = &rule.exactly_one_of {
+        format!("exactly one of {}", params.join(", "))
+    } else if let Some(params) = &rule.at_most_one_of {
+        format!("at most one of {}", params.join(", "))
+    } else if let Some(params) = &rule.at_least_one_of {
+        format!("at least one of {}", params.join(", "))
+    } else if let Some(pair) = &rule.less_than {
+        format!(
+            "{} < {} when both are set",
+            pair[0],
+            pair.get(1).map_or("?", |s| s)
+        )
+    } else if let Some(pair) = &rule.less_or_equal {
+        format!(
+            "{} ≤ {} when both are set",
+            pair[0],
+            pair.get(1).map_or("?", |s| s)
+        )
+    } else if let (Some(when), Some(then)) = (&rule.when, &rule.then) {
+        format!(
+            "when {}: {}",
+            describe_condition(when),
+            describe_condition(then)
+        )
+    } else {
+        "(a rule this command does not know)".to_owned()
     }
 }
 
-/// An error code the action may return.
-#[derive(Clone, Debug)]
-pub struct ErrorSpec {
-    pub description: Text,
-    inner: ErrorFields,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct ErrorFields {
-    pub code: String,
-}
-
-with_texts!(ErrorSpec { description: "description" } => ErrorFields);
-
-/// A documented example call.
-#[derive(Clone, Debug)]
-pub struct Example {
-    pub title: Text,
-    inner: ExampleFields,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct ExampleFields {
-    #[serde(default)]
-    pub query: Option<String>,
-    #[serde(default)]
-    pub body: Option<Value>,
-    #[serde(default)]
-    pub violations: Vec<String>,
-}
-
-with_texts!(Example { title: "title" } => ExampleFields);
-
-/// A scalar type of the spec format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scalar {
-    String,
-    Bool,
-    Float,
-    /// An integer type: its name, and its bounds as `i128`.
-    Int {
-        name: &'static str,
-        min: i128,
-        max: i128,
-    },
-}
-
-// `scalar(name)`, generated by the build script from the generator's table of scalar types.
-include!(concat!(env!("OUT_DIR"), "/scalars.rs"));
-
-impl Scalar {
-    /// tccli's name of the type, used in skeletons (`Integer`, `String`).
-    pub fn tccli_name(self) -> &'static str {
-        match self {
-            Scalar::String => "String",
-            Scalar::Bool => "Boolean",
-            Scalar::Float => "Float",
-            Scalar::Int { .. } => "Integer",
-        }
+/// tccli's name of a scalar type, used in skeletons (`Integer`, `String`).
+pub fn tccli_name(scalar: Scalar) -> &'static str {
+    match scalar {
+        Scalar::String => "String",
+        Scalar::Bool => "Boolean",
+        Scalar::Float => "Float",
+        Scalar::Int(_) => "Integer",
     }
 }
 
@@ -458,12 +178,12 @@ impl Spec {
         if let Some(element) = ty.strip_suffix("[]") {
             return Shape::Array(element);
         }
-        if let Some(scalar) = scalar(ty) {
+        if let Some(scalar) = Scalar::from_spec(ty) {
             return Shape::Scalar(scalar, enum_values);
         }
         match self.types.get_key_value(ty) {
             Some((name, def)) if def.members.is_some() => Shape::Object(name, def),
-            Some((_, def)) => match def.ty.as_deref().and_then(scalar) {
+            Some((_, def)) => match def.ty.as_deref().and_then(Scalar::from_spec) {
                 Some(scalar) => Shape::Scalar(scalar, def.enum_values.as_deref().or(enum_values)),
                 None => Shape::Unknown(ty),
             },
@@ -523,65 +243,25 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_ignored_and_docs_are_read_as_specs_readme_defines_them() {
-        let spec: Spec = serde_json::from_value(serde_json::json!({
-            "action": "A", "version": "v", "title": "Create", "title_zh": "创建",
-            "future_key": {"anything": true},
-            "request": [
-                {"name": "P", "type": "string", "doc": "English doc", "doc_zh": "中文说明", "new": 1},
-                {"name": "Q", "type": "string", "doc_zh": "只有中文"},
-                {"name": "R", "type": "string", "doc": "English only"},
-                {"name": "S", "type": "string"}
-            ]
-        }))
-        .unwrap();
-        assert_eq!(spec.title.get(Lang::English), "Create");
-        assert_eq!(spec.title.get(Lang::Chinese), "创建");
-        let docs = |lang| -> Vec<&str> { spec.request.iter().map(|m| m.doc.get(lang)).collect() };
+    fn docs_are_chosen_by_language_as_specs_readme_defines_them() {
+        let spec = load("CreateTCPListeners").unwrap();
+        assert!(!spec.title.is_empty() && !spec.title_zh.is_empty());
+        assert_eq!(Lang::English.pick(&spec.title, &spec.title_zh), spec.title);
         assert_eq!(
-            docs(Lang::English),
-            ["English doc", "只有中文", "English only", ""]
+            Lang::Chinese.pick(&spec.title, &spec.title_zh),
+            spec.title_zh
         );
-        assert_eq!(
-            docs(Lang::Chinese),
-            ["中文说明", "只有中文", "English only", ""]
-        );
-        assert!(spec.request[3].doc.is_empty() && !spec.request[1].doc.is_empty());
-    }
-
-    #[test]
-    fn the_scalar_table_is_the_generators_with_each_integers_bounds() {
-        for spec_scalar in documented_scalar_names() {
-            assert!(scalar(spec_scalar).is_some(), "{spec_scalar}");
+        // Either text stands in for the other; neither is empty.
+        let cases = [
+            ("English doc", "中文说明", "English doc", "中文说明"),
+            ("", "只有中文", "只有中文", "只有中文"),
+            ("English only", "", "English only", "English only"),
+            ("", "", "", ""),
+        ];
+        for (main, zh, english, chinese) in cases {
+            assert_eq!(Lang::English.pick(main, zh), english);
+            assert_eq!(Lang::Chinese.pick(main, zh), chinese);
         }
-        assert_eq!(
-            scalar("int8"),
-            Some(Scalar::Int {
-                name: "int8",
-                min: -128,
-                max: 127
-            })
-        );
-        assert_eq!(
-            scalar("uint64"),
-            Some(Scalar::Int {
-                name: "uint64",
-                min: 0,
-                max: i128::from(u64::MAX)
-            })
-        );
-        assert_eq!(scalar("string"), Some(Scalar::String));
-        assert_eq!(scalar("float"), Some(Scalar::Float));
-        assert_eq!(scalar("bool"), Some(Scalar::Bool));
-        assert_eq!(scalar("TagPair"), None);
-    }
-
-    /// The scalar names specs/README.md lists.
-    fn documented_scalar_names() -> [&'static str; 11] {
-        [
-            "string", "bool", "float", "int8", "int16", "int32", "int64", "uint8", "uint16",
-            "uint32", "uint64",
-        ]
     }
 
     #[test]
@@ -591,7 +271,7 @@ mod tests {
         assert!(matches!(spec.member_shape(ports), Shape::Array("uint64")));
         assert!(matches!(
             spec.shape("uint64", None),
-            Shape::Scalar(Scalar::Int { name: "uint64", .. }, None)
+            Shape::Scalar(Scalar::Int(IntTy::U64), None)
         ));
         let scheduler = spec.request_member("Scheduler").unwrap();
         assert!(matches!(

@@ -2,8 +2,8 @@
 //!
 //! A spec goes through three stages, each in its own module:
 //!
-//! 1. [`spec`]: serde types that mirror the JSON file; parse errors carry the JSON path, line and
-//!    column.
+//! 1. [`spec`] (the `gaap-spec` crate): serde types that mirror the JSON file; parse errors
+//!    carry the JSON path, line and column.
 //! 2. [`check`](check_action): names, types, constraints and rules resolved into the
 //!    [`model`]; every problem is collected into one [`diag::Diagnostics`].
 //! 3. `expand`: one generator per artefact (struct, builder, validation, flattening, JSON,
@@ -14,11 +14,13 @@
 
 pub mod diag;
 pub mod model;
-pub mod spec;
 
 mod check;
 mod expand;
 mod names;
+
+/// The spec format, from its own crate (`gaap-spec`), under the path tools have always used.
+pub use gaap_spec as spec;
 
 use std::path::Path;
 
@@ -61,46 +63,11 @@ pub fn action_rust_names(action: &str) -> Option<(String, String)> {
     Some((module.to_string(), request.to_string()))
 }
 
-/// Parses spec text; problems go to `diags`.
+/// Parses spec text ([`gaap_spec::parse`]); problems go to `diags`.
 pub fn parse_spec(text: &str, diags: &mut Diagnostics) -> Option<Spec> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let spec = match serde_path_to_error::deserialize::<_, Spec>(&mut de) {
-        Ok(spec) => spec,
-        Err(err) => {
-            let inner = err.inner();
-            // A syntax error has no meaningful path; its line and column say where.
-            let json_path = match err.path().to_string() {
-                _ if inner.is_syntax() || inner.is_eof() => String::new(),
-                p if p == "." => "$".to_owned(),
-                p => format!("$.{p}"),
-            };
-            let message = strip_position(&inner.to_string());
-            let message = if inner.is_syntax() || inner.is_eof() {
-                format!("invalid JSON: {message}")
-            } else {
-                message
-            };
-            diags.error_at((inner.line(), inner.column()), json_path, message);
-            return None;
-        }
-    };
-    if let Err(err) = de.end() {
-        diags.error_at(
-            (err.line(), err.column()),
-            "$",
-            format!("invalid JSON: {}", strip_position(&err.to_string())),
-        );
-        return None;
-    }
-    Some(spec)
-}
-
-/// serde_json appends " at line L column C"; the diagnostic prints the position itself.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
+    gaap_spec::parse(text)
+        .map_err(|err| diags.error_at(err.position, err.json_path, err.message))
+        .ok()
 }
 
 /// Reads and parses a spec file; `diags` knows the path as the author wrote it, for messages.

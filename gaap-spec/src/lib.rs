@@ -1,10 +1,12 @@
-//! The spec file format, as serde types that mirror the JSON exactly.
+//! The GAAP spec format: one API action per JSON file, as serde types that mirror the JSON
+//! exactly, with [`parse`] (errors carry the JSON path, line and column) and the [`Scalar`] types.
 //!
-//! This is the first stage of the pipeline: it only says what a file contains. Whether the
-//! contents make sense (types exist, ranges are ordered, rules name real parameters) is the
-//! business of [`check_action`](crate::check_action). The format is documented for spec authors
-//! in `specs/README.md`; keep the two in step. Unknown fields are rejected so that a typo
-//! (`requried`) is an error instead of a silently ignored constraint.
+//! This crate owns what a file contains; whether the contents make sense (types exist, ranges
+//! are ordered, rules name real parameters) is the business of the generator's `check_action`
+//! (`gaap-codegen`). It depends on serde and serde_json only, so that the `gaap` command reads
+//! specs at run time with the same model as the generator, without compiling `syn`. The format
+//! is documented for spec authors in `specs/README.md`; keep the two in step. Unknown fields are
+//! rejected so that a typo (`requried`) is an error instead of a silently ignored constraint.
 //!
 //! The types also serialize, in the same shape, so that tools (the importer) can write specs.
 //!
@@ -12,13 +14,93 @@
 //! (the Chinese original); likewise `title`/`title_zh`, `description`/`description_zh`. Rustdoc
 //! shows the English text first.
 
+mod scalar;
+
+pub use scalar::{IntTy, Scalar};
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
-/// The version of the spec format this generator reads.
+/// The version of the spec format this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// Why spec text does not parse: where (line and column, and the JSON path of the value when
+/// the JSON itself is well formed) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line and column of the problem.
+    pub position: (usize, usize),
+    /// `$.request[2].type`; `$` for the document; empty for a syntax error, whose position says
+    /// where.
+    pub json_path: String,
+    /// What is wrong, without serde_json's trailing position (the position is above).
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (line, column) = self.position;
+        if self.json_path.is_empty() {
+            write!(f, "{} (line {line}, column {column})", self.message)
+        } else {
+            write!(
+                f,
+                "{}: {} (line {line}, column {column})",
+                self.json_path, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses the text of one spec file.
+pub fn parse(text: &str) -> Result<Spec, ParseError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec = serde_path_to_error::deserialize::<_, Spec>(&mut de).map_err(|err| {
+        let inner = err.inner();
+        let syntax = inner.is_syntax() || inner.is_eof();
+        // A syntax error has no meaningful path; its line and column say where.
+        let json_path = match err.path().to_string() {
+            _ if syntax => String::new(),
+            p if p == "." => "$".to_owned(),
+            p => format!("$.{p}"),
+        };
+        let message = strip_position(&inner.to_string());
+        ParseError {
+            position: (inner.line(), inner.column()),
+            json_path,
+            message: if syntax {
+                format!("invalid JSON: {message}")
+            } else {
+                message
+            },
+        }
+    })?;
+    de.end().map_err(|err| ParseError {
+        position: (err.line(), err.column()),
+        json_path: "$".to_owned(),
+        message: format!("invalid JSON: {}", strip_position(&err.to_string())),
+    })?;
+    Ok(spec)
+}
+
+/// serde_json appends " at line L column C"; [`ParseError`] holds the position itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The action a spec's text names (`CreateTCPListeners`), without reading the rest: for build
+/// scripts that list the actions and leave the reporting of a bad spec to the generator.
+pub fn action_name(text: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    value.get("action")?.as_str().map(str::to_owned)
+}
 
 /// One API action: a whole spec file.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -366,4 +448,50 @@ pub struct AcceptorSpec {
     /// Why the acceptor is there: the documentation it comes from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_name_reads_only_the_action() {
+        // The rest of the file need not be a valid spec: the generator reports it.
+        assert_eq!(
+            action_name(r#"{"action": "CreateTCPListeners", "format": "x"}"#).as_deref(),
+            Some("CreateTCPListeners")
+        );
+        assert_eq!(action_name(r#"{"action": 1}"#), None);
+        assert_eq!(action_name(r#"{"format": 1}"#), None);
+        assert_eq!(action_name("{"), None);
+    }
+
+    #[test]
+    fn parse_errors_name_the_json_path_and_position() {
+        let text = "{\"format\": 1, \"service\": \"gaap\", \"version\": \"v\", \"action\": \"A\",\n\
+                    \"host\": \"h\", \"region\": \"none\", \"request\": [{\"name\": \"P\", \"type\": \"string\", \"requried\": true}], \"response\": []}";
+        let error = parse(text).unwrap_err();
+        assert_eq!(error.json_path, "$.request[0].requried");
+        assert!(
+            error.message.starts_with("unknown field `requried`"),
+            "{error}"
+        );
+        assert_eq!(error.position.0, 2);
+
+        let error = parse("{\"format\": ").unwrap_err();
+        assert_eq!(error.json_path, "");
+        assert!(error.message.starts_with("invalid JSON: "), "{error}");
+
+        let parsed =
+            parse(&text.replace("\"requried\": true", "\"required\": true")).map(|s| s.action);
+        assert_eq!(parsed, Ok("A".to_owned()));
+        let trailing = parse(&format!("{} x", text.replace("requried", "required"))).unwrap_err();
+        assert_eq!(trailing.json_path, "$");
+        assert!(
+            trailing
+                .message
+                .starts_with("invalid JSON: trailing characters"),
+            "{trailing}"
+        );
+    }
 }
