@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use gaap::{Client, CreateTcpListenersError, Error, RetryConfig};
-use gaap_emulator::{Config, ManualClock, Throttling};
+use gaap_emulator::{Config, Emulator, ManualClock, Throttling};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -30,15 +30,22 @@ fn burst(
     calls
 }
 
-#[tokio::test]
-async fn without_retries_a_burst_over_the_documented_limit_gets_the_typed_request_limit_exceeded() {
+/// An emulator with `throttling` on a manual clock that stands still until a test (or a
+/// [`linked_clock`]) moves it.
+async fn throttled_on_a_manual_clock(throttling: Throttling) -> (Emulator, ManualClock) {
     let clock = ManualClock::at_system_now();
     let emulator = emulator_with(
         Config::builtin()
-            .with_throttling(Throttling::Documented)
+            .with_throttling(throttling)
             .with_clock(clock.clone()),
     )
     .await;
+    (emulator, clock)
+}
+
+#[tokio::test]
+async fn without_retries_a_burst_over_the_documented_limit_gets_the_typed_request_limit_exceeded() {
+    let (emulator, _frozen) = throttled_on_a_manual_clock(Throttling::Documented).await;
     let client = build(client_of(&emulator).retry(RetryConfig::disabled()));
     let mut calls = burst(&client, 1..26);
     let (mut created, mut throttled) = (0, 0);
@@ -65,13 +72,7 @@ async fn without_retries_a_burst_over_the_documented_limit_gets_the_typed_reques
 async fn throttled_creates_are_retried_until_they_all_succeed() {
     // The emulator's clock follows the client's virtual time (`linked_clock`): its bucket of 10
     // refills only as the throttled retries wait for the next one-second window.
-    let clock = ManualClock::at_system_now();
-    let emulator = emulator_with(
-        Config::builtin()
-            .with_throttling(Throttling::PerSecond(10))
-            .with_clock(clock.clone()),
-    )
-    .await;
+    let (emulator, clock) = throttled_on_a_manual_clock(Throttling::PerSecond(10)).await;
     let client = build(
         client_of(&emulator).clock(linked_clock(&clock)).retry(
             RetryConfig::standard()
@@ -114,13 +115,7 @@ async fn throttled_creates_are_retried_until_they_all_succeed() {
 async fn the_client_side_rate_limiter_keeps_a_burst_under_the_documented_limit() {
     // The documented 20 per second, on the emulator's clock linked to the client's virtual time:
     // only the limiter's spacing lets time pass.
-    let clock = ManualClock::at_system_now();
-    let emulator = emulator_with(
-        Config::builtin()
-            .with_throttling(Throttling::Documented)
-            .with_clock(clock.clone()),
-    )
-    .await;
+    let (emulator, clock) = throttled_on_a_manual_clock(Throttling::Documented).await;
     // Retries off: a single RequestLimitExceeded would fail its call. Every call of the burst
     // runs on its own clone of the client: clones share the limiter.
     let client = build(
