@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use gaap::signing::{LegacyAlgorithm, SignMethod, sign_legacy};
 use gaap::{
-    Client, ClientBuilder, CreateTcpListenersError, Error, Fate, HttpMethod, MalformedReason,
-    RetryConfig, StaticProvider, TransportKind,
+    ClientBuilder, CreateTcpListenersError, Error, Fate, HttpMethod, MalformedReason, RetryConfig,
+    StaticProvider, TransportKind,
 };
 use support::*;
 
@@ -22,11 +22,7 @@ fn fast_retries(attempts: u32) -> RetryConfig {
 }
 
 fn client(url: &str) -> ClientBuilder {
-    Client::builder()
-        .credentials(StaticProvider::new(SECRET_ID, SECRET_KEY))
-        .endpoint(url)
-        .no_proxy()
-        .retry(fast_retries(3))
+    client_of_url(url).retry(fast_retries(3))
 }
 
 #[tokio::test]

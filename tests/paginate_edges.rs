@@ -4,7 +4,7 @@
 
 mod support;
 
-use gaap::{Client, DescribeTcpListenersRequest, StaticProvider};
+use gaap::{Client, DescribeTcpListenersRequest};
 use serde_json::json;
 use support::*;
 
@@ -30,12 +30,7 @@ fn asked(received: &Received) -> (u64, u64) {
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .credentials(StaticProvider::new(SECRET_ID, SECRET_KEY))
-        .endpoint(url)
-        .no_proxy()
-        .build()
-        .unwrap()
+    client_of_url(url).build().unwrap()
 }
 
 fn request() -> DescribeTcpListenersRequest {

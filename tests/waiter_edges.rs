@@ -4,9 +4,7 @@
 
 mod support;
 
-use gaap::{
-    Client, DescribeTcpListenersRequest, StaticProvider, WaitError, describe_tcp_listeners,
-};
+use gaap::{Client, DescribeTcpListenersRequest, WaitError, describe_tcp_listeners};
 use serde_json::json;
 use support::*;
 
@@ -20,12 +18,7 @@ fn answer(listener: serde_json::Value, n: usize) -> String {
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .credentials(StaticProvider::new(SECRET_ID, SECRET_KEY))
-        .endpoint(url)
-        .no_proxy()
-        .build()
-        .unwrap()
+    client_of_url(url).build().unwrap()
 }
 
 fn request() -> DescribeTcpListenersRequest {

@@ -63,6 +63,14 @@ pub mod widgets {
 }
 
 /// The seed's CreateTCPListeners, with `ConnectTimeout` below `DelayLoop` so that it validates.
+/// A client of the local endpoint `url`, signing with the test key pair, no proxy.
+pub fn client_of_url(url: &str) -> gaap::ClientBuilder {
+    gaap::Client::builder()
+        .credentials(gaap::StaticProvider::new(SECRET_ID, SECRET_KEY))
+        .endpoint(url)
+        .no_proxy()
+}
+
 pub fn seed_request() -> gaap::CreateTcpListenersRequest {
     use gaap::create_tcp_listeners::{HealthCheck, RealServerType, Scheduler};
     gaap::CreateTcpListenersRequest::builder()
